@@ -1,0 +1,1 @@
+"""carla_bridge."""
