@@ -1,0 +1,33 @@
+"""The `wpt` command: one subcommand family per module in `wpt_core.commands`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from typing import List, Optional
+
+import wpt_core.commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every module in `wpt_core.commands` registers its own subcommands."""
+    parser = argparse.ArgumentParser(prog="wpt", description="WPT driving stack")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for info in sorted(pkgutil.iter_modules(wpt_core.commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"wpt_core.commands.{info.name}")
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

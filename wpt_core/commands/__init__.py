@@ -1,0 +1,1 @@
+"""`wpt` subcommands, one module per family; each exposes `add_parser(subparsers)`."""
