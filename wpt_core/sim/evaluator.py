@@ -1,0 +1,150 @@
+"""`wpt eval`: the leaderboard evaluator for the embedded simulator, fanned out over processes.
+
+One libsumo per process, so each worker is a process; the parent is the only writer of the results
+file and writes it after every finished route (atomically), so a killed run resumes with `--resume`
+without losing or repeating a finished route. Routes that were in flight at the kill are run again.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from tqdm import tqdm
+
+from wpt_core.sim.route_execution import HooksFactory, RouteTask, route_seed, run_route
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass
+class EvalOptions:
+    routes_xml: str
+    agent_file: str
+    checkpoint: str
+    agent_config: str = ""
+    resume: bool = False
+    workers: int = 1
+    seed: int = 0
+    repetitions: int = 1
+    routes_subset: str = ""
+    track: str = "SENSORS"
+    world_config: Any = None
+
+
+def select_routes(routes: Sequence[Any], subset: str) -> List[Any]:
+    """Leaderboard `--routes-subset`: ids separated by commas and/or `a-b` id ranges (inclusive)."""
+    if not subset:
+        return list(routes)
+    wanted: List[str] = []
+    for part in subset.split(","):
+        part = part.strip()
+        if "-" in part and all(p.strip().isdigit() for p in part.split("-", 1)):
+            lo, hi = (int(p) for p in part.split("-", 1))
+            wanted.extend(str(i) for i in range(lo, hi + 1))
+        elif part:
+            wanted.append(part)
+    by_id = {str(r.id): r for r in routes}
+    missing = [w for w in wanted if w not in by_id and "-" not in w]
+    if missing and not any(w in by_id for w in wanted):
+        raise ValueError(f"--routes-subset {subset!r}: no such route ids (missing {missing[:5]})")
+    return [r for r in routes if str(r.id) in set(wanted)]
+
+
+def build_tasks(options: EvalOptions) -> List[RouteTask]:
+    from wpt_core.sim.routes import read_routes
+
+    routes = select_routes(read_routes(options.routes_xml), options.routes_subset)
+    tasks = []
+    for rep in range(options.repetitions):
+        for route in routes:
+            tasks.append(RouteTask(index=len(tasks), route=route, repetition=rep,
+                                   agent_file=str(options.agent_file), agent_config=options.agent_config,
+                                   seed=route_seed(options.seed, str(route.id), rep), track=options.track,
+                                   world_config=options.world_config))
+    return tasks
+
+
+def evaluate(options: EvalOptions, hooks_factory: Optional[HooksFactory] = None) -> Dict[str, Any]:
+    """Run every not-yet-finished route and return the final results document."""
+    from wpt_core.sim.results import ResultsFile
+
+    tasks = build_tasks(options)
+    results = ResultsFile.load_or_create(Path(options.checkpoint), total=len(tasks), resume=options.resume)
+    done = results.done_route_keys()
+    pending = [t for t in tasks if t.route_key not in done]
+    # Bench2Drive appends "+<save_name>" to the agent config string on every route of a run; agents
+    # must read it as s.split('+')[0] / s.split('+')[-1]. The suffix is added per route in the worker.
+    LOG.info("%d routes, %d already done, %d to run on %d worker(s)", len(tasks), len(tasks) - len(pending),
+             len(pending), options.workers)
+    with tqdm(total=len(tasks), initial=len(tasks) - len(pending), desc="routes", unit="route") as bar:
+        for record in _run_all(pending, options.workers, hooks_factory):
+            results.add_record(record)
+            bar.update(1)
+    return results.document
+
+
+def _run_all(tasks: List[RouteTask], workers: int, hooks_factory: Optional[HooksFactory]):
+    """Yield records as routes finish; a crashed worker process marks its routes 'Simulation crashed'."""
+    if not tasks:
+        return
+    if workers <= 1:
+        for task in tasks:
+            yield _run_isolated(task, hooks_factory)
+        return
+    queue = list(tasks)
+    context = multiprocessing.get_context("spawn")
+    while queue:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures: Dict[Future, RouteTask] = {}
+            broken: List[RouteTask] = []
+            while queue or futures:
+                while queue and len(futures) < workers:
+                    task = queue.pop(0)
+                    futures[pool.submit(run_route_with_config_suffix, task, hooks_factory)] = task
+                finished, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    task = futures.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        broken.append(task)
+                if broken:
+                    broken.extend(futures.values())
+                    break
+        for task in broken:
+            yield _run_isolated(task, hooks_factory)
+
+
+def _run_isolated(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> Dict[str, Any]:
+    """Run one route in a fresh process so that a simulator crash cannot take the run down."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        try:
+            return pool.submit(run_route_with_config_suffix, task, hooks_factory).result()
+        except BrokenProcessPool:
+            LOG.error("simulation crashed on %s", task.route_key)
+            return crashed_record(task, "Failed - Simulation crashed")
+
+
+def run_route_with_config_suffix(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> Dict[str, Any]:
+    """Worker entry: pass `setup()` the Bench2Drive-style '<config>+<save_name>' string."""
+    from dataclasses import replace
+
+    from wpt_core.sim.route_execution import save_name
+
+    logging.basicConfig(level=logging.WARNING)
+    return run_route(replace(task, agent_config=f"{task.agent_config}+{save_name(task)}"), hooks_factory)
+
+
+def crashed_record(task: RouteTask, status: str) -> Dict[str, Any]:
+    """The record of a route whose simulation died before any criteria could be read."""
+    from wpt_core.sim.criteria.route_criteria import empty_record
+
+    return empty_record(index=task.index, route_id=task.route_key,
+                        scenario_name=task.route.scenarios[0].name if task.route.scenarios else "",
+                        town_name=task.route.town, status=status)
