@@ -1,0 +1,44 @@
+"""`wpt collect`: record Bench2Drive-layout clips of the expert driving the embedded simulator."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from wpt_core.config import load_config, save_config
+from wpt_core.paths import repo_configs_dir
+
+RIGS = ("bench2drive",)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("collect", help="expert data collection on the embedded simulator (Bench2Drive clips)")
+    p.add_argument("--routes", required=True, help="leaderboard route XML")
+    p.add_argument("--out", required=True, help="dataset folder (one clip per route, plus collect_results.json)")
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--resume", action="store_true", help="keep finished clips, redo unfinished ones")
+    p.add_argument("--rig", choices=RIGS, default="bench2drive")
+    p.add_argument("--config", default=None, help="collection YAML (CollectConfig)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], help="override, e.g. camera_width=800")
+    p.add_argument("--routes-subset", default="")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--agent", default=None, help="privileged agent file (default: data_collection/expert_agent.py)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wpt_core.sim.collector import ClipRecorder, CollectConfig
+    from wpt_core.sim.evaluator import EvalOptions, evaluate
+
+    config = load_config(CollectConfig, args.config, args.overrides)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    save_config(config, out / "collect_config.yaml")
+    agent = args.agent or str(repo_configs_dir().parent / "data_collection" / "expert_agent.py")
+    if not Path(agent).is_file():
+        raise SystemExit(f"{agent}: expert agent file not found (run from a source checkout or pass --agent)")
+    evaluate(EvalOptions(routes_xml=args.routes, agent_file=agent, checkpoint=str(out / "collect_results.json"),
+                         resume=args.resume, workers=args.workers, seed=args.seed,
+                         routes_subset=args.routes_subset),
+             hooks_factory=ClipRecorder(str(out), config))
+    print(f"clips in {out}; summary: wpt data stats {out}")
+    return 0
