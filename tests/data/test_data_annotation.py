@@ -1,0 +1,111 @@
+"""Annotation keys, types and CARLA conventions, checked against hand-derived geometry."""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+
+import numpy as np
+import pytest
+
+from data_helpers import car, route_info_ahead, scene_at
+from wpt_core.data import rig
+from wpt_core.data.annotation import build_annotation
+from wpt_core.types import ActorKind, Control, LightState, StopSign, TrafficLight
+
+TOP_KEYS = {"x": float, "y": float, "theta": float, "speed": float, "throttle": float, "steer": float, "brake": float,
+            "reverse": bool, "acceleration": list, "angular_velocity": list, "x_command_far": float,
+            "y_command_far": float, "command_far": int, "x_command_near": float, "y_command_near": float,
+            "command_near": int, "x_target": float, "y_target": float, "next_command": int, "should_brake": bool,
+            "weather": dict, "sensors": dict, "bounding_boxes": list}
+
+
+def _anno(yaw=0.0, actors=(), **kwargs):
+    scene = scene_at(10.0, 20.0, yaw, actors=list(actors), **kwargs)
+    return build_annotation(scene, route_info_ahead(10.0, 20.0, yaw), Control(throttle=0.3, steer=-0.1),
+                            rig.calibration(1600, 900), {"sun_altitude_angle": 45.0}, True)
+
+
+def test_keys_types_and_json_round_trip():
+    anno = _anno()
+    for key, typ in TOP_KEYS.items():
+        assert isinstance(anno[key], typ), key
+    assert json.loads(gzip.decompress(gzip.compress(json.dumps(anno).encode()))) == anno
+    assert set(anno["sensors"]) == set(rig.CAMERA_NAMES) | {"LIDAR_TOP"}
+    cam = anno["sensors"]["CAM_FRONT"]
+    assert {"location", "rotation", "intrinsic", "world2cam", "cam2ego", "fov", "image_size_x", "image_size_y"} <= set(cam)
+    assert {"world2lidar", "lidar2ego"} <= set(anno["sensors"]["LIDAR_TOP"])
+
+
+@pytest.mark.parametrize("yaw,compass", [(0.0, math.pi / 2), (90.0, math.pi), (-90.0, 0.0), (180.0, 1.5 * math.pi)])
+def test_theta_is_compass_of_ego_yaw(yaw, compass):
+    # compass: 0 = north = −y, clockwise; east (+x, yaw 0) = π/2; south (+y, yaw 90) = π
+    assert _anno(yaw)["theta"] == pytest.approx(compass)
+
+
+def test_ego_first_and_half_extents():
+    anno = _anno(actors=[car("7", 30.0, 20.0), car("8", 300.0, 20.0)])
+    boxes = anno["bounding_boxes"]
+    assert boxes[0]["class"] == "ego_vehicle"
+    assert boxes[0]["extent"] == pytest.approx([4.9 / 2, 2.1 / 2, 1.5 / 2])
+    ids = [b["id"] for b in boxes]
+    assert "7" in ids and "8" not in ids  # 290 m away: outside the 100 m radius
+    other = boxes[ids.index("7")]
+    assert other["class"] == "vehicle" and other["state"] == "dynamic"
+    assert other["extent"] == pytest.approx([2.0, 1.0, 0.75]) and other["center"] == pytest.approx([30.0, 20.0, 0.75])
+    assert other["distance"] == pytest.approx(20.0)
+    assert len(other["world_cord"]) == 8
+
+
+def test_actor_classes():
+    actors = [car("w", 15.0, 20.0, kind=ActorKind.WALKER), car("p", 16.0, 20.0, kind=ActorKind.STATIC),
+              car("c", 17.0, 22.0, kind=ActorKind.STATIC)]
+    actors[2].type_id = "static.prop.trafficcone01"
+    classes = {b["id"]: (b["class"], b.get("state")) for b in _anno(actors=actors)["bounding_boxes"]}
+    assert classes["w"][0] == "walker"
+    assert classes["p"] == ("vehicle", "static")
+    assert classes["c"][0] == "traffic_sign"
+
+
+@pytest.mark.parametrize("ego_yaw", [0.0, 90.0, -135.0])
+@pytest.mark.parametrize("name", rig.CAMERA_NAMES)
+def test_world2cam_puts_a_point_10m_ahead_of_the_camera_at_depth_10(name, ego_yaw):
+    anno = _anno(ego_yaw)
+    spec = rig.camera(name)
+    c, s = math.cos(math.radians(ego_yaw)), math.sin(math.radians(ego_yaw))
+    # camera position in the world: ego position + mount rotated by the ego yaw (x fwd, y right, left-handed)
+    cam_x = 10.0 + spec.mount.x * c - spec.mount.y * s
+    cam_y = 20.0 + spec.mount.x * s + spec.mount.y * c
+    heading = math.radians(ego_yaw + spec.mount.yaw)
+    point = np.array([cam_x + 10.0 * math.cos(heading), cam_y + 10.0 * math.sin(heading), spec.mount.z, 1.0])
+    in_cam = np.array(anno["sensors"][name]["world2cam"]) @ point
+    assert in_cam[:3] == pytest.approx([10.0, 0.0, 0.0], abs=1e-6)  # CARLA camera frame: x is depth
+    assert anno["sensors"][name]["location"] == pytest.approx([cam_x, cam_y, 1.6])
+
+
+def test_intrinsics_and_cam2ego():
+    cam = _anno()["sensors"]["CAM_FRONT_LEFT"]
+    f = 1600 / (2 * math.tan(math.radians(35)))
+    assert np.array(cam["intrinsic"]) == pytest.approx(np.array([[f, 0, 800], [0, f, 450], [0, 0, 1]]))
+    m = np.array(cam["cam2ego"])
+    # a point 1 m along the camera axis (yaw −55°: forward-left) in the ego frame
+    assert (m @ [1, 0, 0, 1])[:3] == pytest.approx([0.27 + math.cos(math.radians(55)), -0.55 - math.sin(math.radians(55)), 1.6])
+    assert np.array(_anno()["sensors"]["LIDAR_TOP"]["lidar2ego"])[:3, 3] == pytest.approx([-0.39, 0.0, 1.84])
+
+
+def test_traffic_light_state_affects_ego_and_trigger_volume():
+    # ego at (10, 20) heading +x; the route ahead crosses x = 40; another light controls a crossing road
+    ahead = TrafficLight(id="tl1", state=LightState.RED, lane_id="a", stop_line=((40.0, 18.25), (40.0, 21.75)),
+                         yaw_deg=0.0, head_xyz=(42.0, 23.0, 5.0))
+    side = TrafficLight(id="tl2", state=LightState.GREEN, lane_id="b", stop_line=((45.0, 30.0), (48.5, 30.0)),
+                        yaw_deg=-90.0, head_xyz=(44.0, 31.0, 5.0))
+    stop = StopSign(id="st", lane_id="a", stop_line=((55.0, 18.25), (55.0, 21.75)), yaw_deg=0.0, sign_xyz=(56.0, 23.0, 0.0))
+    boxes = {b["id"]: b for b in _anno(traffic_lights=[ahead, side], stop_signs=[stop])["bounding_boxes"]}
+    assert boxes["tl1"]["class"] == "traffic_light" and boxes["tl1"]["state"] == 0 and boxes["tl1"]["affects_ego"]
+    assert boxes["tl2"]["state"] == 2 and not boxes["tl2"]["affects_ego"]
+    # the trigger volume lies on the lane just before the stop line and spans it
+    loc = boxes["tl1"]["trigger_volume_location"]
+    assert loc[0] < 40.0 and loc[0] > 37.0 and loc[1] == pytest.approx(20.0)
+    assert boxes["tl1"]["trigger_volume_extent"][0] == pytest.approx(1.75)
+    assert boxes["st"]["class"] == "traffic_sign" and boxes["st"]["affects_ego"]
+    assert "trigger_volume_extent" in boxes["st"]

@@ -1,0 +1,221 @@
+"""One Bench2Drive annotation (`anno/NNNNN.json.gz`) from a privileged Scene.
+
+Keys, units and frames follow Bench2Drive's data collector: everything in CARLA's left-handed world
+frame; `theta` is the IMU compass (rad, 0 = north = −y, clockwise); `extent` is HALF the box size;
+`location` is the actor origin (box centre in x/y, ground height in z — how CARLA places vehicles) and
+`center` the box centre; `rotation` is [pitch, roll, yaw] in degrees; `world2cam`/`world2lidar` map
+world points into the sensor's own CARLA frame (x forward, y right, z up) and `cam2ego`/`lidar2ego`
+are the mount matrices. `bounding_boxes[0]` is always the ego. Traffic-light `state` uses the integer
+values of `carla.TrafficLightState` (Red 0, Yellow 1, Green 2, Off 3), which is what B2D's JSON holds.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from wpt_core.data.route_info import RouteInfo
+from wpt_core.geometry import transform_matrix, wrap_deg, yaw_deg_to_compass
+from wpt_core.types import Actor, ActorKind, Control, LightState, Scene, StopSign, TrafficLight
+
+OBJECT_RADIUS_M = 100.0
+GRAVITY_MPS2 = 9.81
+TRIGGER_HALF_DEPTH_M = 1.0  # half length (along the lane) of the trigger volume we derive from a stop line
+TRIGGER_HALF_HEIGHT_M = 1.0
+LIGHT_HEAD_EXTENT = (0.3, 0.3, 0.6)
+STOP_SIGN_EXTENT = (0.05, 0.4, 1.2)
+LIGHT_STATE_CODE = {LightState.RED: 0, LightState.YELLOW: 1, LightState.GREEN: 2, LightState.OFF: 3}
+CUBE_SIGNS = [(1, 1, 1), (1, 1, -1), (1, -1, 1), (1, -1, -1), (-1, 1, 1), (-1, 1, -1), (-1, -1, 1), (-1, -1, -1)]
+
+
+def _mat(m: np.ndarray) -> List[List[float]]:
+    return [[float(v) for v in row] for row in np.asarray(m)]
+
+
+def _vec(v: Any) -> List[float]:
+    return [float(x) for x in v]
+
+
+def _box(cls: str, actor_id: str, type_id: str, x: float, y: float, z: float, yaw_deg: float,
+         size: Tuple[float, float, float], speed: float, ego_xy: Tuple[float, float], matrix_key: str) -> Dict[str, Any]:
+    """Common box fields; `size` is the FULL (length, width, height)."""
+    extent = np.array(size, dtype=np.float64) / 2.0
+    bbx_loc = np.array([0.0, 0.0, extent[2]])
+    m = transform_matrix(x, y, z, 0.0, 0.0, yaw_deg)
+    local = bbx_loc[None, :] + np.array(CUBE_SIGNS) * extent[None, :]
+    world = (m[:3, :3] @ local.T).T + m[:3, 3]
+    center = m[:3, :3] @ bbx_loc + m[:3, 3]
+    return {"class": cls, "id": str(actor_id), "type_id": type_id, "location": _vec((x, y, z)),
+            "rotation": [0.0, 0.0, float(yaw_deg)], "bbx_loc": _vec(bbx_loc), "center": _vec(center),
+            "extent": _vec(extent), "world_cord": [_vec(p) for p in world], "speed": float(speed),
+            "distance": float(math.hypot(x - ego_xy[0], y - ego_xy[1])), matrix_key: _mat(np.linalg.inv(m))}
+
+
+def _lidar_hits(box: Dict[str, Any], world2ego: np.ndarray, lidar_ego: Optional[np.ndarray]) -> int:
+    """LiDAR points (ego frame) inside the box; B2D uses this to drop invisible boxes. −1 without LiDAR."""
+    if lidar_ego is None:
+        return -1
+    world2box = np.array(box[next(k for k in box if k.startswith("world2"))])
+    ego2box = world2box @ np.linalg.inv(world2ego)
+    pts = ego2box[:3, :3] @ np.asarray(lidar_ego, dtype=np.float64)[:, :3].T + ego2box[:3, 3:4]
+    rel = np.abs(pts - np.array(box["bbx_loc"])[:, None])
+    return int(np.all(rel < np.array(box["extent"])[:, None], axis=0).sum())
+
+
+def trigger_volume(stop_line: Tuple[Tuple[float, float], Tuple[float, float]], yaw_deg: float,
+                   z: float = 0.0) -> Tuple[List[float], List[float], List[float]]:
+    """A CARLA-style trigger volume just before a stop line: (location, [pitch, roll, yaw], extent).
+
+    As in CARLA, the volume's local x axis runs ACROSS the lane(s) (the stop line direction), so the
+    leaderboard's "sample along x, then follow each lane to the junction" recovers the stop line.
+    """
+    a, b = np.asarray(stop_line[0], float), np.asarray(stop_line[1], float)
+    across = b - a
+    forward = np.array([math.cos(math.radians(yaw_deg)), math.sin(math.radians(yaw_deg))])
+    centre = (a + b) / 2.0 - forward * TRIGGER_HALF_DEPTH_M
+    yaw_volume = float(wrap_deg(math.degrees(math.atan2(across[1], across[0]))))
+    extent = [float(np.linalg.norm(across) / 2.0), TRIGGER_HALF_DEPTH_M, TRIGGER_HALF_HEIGHT_M]
+    return [float(centre[0]), float(centre[1]), float(z + TRIGGER_HALF_HEIGHT_M)], [0.0, 0.0, yaw_volume], extent
+
+
+def _along_route_crossing(stop_line: Tuple[Tuple[float, float], Tuple[float, float]],
+                          route_xy: np.ndarray) -> Optional[float]:
+    """Distance along `route_xy` at which it crosses the stop line, None if it does not."""
+    if route_xy is None or len(route_xy) < 2:
+        return None
+    a, b = np.asarray(stop_line[0], float), np.asarray(stop_line[1], float)
+
+    def side(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> float:
+        return float((v[0] - u[0]) * (w[1] - u[1]) - (v[1] - u[1]) * (w[0] - u[0]))
+
+    travelled = 0.0
+    for p, q in zip(route_xy[:-1], route_xy[1:]):
+        # half-open: p strictly before the line, q on or past it (a route point may lie on the line)
+        sp, sq = side(a, b, p), side(a, b, q)
+        if sp != 0.0 and sp * sq <= 0.0 and side(p, q, a) * side(p, q, b) <= 0.0:
+            return travelled
+        travelled += float(np.linalg.norm(q - p))
+    return None
+
+
+def _affecting(rules: List[Any], route_xy: np.ndarray) -> Optional[str]:
+    """Id of the light/stop whose stop line the route ahead crosses first."""
+    best: Tuple[float, Optional[str]] = (math.inf, None)
+    for rule in rules:
+        d = _along_route_crossing(rule.stop_line, route_xy)
+        if d is not None and d < best[0]:
+            best = (d, rule.id)
+    return best[1]
+
+
+def _light_box(light: TrafficLight, affects: bool, ego_xy: Tuple[float, float]) -> Dict[str, Any]:
+    hx, hy, hz = light.head_xyz
+    loc, rot, ext = trigger_volume(light.stop_line, light.yaw_deg)
+    return {"class": "traffic_light", "id": str(light.id), "type_id": "traffic.traffic_light",
+            "location": _vec(light.head_xyz), "rotation": [0.0, 0.0, float(light.yaw_deg)], "center": _vec(light.head_xyz),
+            "extent": list(LIGHT_HEAD_EXTENT), "distance": float(math.hypot(hx - ego_xy[0], hy - ego_xy[1])),
+            "state": LIGHT_STATE_CODE[LightState(light.state)], "affects_ego": bool(affects),
+            "trigger_volume_location": loc, "trigger_volume_rotation": rot, "trigger_volume_extent": ext,
+            "lane_id": light.lane_id}
+
+
+def _sign_box(sign: StopSign, affects: bool, ego_xy: Tuple[float, float]) -> Dict[str, Any]:
+    sx, sy, sz = sign.sign_xyz
+    box = _box("traffic_sign", sign.id, "traffic.stop", sx, sy, sz, sign.yaw_deg,
+               tuple(2.0 * e for e in STOP_SIGN_EXTENT), 0.0, ego_xy, "world2sign")
+    loc, rot, ext = trigger_volume(sign.stop_line, sign.yaw_deg)
+    box.update({"affects_ego": bool(affects), "trigger_volume_location": loc, "trigger_volume_rotation": rot,
+                "trigger_volume_extent": ext, "lane_id": sign.lane_id})
+    return box
+
+
+def _actor_box(actor: Actor, ego_xy: Tuple[float, float]) -> Dict[str, Any]:
+    size = (actor.length_m, actor.width_m, actor.height_m)
+    if actor.kind == ActorKind.WALKER:
+        return _box("walker", actor.id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
+                    actor.speed_mps, ego_xy, "world2ped")
+    if actor.kind == ActorKind.STATIC and not actor.type_id.startswith("vehicle."):
+        # cones, warning signs, debris: B2D files these props under traffic_sign without a trigger volume
+        box = _box("traffic_sign", actor.id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
+                   0.0, ego_xy, "world2sign")
+        box["affects_ego"] = False
+        return box
+    box = _box("vehicle", actor.id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
+               actor.speed_mps, ego_xy, "world2vehicle")
+    box.update({"state": "static" if actor.kind == ActorKind.STATIC else "dynamic", "brake": 0.0,
+                "light_state": "NONE", "is_emergency": bool(actor.is_emergency), "role": actor.role})
+    return box
+
+
+def _sensors(calibration: Dict[str, Dict[str, Any]], ego_matrix: np.ndarray, ego_yaw_deg: float) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for name, cal in calibration.items():
+        mount = cal["mount"]
+        to_ego = np.asarray(cal["cam2ego"] if "cam2ego" in cal else cal["lidar2ego"])
+        to_world = ego_matrix @ to_ego
+        entry: Dict[str, Any] = {"location": _vec(to_world[:3, 3]),
+                                 "rotation": [float(mount.pitch), float(mount.roll), float(wrap_deg(ego_yaw_deg + mount.yaw))]}
+        if "cam2ego" in cal:
+            entry.update({"intrinsic": _mat(cal["intrinsic"]), "world2cam": _mat(np.linalg.inv(to_world)),
+                          "cam2ego": _mat(to_ego), "fov": float(cal["fov"]), "image_size_x": int(cal["width"]),
+                          "image_size_y": int(cal["height"])})
+        else:
+            entry.update({"world2lidar": _mat(np.linalg.inv(to_world)), "lidar2ego": _mat(to_ego)})
+        out[name] = entry
+    return out
+
+
+def build_annotation(scene: Scene, route_info: RouteInfo, control: Control, calibration: Dict[str, Dict[str, Any]],
+                     weather: Dict[str, Any], should_brake: bool, *, imu: Optional[np.ndarray] = None,
+                     lidar_ego: Optional[np.ndarray] = None, radius_m: float = OBJECT_RADIUS_M,
+                     only_ap_brake: bool = False) -> Dict[str, Any]:
+    """The B2D annotation dict of one frame (JSON-ready: plain floats, lists, strings).
+
+    calibration: `wpt_core.data.rig.calibration(w, h)` (sensor mounts on the ego); imu: the leaderboard IMU
+    reading [acc xyz, gyro xyz, compass] if recorded (else acceleration/angular velocity come from the
+    ego state); lidar_ego: (N, ≥3) points in the ego frame, used only for the per-box `num_points`.
+    """
+    ego = scene.ego
+    ego_xy = (float(ego.x_m), float(ego.y_m))
+    ego_matrix = transform_matrix(ego.x_m, ego.y_m, ego.z_m, 0.0, 0.0, ego.yaw_deg)
+    world2ego = np.linalg.inv(ego_matrix)
+    if imu is not None and np.all(np.isfinite(np.asarray(imu[:6], dtype=float))):
+        acceleration, angular_velocity = _vec(imu[:3]), _vec(imu[3:6])
+    else:
+        acceleration = [float(ego.accel_mps2), float(ego.lat_accel_mps2), GRAVITY_MPS2]
+        angular_velocity = [0.0, 0.0, math.radians(ego.yaw_rate_dps)]
+
+    ego_box = _box("ego_vehicle", "ego", "vehicle.lincoln.mkz_2020", ego.x_m, ego.y_m, ego.z_m, ego.yaw_deg,
+                   (ego.length_m, ego.width_m, ego.height_m), ego.speed_mps, ego_xy, "world2ego")
+    ego_box["brake"] = float(control.brake)
+    boxes = [ego_box]
+    for actor in scene.actors:
+        if math.hypot(actor.x_m - ego_xy[0], actor.y_m - ego_xy[1]) < radius_m:
+            box = _actor_box(actor, ego_xy)
+            if box["class"] in ("vehicle", "walker"):
+                box["num_points"] = _lidar_hits(box, world2ego, lidar_ego)
+            boxes.append(box)
+    light_id = _affecting(scene.traffic_lights, route_info.route_ahead_xy)
+    for light in scene.traffic_lights:
+        if math.hypot(light.head_xyz[0] - ego_xy[0], light.head_xyz[1] - ego_xy[1]) < radius_m:
+            boxes.append(_light_box(light, light.id == light_id, ego_xy))
+    stop_id = _affecting(scene.stop_signs, route_info.route_ahead_xy)
+    for sign in scene.stop_signs:
+        if math.hypot(sign.sign_xyz[0] - ego_xy[0], sign.sign_xyz[1] - ego_xy[1]) < radius_m:
+            boxes.append(_sign_box(sign, sign.id == stop_id, ego_xy))
+
+    return {
+        "x": ego_xy[0], "y": ego_xy[1], "throttle": float(control.throttle), "steer": float(control.steer),
+        "brake": float(control.brake), "reverse": bool(control.reverse), "theta": float(yaw_deg_to_compass(ego.yaw_deg)),
+        "speed": float(ego.speed_mps),
+        "x_command_far": route_info.far_xy[0], "y_command_far": route_info.far_xy[1],
+        "command_far": int(route_info.far_command),
+        "x_command_near": route_info.near_xy[0], "y_command_near": route_info.near_xy[1],
+        "command_near": int(route_info.near_command),
+        "should_brake": bool(should_brake), "only_ap_brake": bool(only_ap_brake),
+        "x_target": route_info.target_xy[0], "y_target": route_info.target_xy[1],
+        "next_command": int(route_info.next_command), "weather": dict(weather),
+        "acceleration": acceleration, "angular_velocity": angular_velocity,
+        "sensors": _sensors(calibration, ego_matrix, ego.yaw_deg), "bounding_boxes": boxes,
+    }

@@ -1,0 +1,106 @@
+"""Names and paths of the Bench2Drive clip layout (what a clip folder looks like on disk).
+
+    <Scenario>_<Town>_Route<id>_Weather<k>/
+        anno/00000.json.gz                  one gzip JSON annotation per 10 Hz frame
+        camera/rgb_front/00000.jpg …        one folder per camera (sensor id CAM_FRONT ↔ rgb_front)
+        lidar/00000.laz                     LiDAR in the ego frame
+        map.npz                             optional GroundMap crop of the route area (ours)
+        meta.json                           ours: route id, town, scenario type, rig, rate, status
+        results.json                        ours: the expert's leaderboard record for the clip
+        COMPLETE                            ours: written last; a clip of ours without it is incomplete
+
+Published Bench2Drive clips have no meta.json/COMPLETE; they are complete as published.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+ANNO_DIR = "anno"
+CAMERA_DIR = "camera"
+LIDAR_DIR = "lidar"
+META_FILE = "meta.json"
+RESULTS_FILE = "results.json"
+MAP_FILE = "map.npz"
+COMPLETE_FILE = "COMPLETE"
+FRAME_RATE_HZ = 10.0
+TMP_SUFFIX = ".tmp"
+
+_CLIP_RE = re.compile(r"^(?P<scenario>.+)_(?P<town>Town[0-9A-Za-z]+)_Route(?P<route>[^_]+)_Weather(?P<weather>[^_]+)$")
+_SAVE_NAME_RE = re.compile(r"^RouteScenario_(?P<route>[^_]+)_rep(?P<rep>\d+)_(?P<town>Town[0-9A-Za-z]+)_"
+                           r"(?P<scenario>.+)_(?P<weather>[^_]+)_(?P<stamp>\d\d_\d\d_\d\d_\d\d_\d\d)$")
+
+
+def clip_name(scenario_type: str, town: str, route_id: str | int, weather_id: str | int) -> str:
+    """`<Scenario>_<Town>_Route<id>_Weather<k>`, the folder name of a published Bench2Drive clip."""
+    return f"{scenario_type}_{town}_Route{route_id}_Weather{weather_id}"
+
+
+@dataclass(frozen=True)
+class ClipId:
+    scenario_type: str
+    town: str
+    route_id: str
+    weather_id: str
+
+
+def parse_clip_name(name: str) -> Optional[ClipId]:
+    """Inverse of `clip_name`; None for a folder name that does not follow it."""
+    m = _CLIP_RE.match(name)
+    if m is None:
+        return None
+    return ClipId(m["scenario"], m["town"], m["route"], m["weather"])
+
+
+def parse_save_name(save_name: str) -> Optional[ClipId]:
+    """The B2D evaluator's save name `RouteScenario_<id>_rep<k>_<Town>_<ScenarioName>_<weather>_<mm_dd_HH_MM_SS>`.
+
+    The scenario name of a route's first scenario is `<Type>_<n>`; the clip uses the type.
+    """
+    m = _SAVE_NAME_RE.match(save_name)
+    if m is None:
+        return None
+    scenario_type = re.sub(r"_\d+$", "", m["scenario"])
+    return ClipId(scenario_type, m["town"], m["route"], m["weather"])
+
+
+def frame_stem(index: int) -> str:
+    return f"{index:05d}"
+
+
+def camera_folder(camera: str) -> str:
+    """Sensor id → folder: CAM_FRONT_LEFT → rgb_front_left."""
+    name = camera.lower()
+    return "rgb_" + (name[4:] if name.startswith("cam_") else name)
+
+
+def camera_from_folder(folder: str) -> str:
+    """Folder → sensor id: rgb_front_left → CAM_FRONT_LEFT."""
+    return "CAM_" + folder[len("rgb_"):].upper()
+
+
+def anno_path(clip_dir: Path, index: int) -> Path:
+    return Path(clip_dir) / ANNO_DIR / f"{frame_stem(index)}.json.gz"
+
+
+def image_path(clip_dir: Path, camera: str, index: int) -> Path:
+    return Path(clip_dir) / CAMERA_DIR / camera_folder(camera) / f"{frame_stem(index)}.jpg"
+
+
+def lidar_path(clip_dir: Path, index: int) -> Path:
+    return Path(clip_dir) / LIDAR_DIR / f"{frame_stem(index)}.laz"
+
+
+def frame_index(path: Path) -> Optional[int]:
+    """Frame index of a frame file (`00012.json.gz` → 12); None for other files (tmp files included)."""
+    stem = path.name.split(".", 1)[0]
+    if path.name.endswith(TMP_SUFFIX) or not stem.isdigit():
+        return None
+    return int(stem)
+
+
+def is_clip_dir(path: Path) -> bool:
+    """A folder that holds a clip (ours or published): it has an anno/ folder or our meta.json."""
+    return (Path(path) / ANNO_DIR).is_dir() or (Path(path) / META_FILE).is_file()

@@ -1,0 +1,160 @@
+"""Write one clip in the Bench2Drive layout, crash-safe and resumable.
+
+Every file is written under a temporary name and `os.replace`d into place, and a frame's annotation is
+written after its images and LiDAR: a frame exists iff its `anno/NNNNN.json.gz` exists. The clip-level
+`COMPLETE` marker is written last by `finish`, after `results.json` and the final `meta.json`; a clip
+without it is incomplete. Reopening with `resume=True` keeps the contiguous run of whole frames from 0
+and deletes everything after it (partial frames, temporary files); `resume=False` starts the clip over.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Dict, Mapping, Optional
+
+import laspy
+import numpy as np
+from PIL import Image
+
+from wpt_core.data import clip_layout as L
+from wpt_core.ground_map import GroundMap
+
+JPEG_QUALITY = 90
+LIDAR_SCALE_M = 0.001
+INTENSITY_SCALE = 65535.0  # CARLA intensity in [0, 1] ↔ LAS uint16
+META_STATUS_RECORDING = "recording"
+META_STATUS_COMPLETE = "complete"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to `<path>.tmp`, then rename over `path` (readers never see half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + L.TMP_SUFFIX)
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, json.dumps(obj, indent=2, default=_json_default).encode("utf-8"))
+
+
+def encode_jpeg(image_bgra: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
+    """BGRA/BGR uint8 (H, W, 4|3) as the leaderboard delivers cameras → JPEG bytes (RGB)."""
+    arr = np.asarray(image_bgra)
+    if arr.ndim != 3 or arr.shape[2] not in (3, 4) or arr.dtype != np.uint8:
+        raise ValueError(f"camera image must be uint8 (H, W, 4) BGRA, got {arr.dtype} {arr.shape}")
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(arr[:, :, 2::-1])).save(buf, format="JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def encode_laz(points_xyzi: np.ndarray) -> bytes:
+    """(N, 3|4) float ego-frame points (+ intensity in [0, 1]) → LAZ bytes, 1 mm precision."""
+    pts = np.asarray(points_xyzi, dtype=np.float64)
+    if pts.ndim != 2 or pts.shape[1] not in (3, 4):
+        raise ValueError(f"LiDAR must be (N, 3|4) x, y, z[, intensity], got shape {pts.shape}")
+    header = laspy.LasHeader(point_format=0, version="1.2")
+    header.offsets = np.floor(pts[:, :3].min(axis=0)) if len(pts) else np.zeros(3)
+    header.scales = np.full(3, LIDAR_SCALE_M)
+    record = laspy.ScaleAwarePointRecord.zeros(len(pts), header=header)
+    record.x, record.y, record.z = pts[:, 0], pts[:, 1], pts[:, 2]
+    if pts.shape[1] > 3:
+        record.intensity = np.round(np.clip(pts[:, 3], 0.0, 1.0) * INTENSITY_SCALE).astype(np.uint16)
+    buf = io.BytesIO()
+    with laspy.open(buf, mode="w", header=header, do_compress=True, closefd=False) as writer:
+        writer.write_points(record)
+    return buf.getvalue()
+
+
+def encode_anno(anno: Mapping[str, Any]) -> bytes:
+    return gzip.compress(json.dumps(anno, default=_json_default).encode("utf-8"), compresslevel=6)
+
+
+class ClipWriter:
+    """Writes frames of one clip; `meta` holds route_id, town, scenario_type, rig, … (rate added here)."""
+
+    def __init__(self, clip_dir: Path, meta: Dict[str, Any], resume: bool = False,
+                 jpeg_quality: int = JPEG_QUALITY) -> None:
+        self.clip_dir = Path(clip_dir)
+        self.jpeg_quality = jpeg_quality
+        if (self.clip_dir / L.COMPLETE_FILE).exists() and resume:
+            raise FileExistsError(f"{self.clip_dir}: clip is already complete; nothing to resume")
+        if self.clip_dir.exists() and not resume:
+            self._clear()
+        self.clip_dir.mkdir(parents=True, exist_ok=True)
+        self.next_index = self._recover() if resume else 0
+        self.meta = {"frame_rate_hz": L.FRAME_RATE_HZ, **meta, "status": META_STATUS_RECORDING,
+                     "num_frames": self.next_index}
+        atomic_write_json(self.clip_dir / L.META_FILE, self.meta)
+        self.finished = False
+
+    def _clear(self) -> None:
+        """Start over: remove what a previous attempt left (only our layout, never foreign files)."""
+        if any(self.clip_dir.iterdir()) and not L.is_clip_dir(self.clip_dir):
+            raise FileExistsError(f"{self.clip_dir}: exists and is not a clip folder; refusing to overwrite it")
+        for name in (L.ANNO_DIR, L.CAMERA_DIR, L.LIDAR_DIR):
+            shutil.rmtree(self.clip_dir / name, ignore_errors=True)
+        for name in (L.COMPLETE_FILE, L.RESULTS_FILE, L.MAP_FILE, L.META_FILE):
+            (self.clip_dir / name).unlink(missing_ok=True)
+
+    def _recover(self) -> int:
+        """Keep frames 0..k-1 that have an annotation; delete every other frame file and tmp file."""
+        done = {L.frame_index(p) for p in (self.clip_dir / L.ANNO_DIR).glob("*.json.gz")} - {None}
+        k = 0
+        while k in done:
+            k += 1
+        for sub in (L.ANNO_DIR, L.CAMERA_DIR, L.LIDAR_DIR):
+            root = self.clip_dir / sub
+            if not root.exists():
+                continue
+            for path in root.rglob("*"):
+                if path.is_file():
+                    index = L.frame_index(path)
+                    if index is None or index >= k:
+                        path.unlink()
+        return k
+
+    def write_frame(self, index: int, anno: Mapping[str, Any], images_bgra: Mapping[str, np.ndarray],
+                    lidar_xyzi: Optional[np.ndarray]) -> None:
+        """Write frame `index` (must be the next one): images, LiDAR, then the annotation that commits it."""
+        if self.finished:
+            raise RuntimeError(f"{self.clip_dir}: write_frame after finish")
+        if index != self.next_index:
+            raise ValueError(f"{self.clip_dir}: frame {index} written out of order (next is {self.next_index})")
+        for name, image in images_bgra.items():
+            atomic_write_bytes(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
+        if lidar_xyzi is not None:
+            atomic_write_bytes(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
+        atomic_write_bytes(L.anno_path(self.clip_dir, index), encode_anno(anno))
+        self.next_index += 1
+
+    def save_ground_map(self, ground_map: GroundMap) -> None:
+        """Store the GroundMap crop of the route area (`map.npz`) for BEV labels."""
+        tmp = self.clip_dir / ("map" + L.TMP_SUFFIX + ".npz")
+        ground_map.save(tmp)
+        os.replace(tmp, self.clip_dir / L.MAP_FILE)
+
+    def finish(self, expert_record: Dict[str, Any]) -> None:
+        """results.json (the expert's record), final meta.json, then the COMPLETE marker — in that order."""
+        atomic_write_json(self.clip_dir / L.RESULTS_FILE, expert_record)
+        self.meta.update({"status": META_STATUS_COMPLETE, "num_frames": self.next_index})
+        atomic_write_json(self.clip_dir / L.META_FILE, self.meta)
+        atomic_write_json(self.clip_dir / L.COMPLETE_FILE, {"num_frames": self.next_index})
+        self.finished = True
+
+    @staticmethod
+    def is_complete(clip_dir: Path) -> bool:
+        return (Path(clip_dir) / L.COMPLETE_FILE).is_file()
