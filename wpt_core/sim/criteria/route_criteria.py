@@ -1,0 +1,203 @@
+"""All criteria of one route, fed a Scene per 20 Hz tick, and the leaderboard record they produce.
+
+The set and order are Bench2Drive's RouteScenario criteria: route completion, outside route lanes,
+collisions, red lights, stop signs, min-speed checkpoints, route deviation (30 m, ends the route),
+agent blocked (60 s, ends the route), plus the route timeout and B2D's 4000-tick limit, and the
+scenario-driven events (`add_event`: failing to yield to an emergency vehicle, scenario timeouts).
+The record follows `statistics_manager.compute_route_statistics`: penalties multiply, DS = RC × IS,
+status "Perfect"/"Completed" when RC reaches 100, else "Failed[ - reason]".
+
+Extension: `meta["first_junction_completion"]` is the route fraction Bench2Drive's ability tool
+requires a Traffic_Signs route to exceed ((index of the first junction point + 1 + 8) / points);
+it lets `wpt report` apply that rule without the map. None when the route has no junction.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from wpt_core.ground_map import GroundMap
+from wpt_core.sim.criteria.collision import CollisionTest
+from wpt_core.sim.criteria.events import (DEFAULT_MESSAGES, INFRACTION_KEYS, OUTSIDE_ROUTE_LANES, PENALTY_VALUE,
+                                          ROUTE_DEVIATION, ROUTE_TIMEOUT, ROUTE_TIMEOUT_MESSAGE, STATUS_BLOCKED,
+                                          STATUS_DEVIATED, STATUS_TICK_RUNTIME, STATUS_TIMED_OUT, VEHICLE_BLOCKED,
+                                          TrafficEvent)
+from wpt_core.sim.criteria.outside_lanes import LaneOf, OutsideRouteLanesTest
+from wpt_core.sim.criteria.route_geometry import RouteGeometry
+from wpt_core.sim.criteria.route_progress import InRouteTest, RouteCompletionTest
+from wpt_core.sim.criteria.speed import ActorBlockedTest, MinimumSpeedTest
+from wpt_core.sim.criteria.traffic_signals import RedLightTest, StopSignTest
+from wpt_core.types import DenseRoute, Scene
+
+TICK_LIMIT = 4000
+ROUND_DIGITS = 3
+ROUND_DIGITS_SCORE = 6
+JUNCTION_MARGIN_POINTS = 8  # Bench2Drive: "+8 to ensure the ego pass the trigger volume"
+SCENARIO_EVENT_KINDS = tuple(PENALTY_VALUE)
+
+
+class RouteCriteria:
+    def __init__(self, route: DenseRoute, route_lane_ids: Optional[List[str]], ground: Optional[GroundMap],
+                 lane_of: Optional[LaneOf], timeout_s: float, tick_limit: int = TICK_LIMIT):
+        geometry = RouteGeometry(route)
+        self._geometry = geometry
+        self._timeout_s = timeout_s
+        self._tick_limit = tick_limit
+        self._completion = RouteCompletionTest(geometry)
+        self._outside = OutsideRouteLanesTest(geometry, route_lane_ids, ground, lane_of)
+        self._collision = CollisionTest(ground)
+        self._red_light = RedLightTest()
+        self._stop = StopSignTest()
+        self._min_speed = MinimumSpeedTest(geometry)
+        self._in_route = InRouteTest(geometry)
+        self._blocked = ActorBlockedTest()
+        self._scenario_events: List[TrafficEvent] = []
+        self._ticks = 0
+        self._start_s: Optional[float] = None
+        self._frame = 0
+        self._timed_out = False
+        self._tick_limit_hit = False
+        self._finished = False
+        self.terminated: Optional[str] = None
+
+    # --- per tick ---------------------------------------------------------------------------------
+
+    @property
+    def allow_lane_invasion(self) -> bool:
+        return self._outside.allow_lane_invasion
+
+    @allow_lane_invasion.setter
+    def allow_lane_invasion(self, allowed: bool) -> None:
+        self._outside.allow_lane_invasion = bool(allowed)
+
+    @property
+    def route_completion_pct(self) -> float:
+        return self._completion.percent
+
+    @property
+    def completed(self) -> bool:
+        return self._completion.completed
+
+    def update(self, scene: Scene) -> None:
+        """Evaluate one tick. After `terminated` is set or the route is completed, ticks are ignored."""
+        if self.terminated is not None or self.completed:
+            return
+        self._ticks += 1
+        self._frame = scene.frame
+        if self._ticks > self._tick_limit:  # B2D raises TickRuntimeError before running the tick
+            self._tick_limit_hit = True
+            self.terminated = STATUS_TICK_RUNTIME
+            return
+        if self._start_s is None:
+            self._start_s = scene.time_s
+        for criterion in (self._completion, self._outside, self._collision, self._red_light, self._stop,
+                          self._min_speed, self._in_route, self._blocked):
+            criterion.update(scene)
+        if scene.time_s - self._start_s > self._timeout_s:
+            self._timed_out = True
+        if self._in_route.failed:
+            self.terminated = STATUS_DEVIATED
+        elif self._blocked.failed:
+            self.terminated = STATUS_BLOCKED
+        elif self._timed_out:
+            self.terminated = STATUS_TIMED_OUT
+
+    def add_event(self, kind: str, message: str, x: float, y: float) -> None:
+        """A scenario-judged infraction (e.g. 'yield_emergency_vehicle_infractions', 'scenario_timeouts')."""
+        if kind not in SCENARIO_EVENT_KINDS:
+            raise ValueError(f"unknown infraction kind {kind!r}; expected one of {SCENARIO_EVENT_KINDS}")
+        self._scenario_events.append(TrafficEvent(kind, message or DEFAULT_MESSAGES.get(kind, kind), self._frame,
+                                                  {"x": x, "y": y}))
+
+    # --- end of route -----------------------------------------------------------------------------
+
+    def _criteria_events(self) -> List[TrafficEvent]:
+        if not self._finished:
+            self._min_speed.finish(self._frame)
+            self._finished = True
+        events: List[TrafficEvent] = []
+        for criterion in (self._outside, self._collision, self._red_light, self._stop, self._min_speed,
+                          self._in_route, self._blocked):
+            events.extend(criterion.events)
+        return events + self._scenario_events
+
+    def first_junction_completion(self) -> Optional[float]:
+        flags = self._geometry.in_junction
+        if not flags.any():
+            return None
+        first = int(flags.argmax()) + 1
+        return (first + JUNCTION_MARGIN_POINTS) / len(flags)
+
+    def record(self, index: int, route_id: str, scenario_name: str, weather_id: Any, save_name: str,
+               town_name: str, duration_game: float, duration_system: float,
+               crashed_status: Optional[str] = None) -> Dict[str, Any]:
+        """The leaderboard record of this route. `crashed_status`: e.g. "Agent crashed" (a leading
+        "Failed - " is accepted) when the route was stopped by an error rather than by the criteria."""
+        failure = _status_suffix(crashed_status) or (STATUS_TICK_RUNTIME if self._tick_limit_hit else "")
+        route_timeouts: List[str] = []
+        if self._timed_out:
+            route_timeouts.append(ROUTE_TIMEOUT_MESSAGE)
+            failure = STATUS_TIMED_OUT
+        infractions, penalty, failure = _score_events(self._criteria_events(), failure)
+        infractions[ROUTE_TIMEOUT] = route_timeouts
+        meta = {"route_length": round(self._geometry.length_m, ROUND_DIGITS),
+                "duration_game": round(duration_game, ROUND_DIGITS),
+                "duration_system": round(duration_system, ROUND_DIGITS),
+                "first_junction_completion": self.first_junction_completion()}
+        return build_record(index, route_id, scenario_name, weather_id, save_name, town_name,
+                            self.route_completion_pct, penalty, infractions, failure, meta)
+
+
+def _status_suffix(status: Optional[str]) -> str:
+    if not status:
+        return ""
+    for prefix in ("Failed - ", "Failed"):
+        if status.startswith(prefix):
+            return status[len(prefix):]
+    return status
+
+
+def _score_events(events: Sequence[TrafficEvent], failure: str) -> Tuple[Dict[str, List[str]], float, str]:
+    """Messages per infraction key, the penalty product and the failure reason, leaderboard order."""
+    infractions: Dict[str, List[str]] = {key: [] for key in INFRACTION_KEYS}
+    penalty = 1.0
+    for event in events:
+        if event.kind in PENALTY_VALUE:
+            penalty *= PENALTY_VALUE[event.kind]
+        elif event.kind == OUTSIDE_ROUTE_LANES:
+            penalty *= 1.0 - event.data["percentage"] / 100.0
+        elif event.kind == ROUTE_DEVIATION:
+            failure = STATUS_DEVIATED
+        elif event.kind == VEHICLE_BLOCKED:
+            failure = STATUS_BLOCKED
+        infractions[event.kind].append(event.message)
+    return infractions, penalty, failure
+
+
+def build_record(index: int, route_id: str, scenario_name: str, weather_id: Any, save_name: str, town_name: str,
+                 score_route: float, score_penalty: float, infractions: Dict[str, List[str]], failure: str,
+                 meta: Dict[str, Any]) -> Dict[str, Any]:
+    """A record dict with the leaderboard's keys, rounding and status rule."""
+    num_infractions = sum(len(messages) for messages in infractions.values())
+    if score_route >= 100:
+        status = "Completed" if num_infractions > 0 else "Perfect"
+    else:
+        status = "Failed" + (f" - {failure}" if failure else "")
+    return {
+        "index": index, "route_id": route_id, "scenario_name": scenario_name, "weather_id": weather_id,
+        "save_name": save_name, "status": status, "num_infractions": num_infractions, "infractions": infractions,
+        "scores": {"score_route": round(score_route, ROUND_DIGITS_SCORE),
+                   "score_penalty": round(score_penalty, ROUND_DIGITS_SCORE),
+                   "score_composed": round(max(score_route * score_penalty, 0.0), ROUND_DIGITS_SCORE)},
+        "meta": meta, "town_name": town_name,
+    }
+
+
+def empty_record(index: int, route_id: str, scenario_name: str, town_name: str, status: str,
+                 weather_id: Any = None, save_name: str = "") -> Dict[str, Any]:
+    """The record of a route that ended before its criteria ran (e.g. "Failed - Simulation crashed",
+    "Failed - Agent couldn't be set up"): no infractions, RC 0, penalty 1, as the leaderboard writes it."""
+    infractions: Dict[str, List[str]] = {key: [] for key in INFRACTION_KEYS}
+    meta = {"route_length": 0, "duration_game": 0, "duration_system": 0, "first_junction_completion": None}
+    return build_record(index, route_id, scenario_name, weather_id, save_name, town_name, 0.0, 1.0, infractions,
+                        _status_suffix(status), meta)
+
