@@ -1,0 +1,78 @@
+"""Summary of a folder of clips: what `wpt data stats` prints (clips, frames, scenarios, expert DS, disk)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, List
+
+from wpt_core.data import clip_layout as L
+
+
+def find_clips(root: Path) -> List[Path]:
+    """Clip folders under `root` (the root itself, or nested one or two levels like B2D's scenario/clip)."""
+    root = Path(root)
+    if L.is_clip_dir(root):
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.is_dir() and L.is_clip_dir(p) and not L.is_clip_dir(p.parent))
+
+
+def _disk_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _expert_score(clip: Path) -> float | None:
+    path = clip / L.RESULTS_FILE
+    if not path.exists():
+        return None
+    record = json.loads(path.read_text())
+    score = record.get("scores", {}).get("score_composed")
+    return float(score) if score is not None else None
+
+
+def clip_stats(clip: Path) -> Dict[str, Any]:
+    meta_path = clip / L.META_FILE
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    parsed = L.parse_clip_name(clip.name)
+    frames = sum(1 for p in (clip / L.ANNO_DIR).glob("*.json.gz") if L.frame_index(p) is not None)
+    return {
+        "name": clip.name,
+        "complete": (not meta) or (clip / L.COMPLETE_FILE).is_file(),
+        "frames": frames,
+        "scenario_type": meta.get("scenario_type") or (parsed.scenario_type if parsed else "unknown"),
+        "expert_score": _expert_score(clip),
+        "bytes": _disk_bytes(clip),
+        "fps": meta.get("collection_fps"),
+    }
+
+
+def dataset_stats(root: Path) -> Dict[str, Any]:
+    """Totals over every clip under `root`; mean DS over the clips that have an expert record."""
+    clips = [clip_stats(c) for c in find_clips(root)]
+    scores = [c["expert_score"] for c in clips if c["expert_score"] is not None]
+    fps = [c["fps"] for c in clips if c["fps"]]
+    return {
+        "root": str(root),
+        "clips": len(clips),
+        "complete": sum(c["complete"] for c in clips),
+        "incomplete": sum(not c["complete"] for c in clips),
+        "frames": sum(c["frames"] for c in clips),
+        "scenario_types": dict(sorted(Counter(c["scenario_type"] for c in clips).items())),
+        "expert_mean_ds": sum(scores) / len(scores) if scores else None,
+        "expert_scored_clips": len(scores),
+        "disk_bytes": sum(c["bytes"] for c in clips),
+        "mean_collection_fps": sum(fps) / len(fps) if fps else None,
+        "per_clip": clips,
+    }
+
+
+def format_stats(stats: Dict[str, Any]) -> str:
+    lines = [f"{stats['root']}: {stats['clips']} clips ({stats['complete']} complete, {stats['incomplete']} incomplete), "
+             f"{stats['frames']} frames, {stats['disk_bytes'] / 1e6:.1f} MB"]
+    if stats["expert_mean_ds"] is not None:
+        lines.append(f"expert mean DS {stats['expert_mean_ds']:.2f} over {stats['expert_scored_clips']} clips")
+    if stats["mean_collection_fps"] is not None:
+        lines.append(f"collection speed {stats['mean_collection_fps']:.1f} frames/s")
+    for name, count in stats["scenario_types"].items():
+        lines.append(f"  {name}: {count}")
+    return "\n".join(lines)
