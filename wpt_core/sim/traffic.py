@@ -1,0 +1,253 @@
+"""Background demand around the ego route: cars and pedestrians that roam near it for the whole route.
+
+Leaderboard routes run among background traffic whose density around the hero stays roughly constant;
+here a seeded generator picks spawn points within `spawn_radius_m` of the part of the route the ego is
+about to drive, keeps every background actor's trip extended while it is near, and replaces the ones
+that have fallen behind or could not be inserted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Dict, List, Tuple
+
+import numpy as np
+
+from wpt_core.types import ActorKind
+
+
+@dataclass(frozen=True)
+class ActorType:
+    """A CARLA blueprint as SUMO knows it: the vType id *is* the CARLA type_id."""
+
+    type_id: str
+    kind: ActorKind
+    length_m: float
+    width_m: float
+    height_m: float
+    is_emergency: bool = False
+
+    @property
+    def sumo_class(self) -> str:
+        if self.kind == ActorKind.WALKER:
+            return "pedestrian"
+        if self.kind == ActorKind.BICYCLE:
+            return "bicycle"
+        return "emergency" if self.is_emergency else "passenger"
+
+
+EGO_TYPE = ActorType("wpt.ego", ActorKind.VEHICLE, 4.9, 2.1, 1.5)
+WALKER_TYPE = ActorType("walker.pedestrian.0001", ActorKind.WALKER, 0.5, 0.5, 1.8)
+CATALOGUE: Dict[str, ActorType] = {t.type_id: t for t in [
+    ActorType("vehicle.lincoln.mkz_2020", ActorKind.VEHICLE, 4.9, 2.1, 1.5),
+    ActorType("vehicle.tesla.model3", ActorKind.VEHICLE, 4.8, 2.2, 1.5),
+    ActorType("vehicle.audi.a2", ActorKind.VEHICLE, 3.7, 1.8, 1.55),
+    ActorType("vehicle.mercedes.coupe_2020", ActorKind.VEHICLE, 4.6, 2.1, 1.4),
+    ActorType("vehicle.nissan.patrol_2021", ActorKind.VEHICLE, 5.6, 2.15, 1.9),
+    ActorType("vehicle.ford.ambulance", ActorKind.VEHICLE, 6.4, 2.35, 2.5, is_emergency=True),
+    ActorType("vehicle.dodge.charger_police_2020", ActorKind.VEHICLE, 5.0, 2.1, 1.6, is_emergency=True),
+    ActorType("vehicle.carlamotors.firetruck", ActorKind.VEHICLE, 8.5, 2.9, 3.8, is_emergency=True),
+    ActorType("vehicle.bh.crossbike", ActorKind.BICYCLE, 1.5, 0.8, 1.6),
+    ActorType("vehicle.diamondback.century", ActorKind.BICYCLE, 1.7, 0.6, 1.6),
+    EGO_TYPE, WALKER_TYPE,
+]}
+BACKGROUND_CARS = ("vehicle.lincoln.mkz_2020", "vehicle.tesla.model3", "vehicle.audi.a2",
+                   "vehicle.mercedes.coupe_2020", "vehicle.nissan.patrol_2021")
+SPAWN_SPACING_M = 10.0
+MIN_RESPAWN_DISTANCE_M = 60.0      # replacements appear out of the ego's immediate view
+EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the route
+
+
+def actor_type(type_id: str, kind: ActorKind = ActorKind.VEHICLE, is_emergency: bool = False) -> ActorType:
+    """Catalogue entry for `type_id`; unknown blueprints get car (or bicycle / walker) proportions."""
+    known = CATALOGUE.get(type_id)
+    if known is not None:
+        return known
+    if kind == ActorKind.WALKER:
+        return ActorType(type_id, kind, 0.5, 0.5, 1.8)
+    if kind == ActorKind.BICYCLE:
+        return ActorType(type_id, kind, 1.5, 0.8, 1.6)
+    return ActorType(type_id, kind, 4.9, 2.1, 1.5, is_emergency)
+
+
+def define_vtype(ls: ModuleType, t: ActorType) -> None:
+    """Create the SUMO vType for `t` (idempotent per simulation)."""
+    if t.type_id in ls.vehicletype.getIDList():
+        return
+    base = "DEFAULT_PEDTYPE" if t.kind == ActorKind.WALKER else \
+        "DEFAULT_BIKETYPE" if t.kind == ActorKind.BICYCLE else "DEFAULT_VEHTYPE"
+    ls.vehicletype.copy(base, t.type_id)
+    ls.vehicletype.setLength(t.type_id, t.length_m)
+    ls.vehicletype.setWidth(t.type_id, t.width_m)
+    ls.vehicletype.setHeight(t.type_id, t.height_m)
+    if t.kind != ActorKind.WALKER:
+        ls.vehicletype.setVehicleClass(t.type_id, t.sumo_class)
+
+
+def _spawn_points(town, kinds: Tuple[str, ...]) -> Tuple[List[str], np.ndarray, np.ndarray]:
+    """(lane ids, s (N,), xy (N,2)) every SPAWN_SPACING_M along the non-internal lanes of `kinds`."""
+    lanes, s_list, xy = [], [], []
+    for lane in town.lanes.values():
+        if lane.kind not in kinds or lane.is_internal or lane.length_m < 12.0:
+            continue
+        for s in np.arange(8.0, lane.length_m - 2.0, SPAWN_SPACING_M):
+            lanes.append(lane.id)
+            s_list.append(float(s))
+            xy.append(lane.pose_at(float(s))[:2])
+    return lanes, np.asarray(s_list), np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+
+
+def _min_distance(points: np.ndarray, polyline: np.ndarray) -> np.ndarray:
+    """(N,) distance of each point to the nearest of the (M,2) densely sampled polyline points."""
+    if len(polyline) == 0:
+        return np.full(len(points), np.inf)
+    d2 = ((points[:, None, :] - polyline[None, :, :]) ** 2).sum(-1)
+    return np.sqrt(d2.min(axis=1))
+
+
+class BackgroundTraffic:
+    """Owns the background actors of one route (ids `bg_v<n>` / `bg_p<n>`)."""
+
+    def __init__(self, ls: ModuleType, town, rng: np.random.Generator, vehicles: int, pedestrians: int,
+                 spawn_radius_m: float) -> None:
+        self.ls, self.town, self.rng = ls, town, rng
+        self.n_vehicles, self.n_pedestrians, self.radius = vehicles, pedestrians, spawn_radius_m
+        self.vehicles: Dict[str, None] = {}
+        self.pedestrians: Dict[str, List[str]] = {}   # id -> edges of its last walking stage
+        self._count = 0
+        self._v_lanes, self._v_s, self._v_xy = _spawn_points(town, ("driving",))
+        self._p_lanes, self._p_s, self._p_xy = _spawn_points(town, ("sidewalk",))
+        self._route_xy = np.zeros((0, 2))
+        self._route_s = np.zeros(0)
+        self._ego_s = 0.0
+        for t in BACKGROUND_CARS:
+            define_vtype(ls, CATALOGUE[t])
+        define_vtype(ls, WALKER_TYPE)
+
+    # --- region around the route ahead --------------------------------------------------------------
+
+    def set_route(self, route_xy: np.ndarray) -> None:
+        """The ego route as dense (M,2) CARLA points (≈ every few metres)."""
+        self._route_xy = np.asarray(route_xy, dtype=np.float64).reshape(-1, 2)
+        seg = np.linalg.norm(np.diff(self._route_xy, axis=0), axis=1)
+        self._route_s = np.concatenate([[0.0], np.cumsum(seg)])
+
+    def _region(self) -> np.ndarray:
+        """Route points from 50 m behind the ego to one spawn radius ahead of it."""
+        keep = (self._route_s >= self._ego_s - 50.0) & (self._route_s <= self._ego_s + self.radius)
+        return self._route_xy[keep]
+
+    def _update_progress(self, ego_xy: np.ndarray) -> None:
+        """Advance the ego's arc length along the route (nearest route point in a forward window)."""
+        if len(self._route_xy) == 0:
+            return
+        window = (self._route_s >= self._ego_s - 20.0) & (self._route_s <= self._ego_s + 200.0)
+        idx = np.flatnonzero(window)
+        d = np.linalg.norm(self._route_xy[idx] - ego_xy, axis=1)
+        self._ego_s = float(self._route_s[idx[int(np.argmin(d))]])
+
+    def _candidates(self, xy: np.ndarray, ego_xy: np.ndarray, initial: bool) -> np.ndarray:
+        """Indices of spawn points in the region, away from the ego (and its first 30 m at the start)."""
+        ok = _min_distance(xy, self._region()) <= self.radius
+        if initial:
+            start = self._route_xy[self._route_s <= EGO_CLEAR_ROUTE_M]
+            ok &= _min_distance(xy, np.vstack([start, ego_xy[None]])) > 8.0
+        else:
+            ok &= np.linalg.norm(xy - ego_xy, axis=1) >= MIN_RESPAWN_DISTANCE_M
+        return np.flatnonzero(ok)
+
+    # --- spawning ----------------------------------------------------------------------------------
+
+    def _new_id(self, prefix: str) -> str:
+        self._count += 1
+        return f"{prefix}{self._count}"
+
+    def _random_edge_near(self, exclude: str) -> str | None:
+        """A destination: the edge of a random driving spawn point in the region."""
+        idx = self._candidates(self._v_xy, np.array([1e9, 1e9]), initial=False)
+        if len(idx) == 0:
+            return None
+        edge = self.town.lanes[self._v_lanes[int(self.rng.choice(idx))]].edge_id
+        return None if edge == exclude else edge
+
+    def trip_from(self, edge_id: str) -> List[str]:
+        """Edges from `edge_id` to a random destination near the route (just `edge_id` if none is reachable)."""
+        dest = self._random_edge_near(edge_id)
+        edges = list(self.ls.simulation.findRoute(edge_id, dest).edges) if dest else []
+        return edges or [edge_id]
+
+    def _add_vehicle(self, point: int) -> None:
+        lane = self.town.lanes[self._v_lanes[point]]
+        edges = self.trip_from(lane.edge_id)
+        vid = self._new_id("bg_v")
+        type_id = BACKGROUND_CARS[int(self.rng.integers(len(BACKGROUND_CARS)))]
+        self.ls.route.add(f"{vid}_route", edges)
+        self.ls.vehicle.add(vid, f"{vid}_route", typeID=type_id, departLane=str(lane.index),
+                            departPos=f"{self._v_s[point]:.2f}", departSpeed="max")
+        self.vehicles[vid] = None
+
+    def _add_pedestrian(self, point: int) -> None:
+        lane = self.town.lanes[self._p_lanes[point]]
+        idx = self._candidates(self._p_xy, np.array([1e9, 1e9]), initial=False)
+        dest = self.town.lanes[self._p_lanes[int(self.rng.choice(idx))]].edge_id
+        stages = self.ls.simulation.findIntermodalRoute(lane.edge_id, dest, departPos=float(self._p_s[point]))
+        if not stages:
+            return
+        pid = self._new_id("bg_p")
+        self.ls.person.add(pid, lane.edge_id, float(self._p_s[point]), typeID=WALKER_TYPE.type_id)
+        for stage in stages:
+            self.ls.person.appendStage(pid, stage)
+        self.pedestrians[pid] = list(stages[-1].edges)
+
+    def _fill(self, ego_xy: np.ndarray, initial: bool) -> None:
+        for xy, target, pool, add in ((self._v_xy, self.n_vehicles, self.vehicles, self._add_vehicle),
+                                      (self._p_xy, self.n_pedestrians, self.pedestrians, self._add_pedestrian)):
+            missing = target - len(pool)
+            if missing <= 0:
+                continue
+            idx = self._candidates(xy, ego_xy, initial)
+            for point in self.rng.permutation(idx)[:missing]:
+                add(int(point))
+
+    def populate(self, ego_xy: Tuple[float, float]) -> None:
+        """Initial demand along the route (the ego's first 30 m kept clear)."""
+        self._fill(np.asarray(ego_xy, dtype=np.float64), initial=True)
+
+    # --- upkeep ------------------------------------------------------------------------------------
+
+    def maintain(self, ego_xy: Tuple[float, float]) -> None:
+        """Once a second: drop lost or distant actors, extend trips about to end, refill near the ego."""
+        ls, ego = self.ls, np.asarray(ego_xy, dtype=np.float64)
+        self._update_progress(ego)
+        region = self._region()
+        running = set(ls.vehicle.getIDList())
+        pending = set(ls.simulation.getPendingVehicles())
+        for vid in [v for v in self.vehicles if v not in running and v not in pending]:
+            del self.vehicles[vid]
+        for vid in [v for v in self.vehicles if v in running]:
+            x, y = ls.vehicle.getPosition(vid)
+            if _min_distance(np.array([[x, -y]]), region)[0] > 1.2 * self.radius:
+                ls.vehicle.remove(vid)
+                del self.vehicles[vid]
+            elif ls.vehicle.getRouteIndex(vid) >= len(ls.vehicle.getRoute(vid)) - 2:
+                self._extend_trip(vid)
+        persons = set(ls.person.getIDList())
+        for pid in [p for p in self.pedestrians if p not in persons]:
+            del self.pedestrians[pid]
+        for pid in list(self.pedestrians):
+            x, y = ls.person.getPosition(pid)
+            if _min_distance(np.array([[x, -y]]), region)[0] > 1.2 * self.radius:
+                ls.person.removeStages(pid)
+                del self.pedestrians[pid]
+        self._fill(ego, initial=False)
+
+    def _extend_trip(self, vid: str) -> None:
+        """Give a background car a new destination before it reaches the end of its route."""
+        current = self.ls.vehicle.getRoute(vid)[-1]
+        dest = self._random_edge_near(current)
+        if dest is None:
+            return
+        try:
+            self.ls.vehicle.changeTarget(vid, dest)
+        except self.ls.TraCIException:
+            pass  # unreachable from here: try again next second
