@@ -1,1 +1,1 @@
-"""scenarios."""
+"""Bench2Drive scenario types for the embedded simulator (see SCENARIOS.md); no SUMO import at module level."""

@@ -1,0 +1,217 @@
+"""Scenario life cycle on a route, as the leaderboard runs it.
+
+Every scenario is built and set up at route start (the leaderboard spawns scenario actors when the route
+is loaded), triggered when the ego's position on the route comes within 2 m of its trigger point
+(scenario_runner's `ScenarioTriggerer`, DIST_THRESHOLD = 2 m; we also trigger if the ego has already
+passed it), then ticked until it ends. Types that the leaderboard guards with `ScenarioTimeout` +
+`ScenarioTimeoutTest` (obstacles, junction turns, InvadingTurn: 240 s) report a 'scenario_timeouts'
+infraction when the ego has not got past the scenario area in time; the scenario is then removed so the
+ego can go on, as on the leaderboard.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from wpt_core.sim.scenarios.motion import ScriptedMover
+from wpt_core.sim.scenarios.placement import RouteGeometry
+from wpt_core.types import Actor, DenseRoute
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wpt_core.sim.routes import ScenarioSpec
+    from wpt_core.sim.town import Town
+    from wpt_core.sim.world import World
+
+LOG = logging.getLogger(__name__)
+SCENARIO_TIMEOUT_MESSAGE = "Agent timed out a scenario"
+
+
+@dataclass
+class ScenarioContext:
+    """What a scenario may touch: the running world, the map, the route and the route's criteria hooks."""
+
+    world: "World"
+    town: "Town"
+    route: DenseRoute
+    route_lanes: List[str]
+    rng: np.random.Generator
+    report_infraction: Callable[[str, str, float, float], None]
+    set_lane_invasion_allowed: Callable[[bool], None]
+
+
+class Scenario:
+    """Base class: subclasses fill `setup`, `on_trigger`, `tick` and set `end_s` (route s that ends it)."""
+
+    type_name: ClassVar[str] = ""
+    trigger_distance_m: ClassVar[float] = 2.0
+    timeout_s: ClassVar[Optional[float]] = None
+
+    def __init__(self, spec: "ScenarioSpec", ctx: ScenarioContext) -> None:
+        self.spec = spec
+        self.ctx = ctx
+        self.world = ctx.world
+        self.town = ctx.town
+        self.geometry = RouteGeometry(ctx.route, list(ctx.route_lanes), ctx.town)
+        self.trigger_xy = (float(spec.trigger[0]), float(spec.trigger[1]))
+        self.trigger_s = self.geometry.s_of(self.trigger_xy)
+        self.route_length_m = self.geometry.path.length_m
+        self.end_s: Optional[float] = None
+        self.ego_s = 0.0
+        self.triggered = False
+        self.trigger_time_s: Optional[float] = None
+        self.done = False
+        self.actor_ids: List[str] = []
+        self.movers: List[ScriptedMover] = []
+        self._invasion_allowed = False
+
+    # --- parameters (route XML children: <distance value="40"/>, <frequency from=".." to=".."/>) -------
+    def param(self, name: str, kind: type, default):
+        attrs = self.spec.params.get(name)
+        return kind(attrs["value"]) if attrs and "value" in attrs else default
+
+    def interval(self, name: str, default: Tuple[float, float]) -> Tuple[float, float]:
+        attrs = self.spec.params.get(name)
+        if attrs and "from" in attrs and "to" in attrs:
+            return float(attrs["from"]), float(attrs["to"])
+        return default
+
+    # --- life cycle -----------------------------------------------------------------------------
+    def setup(self) -> None:
+        """Route start: place what exists before the ego arrives (parked cars, cones ...)."""
+
+    def on_trigger(self) -> None:
+        """The ego reached the trigger point."""
+
+    def tick(self) -> None:
+        """Every tick after the trigger until the scenario is done."""
+
+    def idle_tick(self) -> None:
+        """Every tick before the trigger (actors that must move before it, e.g. a lead vehicle)."""
+
+    def finished(self) -> bool:
+        """Whether the ego got past the scenario area."""
+        return self.end_s is not None and self.ego_s >= min(self.end_s, self.route_length_m - 1.0)
+
+    def cleanup(self) -> None:
+        """Remove everything the scenario spawned and give back what it changed."""
+        for mover in self.movers:
+            if mover.id not in self.actor_ids:
+                self.actor_ids.append(mover.id)
+        for actor_id in self.actor_ids:
+            try:
+                self.world.remove(actor_id)
+            except Exception:  # already gone (left the network, removed by SUMO at its route end)
+                LOG.debug("actor %s already removed", actor_id)
+        self.actor_ids, self.movers = [], []
+        self.allow_lane_invasion(False)
+
+    # --- helpers for subclasses -------------------------------------------------------------------
+    def uid(self, suffix: str) -> str:
+        return f"{self.spec.name}_{suffix}"
+
+    def add_static(self, actor: Actor, block_lane: bool = True) -> str:
+        actor_id = self.world.add_static(actor, block_lane=block_lane) or actor.id
+        self.actor_ids.append(actor_id)
+        return actor_id
+
+    def spawn(self, lane_id: str, s_m: float, speed_mps: float, **kwargs) -> str:
+        actor_id = self.world.spawn_vehicle(lane_id, s_m, speed_mps, role="scenario", **kwargs)
+        self.actor_ids.append(actor_id)
+        return actor_id
+
+    def allow_lane_invasion(self, allowed: bool) -> None:
+        if allowed != self._invasion_allowed:
+            self._invasion_allowed = allowed
+            self.ctx.set_lane_invasion_allowed(allowed)
+
+    def ego_time_to(self, xy: Sequence[float]) -> Tuple[float, float]:
+        """(distance, time to arrival at the current speed) from the ego to a point."""
+        ego = self.world.ego
+        dist = float(np.hypot(xy[0] - ego.x_m, xy[1] - ego.y_m))
+        return dist, dist / ego.speed_mps if ego.speed_mps > 0.1 else float("inf")
+
+    def elapsed_s(self) -> float:
+        return self.world.time_s - (self.trigger_time_s or 0.0)
+
+    # --- driven by the manager ----------------------------------------------------------------------
+    def update(self, ego_s: float, near_trigger: bool) -> None:
+        self.ego_s = ego_s
+        if self.done:
+            return
+        if not self.triggered:
+            if not (near_trigger or ego_s >= self.trigger_s):
+                self.idle_tick()
+                return
+            self.triggered = True
+            self.trigger_time_s = self.world.time_s
+            self.on_trigger()
+        self.tick()
+        if self.finished():
+            self.done = True
+            self.cleanup()
+        elif self.timeout_s is not None and self.elapsed_s() > self.timeout_s:
+            ego = self.world.ego
+            self.ctx.report_infraction("scenario_timeouts", SCENARIO_TIMEOUT_MESSAGE, ego.x_m, ego.y_m)
+            self.done = True
+            self.cleanup()
+
+
+class RouteProgress:
+    """The ego's index on the dense route, searched in a short window ahead (like `ScenarioTriggerer`)."""
+
+    WINDOW = 30
+
+    def __init__(self, route: DenseRoute) -> None:
+        self.xy = np.asarray(route.xy_m, dtype=np.float64)
+        self.s = route.cumulative_length_m()
+        self.index = 0
+
+    def update(self, x: float, y: float) -> int:
+        hi = min(self.index + self.WINDOW + 1, len(self.xy))
+        d = np.hypot(self.xy[self.index:hi, 0] - x, self.xy[self.index:hi, 1] - y)
+        self.index += int(np.argmin(d))
+        return self.index
+
+
+class ScenarioManager:
+    """All scenarios of one route: set up at start, triggered and ticked after each `World.tick`."""
+
+    def __init__(self, specs: Sequence["ScenarioSpec"], ctx: ScenarioContext) -> None:
+        from wpt_core.sim.scenarios.registry import build_scenario  # registry imports the families
+
+        self.ctx = ctx
+        self.progress = RouteProgress(ctx.route)
+        self.scenarios: List[Scenario] = []
+        self.skipped: Dict[str, str] = {}
+        for spec in specs:
+            try:
+                self.scenarios.append(build_scenario(spec, ctx))
+            except ValueError as err:  # the leaderboard skips scenarios it cannot build, with a warning
+                LOG.warning("Skipping scenario '%s' (%s): %s", spec.name, spec.type, err)
+                self.skipped[spec.name] = str(err)
+
+    def setup(self) -> None:
+        for scenario in list(self.scenarios):
+            try:
+                scenario.setup()
+            except ValueError as err:
+                LOG.warning("Skipping scenario '%s' due to setup error: %s", scenario.spec.name, err)
+                self.skipped[scenario.spec.name] = str(err)
+                scenario.cleanup()
+                self.scenarios.remove(scenario)
+
+    def tick(self) -> None:
+        ego = self.ctx.world.ego
+        index = self.progress.update(ego.x_m, ego.y_m)
+        ego_s = float(self.progress.s[index])
+        route_xy = self.progress.xy[index]
+        for scenario in self.scenarios:
+            near = float(np.hypot(*(route_xy - scenario.trigger_xy))) < scenario.trigger_distance_m
+            scenario.update(ego_s, near)
+
+    def cleanup(self) -> None:
+        for scenario in self.scenarios:
+            scenario.cleanup()

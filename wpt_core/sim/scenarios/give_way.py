@@ -1,0 +1,120 @@
+"""Give-way scenarios (yield_to_emergency_vehicle.py, invading_turn.py).
+
+YieldToEmergencyVehicle: at the trigger an ambulance appears `distance` m behind on the route lane and
+drives at the ego's speed + 25 km/h, keeping to the route lane (it never overtakes: it queues behind
+whatever is in its lane). Once it is within 50 m of the ego the ego has 10 s; if the ambulance is then
+still behind the ego → 'yield_emergency_vehicle_infractions' (leaderboard's YieldToEmergencyVehicleTest).
+The scenario also ends (passed) when the ambulance is in front of the ego and has driven 50 m more.
+InvadingTurn: from the trigger, oncoming cars every 40 m in the opposite lane, shifted `offset` m
+(+ lane width / 2 − 0.7) towards the ego lane, from trigger + `distance` down to the trigger, with cones
+on their right over half that stretch; ends when the ego is past trigger + `distance`, 240 s timeout.
+"""
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from wpt_core.sim.scenarios.base import Scenario
+from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
+from wpt_core.sim.scenarios.placement import Polyline, opposite_lane
+from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
+from wpt_core.types import ActorKind
+
+EV_TYPE = "vehicle.ford.ambulance"
+EV_SPEED_INCREMENT_MPS = 25.0 / 3.6
+EV_NEAR_M = 50.0
+EV_IDLE_S = 10.0
+EV_END_M = 50.0
+YIELD_MESSAGE = "Agent failed to yield to an emergency vehicle"
+
+
+class YieldToEmergencyVehicle(Scenario):
+    type_name = "YieldToEmergencyVehicle"
+
+    def setup(self) -> None:
+        self.distance = self.param("distance", float, 140.0)
+        self.ev: Optional[ScriptedMover] = None
+        self.near_since: Optional[float] = None
+        self.passed_at_s: Optional[float] = None
+        self.result: Optional[bool] = None
+        self.start_s = max(self.trigger_s - self.distance, 0.0)
+        if self.trigger_s - self.start_s < 15.0:
+            raise ValueError(f"{self.spec.name}: no room on the route behind the trigger for the emergency vehicle")
+
+    def on_trigger(self) -> None:
+        start_s = max(min(self.start_s, self.ego_s - 15.0), 0.0)
+        actor = make_actor(self.uid("ambulance"), EV_TYPE, ActorKind.VEHICLE, (0.0, 0.0, 0.0), is_emergency=True)
+        speed = self.world.ego.speed_mps + EV_SPEED_INCREMENT_MPS
+        self.ev = ScriptedMover(self.world, actor, self.geometry.path, start_s, speed, accel_mps2=3.5)
+        self.movers.append(self.ev)
+
+    def ev_in_front(self) -> bool:
+        """The leaderboard's test: the ego is not ahead along the ambulance's heading."""
+        ego = self.world.ego
+        x, y, yaw = self.ev.pose
+        return (ego.x_m - x) * math.cos(math.radians(yaw)) + (ego.y_m - y) * math.sin(math.radians(yaw)) <= 0.0
+
+    def tick(self) -> None:
+        ego = self.world.ego
+        self.ev.target_mps = ego.speed_mps + EV_SPEED_INCREMENT_MPS
+        self.ev.step(actor_boxes(self.world, exclude=[self.ev.id]))
+        x, y, _ = self.ev.pose
+        if self.near_since is None and math.hypot(ego.x_m - x, ego.y_m - y) <= EV_NEAR_M:
+            self.near_since = self.world.time_s
+        if self.passed_at_s is None and self.ev_in_front():
+            self.passed_at_s = self.ev.s
+        if self.passed_at_s is not None and (self.ev.s >= self.passed_at_s + EV_END_M or self.ev.finished):
+            self.result = True
+        elif self.near_since is not None and self.world.time_s - self.near_since >= EV_IDLE_S:
+            self.result = self.ev_in_front()
+            if not self.result:
+                self.ctx.report_infraction("yield_emergency_vehicle_infractions", YIELD_MESSAGE, ego.x_m, ego.y_m)
+
+    def finished(self) -> bool:
+        return self.result is not None
+
+
+class InvadingTurn(Scenario):
+    type_name = "InvadingTurn"
+    timeout_s = 240.0
+    spacing_m = 40.0
+    speed_mps = 8.0
+
+    def setup(self) -> None:
+        distance = self.param("distance", float, 100.0)
+        offset = self.param("offset", float, 0.25)
+        self.end_s = min(self.trigger_s + distance, self.route_length_m - 1.0)
+        lane, _ = self.geometry.lane_at(self.trigger_s + 1.0)
+        other = opposite_lane(self.town, lane)
+        if other is None:
+            raise ValueError(f"{self.spec.name}: lane {lane.id} has no opposite lane for the invading flow")
+        shape = Polyline(other.shape_xy)
+        source_s, _, _ = shape.project(self.geometry.path.pose_at(self.end_s)[:2])
+        sink_s, _, _ = shape.project(self.geometry.path.pose_at(self.trigger_s)[:2])
+        if sink_s - source_s < 20.0:
+            raise ValueError(f"{self.spec.name}: opposite lane {other.id} too short for the invading flow")
+        self.shift_m = -(offset + other.width_m / 2 - 0.7)  # to the flow's left, i.e. into the ego lane
+        self.flow_path = shape.sub(source_s, sink_s)
+        cone_lat = 0.8 * other.width_m / 2
+        cone_s = 10.0
+        while cone_s < min(10.0 + 0.5 * distance, self.flow_path.length_m):
+            pose = self.flow_path.pose_at(cone_s, cone_lat)
+            self.add_static(make_actor(self.uid(f"cone{int(cone_s)}"), "static.prop.constructioncone",
+                                       ActorKind.STATIC, pose), block_lane=False)
+            cone_s += 5.0
+        self.count = 0
+
+    def tick(self) -> None:
+        last = self.movers[-1] if self.movers else None
+        if last is None or last.s >= self.spacing_m:
+            self.count += 1
+            actor = make_actor(self.uid(f"invader{self.count}"), CAR_TYPES[self.count % len(CAR_TYPES)],
+                               ActorKind.VEHICLE, (0.0, 0.0, 0.0))
+            self.movers.append(ScriptedMover(self.world, actor, self.flow_path, 0.0, self.speed_mps,
+                                             lateral_m=self.shift_m))
+        boxes = actor_boxes(self.world, exclude=[m.id for m in self.movers])
+        for mover in list(self.movers):
+            mover.step(boxes)
+            if mover.finished:
+                mover.remove()
+                self.movers.remove(mover)

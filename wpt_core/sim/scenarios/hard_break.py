@@ -1,0 +1,70 @@
+"""HardBreakRoute: the vehicle in front of the ego brakes hard without warning.
+
+scenario_runner does this with the background traffic (`StopFrontVehicles`, 10 s stopped, then
+`StartFrontVehicles`, end after the ego drives 15 m). Here the front vehicle is a scripted lead placed
+ahead of the trigger at route start; it pulls away as the ego approaches, keeping a time gap, so that at
+the trigger it is a normal lead car, then brakes at 7.5 m/s² to a stop, stands 10 s and drives on.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from wpt_core.sim.scenarios.base import Scenario
+from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
+from wpt_core.sim.scenarios.props import make_actor
+from wpt_core.types import ActorKind
+
+BRAKE_DECEL_MPS2 = 7.5
+STOP_DURATION_S = 10.0
+END_DISTANCE_M = 15.0
+WAKE_DISTANCE_M = 45.0
+
+
+class HardBreakRoute(Scenario):
+    type_name = "HardBreakRoute"
+
+    def setup(self) -> None:
+        start_s = min(self.trigger_s + 10.0, self.route_length_m - 1.0)
+        lead_path = self.geometry.path.sub(0.0, self.route_length_m)
+        lane, _ = self.geometry.lane_at(start_s)
+        self.cruise_mps = max(lane.speed_mps, 6.0)
+        actor = make_actor(self.uid("lead"), "vehicle.lincoln.mkz_2020", ActorKind.VEHICLE, (0.0, 0.0, 0.0))
+        self.lead = ScriptedMover(self.world, actor, lead_path, start_s, 0.0, accel_mps2=3.0, decel_mps2=6.0)
+        self.movers.append(self.lead)
+        self.lead.step()
+        self.phase = "follow"
+        self.stopped_at: Optional[float] = None
+        self.restart_ego_s: Optional[float] = None
+
+    def _keep_gap(self) -> None:
+        """Before the trigger: drive ahead of the ego with a ~1.2 s + 12 m gap."""
+        ego = self.world.ego
+        gap = self.lead.s - self.ego_s
+        if gap < WAKE_DISTANCE_M:
+            wanted = 12.0 + 1.2 * ego.speed_mps
+            self.lead.target_mps = max(0.0, min(self.cruise_mps, ego.speed_mps + 0.5 * (gap - wanted) + 1.0))
+        self.lead.step(actor_boxes(self.world, exclude=[self.lead.id]))
+
+    def idle_tick(self) -> None:
+        self._keep_gap()
+
+    def on_trigger(self) -> None:
+        self.phase = "brake"
+        self.lead.target_mps = 0.0
+
+    def tick(self) -> None:
+        if self.phase == "brake":
+            self.lead.step(decel_override=BRAKE_DECEL_MPS2)
+            if self.lead.v <= 0.0:
+                self.phase, self.stopped_at = "stopped", self.world.time_s
+        elif self.phase == "stopped":
+            self.lead.step()
+            if self.world.time_s - (self.stopped_at or 0.0) >= STOP_DURATION_S:
+                self.phase, self.restart_ego_s = "go", self.ego_s
+                self.lead.target_mps = self.cruise_mps
+        else:
+            self.lead.step(actor_boxes(self.world, exclude=[self.lead.id]))
+
+    def finished(self) -> bool:
+        return (self.restart_ego_s is not None and self.ego_s >= self.restart_ego_s + END_DISTANCE_M) \
+            or (self.phase == "go" and self.lead.finished)

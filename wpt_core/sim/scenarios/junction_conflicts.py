@@ -1,0 +1,153 @@
+"""Conflicts at the junction the route enters after the trigger.
+
+OppositeVehicleRunningRedLight (opposite_vehicle_taking_priority.py): the ego's light is frozen green
+and every other red; a vehicle from the `direction` side is launched at 60 km/h, 30 m before its stop
+line, when the ego's time to the conflict point drops to the adversary's (at least 2.2 s), or the ego is
+12 m from it, and runs its red light across the ego's path.
+Signalized/NonSignalizedJunctionLeftTurn (signalized_junction_left_turn.py): the ego turns left across a
+flow of oncoming vehicles (`flow_speed`, spacing from `source_dist_interval`, sources 4 × flow_speed m
+before the junction); the signalised one holds the ego red and the flow green for 5 s, then both green
+(permissive left). They end 10 m after the junction and time out after 240 s.
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+import numpy as np
+
+from wpt_core.sim.scenarios import lights
+from wpt_core.sim.scenarios.base import Scenario
+from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
+from wpt_core.sim.scenarios.placement import Polyline, approaches, lane_heading_at_end, link_path
+from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
+from wpt_core.types import ActorKind
+
+END_DISTANCE_M = 10.0
+HOLD_S = 120.0  # long enough for any scenario; released at cleanup
+
+
+class JunctionScenario(Scenario):
+    """The first junction after the trigger: its id, the ego's approach lanes, heading and signal."""
+
+    def __init__(self, spec, ctx) -> None:
+        super().__init__(spec, ctx)
+        self.junction_id, self.entry_s, self.exit_s = self.geometry.junction_after(self.trigger_s)
+        self.in_lane, self.via_lane, self.out_lane = self.geometry.lanes_around(self.junction_id)
+        self.ego_heading = lane_heading_at_end(self.in_lane)
+        self.tls_id = lights.tls_of(self.town, self.in_lane)
+        self.end_s = self.exit_s + END_DISTANCE_M
+        self.forced: List[str] = []
+
+    def require_signal(self) -> str:
+        if self.tls_id is None:
+            raise ValueError(f"{self.spec.name}: junction {self.junction_id} has no traffic light on the route")
+        return self.tls_id
+
+    def approach(self, relative_deg: float, link_dir: Optional[str] = "s") -> Tuple[object, object]:
+        """(lane, link) of the approach whose traffic arrives heading ego_heading + relative_deg."""
+        found = approaches(self.town, self.junction_id, self.ego_heading + relative_deg, link_dir=link_dir)
+        if not found:
+            raise ValueError(f"{self.spec.name}: junction {self.junction_id} has no approach at "
+                             f"{relative_deg:+.0f} deg with a '{link_dir}' link")
+        return found[0]
+
+    def force_lights(self, approaches_colours: List[tuple], duration_s: float = HOLD_S) -> str:
+        tls_id = self.require_signal()
+        if tls_id not in self.forced:
+            self.forced.append(tls_id)
+        return lights.force(self.world, self.town, tls_id, approaches_colours, duration_s)
+
+    def cleanup(self) -> None:
+        for tls_id in self.forced:  # a zero-length hold hands the signal back to its program
+            self.world.force_traffic_light(tls_id, lights.state_string(self.town, tls_id, []), 0.0)
+        self.forced = []
+        super().cleanup()
+
+
+def conflict_point(path: Polyline, route: Polyline) -> Tuple[float, float, float]:
+    """(s on path, s on route, gap) where `path` comes closest to the route."""
+    hits = [(s,) + route.project(path.pose_at(s)[:2]) for s in np.arange(0.0, path.length_m, 0.5)]
+    s_path, s_route, _, gap = min(hits, key=lambda h: h[3])
+    return float(s_path), float(s_route), float(gap)
+
+
+class OppositeVehicleRunningRedLight(JunctionScenario):
+    type_name = "OppositeVehicleRunningRedLight"
+    speed_mps = 60.0 / 3.6
+    source_m = 30.0
+    min_sync_s = 2.2
+    min_trigger_dist_m = 12.0
+
+    def setup(self) -> None:
+        self.require_signal()
+        direction = self.param("direction", str, "right")
+        self.adv_lane, self.adv_link = self.approach(-90.0 if direction == "right" else 90.0)
+        shape_len = Polyline(self.adv_lane.shape_xy).length_m
+        self.adv_path = link_path(self.town, self.adv_lane, self.adv_link, max(0.0, shape_len - self.source_m), 30.0)
+        self.adv_conflict_s, conflict_route_s, _ = conflict_point(self.adv_path, self.geometry.path)
+        self.conflict_xy = self.geometry.path.pose_at(conflict_route_s)[:2]
+        self.adversary: Optional[ScriptedMover] = None
+
+    def on_trigger(self) -> None:
+        self.force_lights([(self.in_lane, "G")])
+
+    def tick(self) -> None:
+        if self.adversary is None:
+            dist, tta = self.ego_time_to(self.conflict_xy)
+            sync = max(self.adv_conflict_s / self.speed_mps, self.min_sync_s)
+            if tta <= sync or dist <= self.min_trigger_dist_m:
+                actor = make_actor(self.uid("adversary"), CAR_TYPES[3], ActorKind.VEHICLE, (0.0, 0.0, 0.0))
+                self.adversary = ScriptedMover(self.world, actor, self.adv_path, 0.0, self.speed_mps,
+                                               decel_mps2=8.0)
+                self.movers.append(self.adversary)
+            return
+        if not self.adversary.finished:
+            self.adversary.step(actor_boxes(self.world, exclude=[self.adversary.id]), min_gap_m=1.0)
+        elif self.adversary in self.movers:
+            self.adversary.remove()
+            self.movers.remove(self.adversary)
+
+
+class _JunctionLeftTurn(JunctionScenario):
+    """An oncoming SUMO flow through the junction while the ego turns left."""
+
+    timeout_s = 240.0
+
+    def setup(self) -> None:
+        self.flow_speed = self.param("flow_speed", float, 20.0)
+        self.spacing = self.interval("source_dist_interval", (25.0, 50.0))
+        self.src_lane, link = self.approach(180.0)
+        self.flow_edges = [self.src_lane.edge_id, self.town.lanes[link.to_lane].edge_id]
+        self.src_s = max(self.src_lane.length_m - 4.0 * self.flow_speed, 0.0)
+        self.next_spawn_t = 0.0
+
+    def tick(self) -> None:
+        if self.world.time_s >= self.next_spawn_t:
+            speed = min(self.flow_speed, self.src_lane.speed_mps)
+            self.spawn(self.src_lane.id, self.src_s, speed, route_edges=self.flow_edges,
+                       max_speed_mps=self.flow_speed, type_id=CAR_TYPES[len(self.actor_ids) % len(CAR_TYPES)])
+            gap = float(self.ctx.rng.uniform(*self.spacing))
+            self.next_spawn_t = self.world.time_s + gap / max(speed, 1.0)
+
+
+class SignalizedJunctionLeftTurn(_JunctionLeftTurn):
+    type_name = "SignalizedJunctionLeftTurn"
+    green_delay_s = 5.0
+
+    def setup(self) -> None:
+        self.require_signal()
+        super().setup()
+        self.ego_green = False
+
+    def on_trigger(self) -> None:
+        self.force_lights([(self.in_lane, "r"), (self.src_lane, "G")])
+
+    def tick(self) -> None:
+        if not self.ego_green and self.elapsed_s() >= self.green_delay_s:
+            self.force_lights([(self.in_lane, "G"), (self.src_lane, "G")])
+            self.ego_green = True
+        super().tick()
+
+
+class NonSignalizedJunctionLeftTurn(_JunctionLeftTurn):
+    type_name = "NonSignalizedJunctionLeftTurn"

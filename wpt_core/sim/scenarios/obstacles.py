@@ -1,0 +1,141 @@
+"""Overtaking scenarios: something blocks the ego lane `distance` m after the trigger.
+
+As in scenario_runner's route_obstacles.py / construction_crash_vehicle.py: the actors exist from route
+start, displaced towards `direction` (parked car 0.7, accident 0.6 × half the lane width); the scenario
+ends when the ego is 50 m past the last actor and times out after 240 s. TwoWays variants send an
+oncoming flow down the opposite lane (spacing drawn from `frequency` from/to, in metres as
+`OppositeActorFlow` reads it) and allow the ego into that lane until it is past.
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Tuple
+
+from wpt_core.sim.scenarios.base import Scenario
+from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
+from wpt_core.sim.scenarios.placement import Polyline, opposite_lane
+from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
+from wpt_core.types import ActorKind
+
+END_DISTANCE_M = 50.0
+OPPOSITE_SPEED_MPS = 8.0
+
+
+class _Obstacle(Scenario):
+    """Shared placement: poses on the route at trigger + distance, shifted sideways."""
+
+    timeout_s = 240.0
+    offset = 0.7  # fraction of half the lane width the obstacle is shifted towards `direction`
+
+    def __init__(self, spec, ctx) -> None:
+        super().__init__(spec, ctx)
+        self.distance = self.param("distance", float, 120.0)
+        self.direction = self.param("direction", str, "right")
+        if self.direction not in ("left", "right"):
+            raise ValueError(f"{spec.name}: 'direction' must be 'left' or 'right', got {self.direction!r}")
+        self.obstacle_s = min(self.trigger_s + self.distance, self.route_length_m - 5.0)
+        if self.obstacle_s <= self.trigger_s:
+            raise ValueError(f"{spec.name}: the route ends before the obstacle position")
+
+    def side_pose(self, s: float, offset_fraction: float, yaw_jitter: float = 0.0) -> Tuple[float, float, float]:
+        sign = 1.0 if self.direction == "right" else -1.0
+        x, y, yaw = self.geometry.path.pose_at(s, sign * offset_fraction * self.geometry.lane_width_at(s) / 2)
+        return x, y, yaw + yaw_jitter
+
+    def place_car(self, name: str, s: float, type_id: Optional[str] = None, yaw_jitter: float = 0.0) -> None:
+        type_id = type_id or CAR_TYPES[int(self.ctx.rng.integers(len(CAR_TYPES)))]
+        self.add_static(make_actor(self.uid(name), type_id, ActorKind.STATIC,
+                                   self.side_pose(s, self.offset, yaw_jitter)), block_lane=True)
+
+    def place_warning(self, s: float) -> None:
+        """The warning triangle / sign at the road edge next to the trigger (Accident, ParkedObstacle)."""
+        pose = self.side_pose(s, 1.0 + 0.6)
+        self.add_static(make_actor(self.uid("warning"), "static.prop.warningaccident", ActorKind.STATIC,
+                                   (pose[0], pose[1], pose[2] + 90.0)), block_lane=False)
+
+
+class ParkedObstacle(_Obstacle):
+    type_name = "ParkedObstacle"
+
+    def setup(self) -> None:
+        self.place_warning(self.trigger_s)
+        self.place_car("parked", self.obstacle_s)
+        self.end_s = self.obstacle_s + END_DISTANCE_M
+
+
+class Accident(_Obstacle):
+    """Police car at `distance`, two crashed cars 10 and 16 m further."""
+
+    type_name = "Accident"
+    offset = 0.6
+
+    def setup(self) -> None:
+        self.place_warning(self.trigger_s)
+        self.place_car("police", self.obstacle_s, "vehicle.dodge.charger_police_2020")
+        last = min(self.obstacle_s + 16.0, self.route_length_m - 1.0)
+        self.place_car("crashed1", min(self.obstacle_s + 10.0, last), yaw_jitter=25.0)
+        self.place_car("crashed2", last, yaw_jitter=-15.0)
+        self.end_s = last + END_DISTANCE_M
+
+
+class ConstructionObstacle(_Obstacle):
+    """A warning sign in the lane and a taper of cones closing it."""
+
+    type_name = "ConstructionObstacle"
+    offset = 0.0
+
+    def setup(self) -> None:
+        s0 = self.obstacle_s
+        sign = 1.0 if self.direction == "right" else -1.0
+        half = self.geometry.lane_width_at(s0) / 2
+        self.add_static(make_actor(self.uid("sign"), "static.prop.trafficwarning", ActorKind.STATIC,
+                                   self.side_pose(s0, 0.0)), block_lane=True)
+        cones: List[Tuple[float, float]] = [(-8.0 + 2.0 * k, sign * half * (0.8 - 0.3 * k)) for k in range(5)]
+        cones += [(2.0 + 2.5 * k, -sign * half * 0.8) for k in range(4)]
+        for k, (ds, lateral) in enumerate(cones):
+            x, y, yaw = self.geometry.path.pose_at(s0 + ds, lateral)
+            self.add_static(make_actor(self.uid(f"cone{k}"), "static.prop.constructioncone", ActorKind.STATIC,
+                                       (x, y, yaw)), block_lane=False)
+        self.end_s = s0 + 10.0 + END_DISTANCE_M
+
+
+class _TwoWays:
+    """Mixin: an oncoming flow in the opposite lane from trigger until the ego is past."""
+
+    def on_trigger(self: "_Obstacle") -> None:
+        lane, _ = self.geometry.lane_at(self.obstacle_s)
+        other = opposite_lane(self.town, lane)
+        if other is None:
+            raise ValueError(f"{self.spec.name}: the obstacle lane {lane.id} has no opposite lane")
+        self.flow_path = Polyline(other.shape_xy)
+        self.flow_spacing = self.interval("frequency", (20.0, 100.0))
+        self.next_spawn_s = 0.0
+        self.flow_count = 0
+        self.allow_lane_invasion(True)
+
+    def tick(self: "_Obstacle") -> None:
+        """Spawn at the start of the opposite lane once the previous car has moved `spacing` m."""
+        last = self.movers[-1] if self.movers else None
+        if last is None or last.s >= self.next_spawn_s:
+            self.flow_count += 1
+            actor = make_actor(self.uid(f"oncoming{self.flow_count}"), CAR_TYPES[self.flow_count % len(CAR_TYPES)],
+                               ActorKind.VEHICLE, (0.0, 0.0, 0.0))
+            self.movers.append(ScriptedMover(self.world, actor, self.flow_path, 0.0, OPPOSITE_SPEED_MPS))
+            self.next_spawn_s = float(self.ctx.rng.uniform(*self.flow_spacing))
+        boxes = actor_boxes(self.world, exclude=[m.id for m in self.movers])
+        for mover in list(self.movers):
+            mover.step(boxes)
+            if mover.finished:
+                mover.remove()
+                self.movers.remove(mover)
+
+
+class ParkedObstacleTwoWays(_TwoWays, ParkedObstacle):
+    type_name = "ParkedObstacleTwoWays"
+
+
+class AccidentTwoWays(_TwoWays, Accident):
+    type_name = "AccidentTwoWays"
+
+
+class ConstructionObstacleTwoWays(_TwoWays, ConstructionObstacle):
+    type_name = "ConstructionObstacleTwoWays"

@@ -1,0 +1,43 @@
+"""Scenario types by their Bench2Drive names, and the factory the route runner uses."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Dict, Type
+
+from wpt_core.sim.scenarios.base import Scenario, ScenarioContext
+from wpt_core.sim.scenarios.crossings import DynamicObjectCrossing, PedestrianCrossing
+from wpt_core.sim.scenarios.cut_ins import ParkingCutIn, StaticCutIn
+from wpt_core.sim.scenarios.give_way import InvadingTurn, YieldToEmergencyVehicle
+from wpt_core.sim.scenarios.hard_break import HardBreakRoute
+from wpt_core.sim.scenarios.junction_conflicts import (NonSignalizedJunctionLeftTurn, OppositeVehicleRunningRedLight,
+                                                       SignalizedJunctionLeftTurn)
+from wpt_core.sim.scenarios.obstacles import (Accident, AccidentTwoWays, ConstructionObstacle,
+                                              ConstructionObstacleTwoWays, ParkedObstacle, ParkedObstacleTwoWays)
+from wpt_core.sim.scenarios.vanilla_turns import (VanillaNonSignalizedTurnEncounterStopsign,
+                                                  VanillaSignalizedTurnEncounterGreenLight,
+                                                  VanillaSignalizedTurnEncounterRedLight)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from wpt_core.sim.routes import ScenarioSpec
+
+SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
+    ParkedObstacle, ParkedObstacleTwoWays, ConstructionObstacle, ConstructionObstacleTwoWays, Accident,
+    AccidentTwoWays, HardBreakRoute, ParkingCutIn, StaticCutIn, DynamicObjectCrossing, PedestrianCrossing,
+    OppositeVehicleRunningRedLight, SignalizedJunctionLeftTurn, NonSignalizedJunctionLeftTurn,
+    VanillaSignalizedTurnEncounterRedLight, VanillaSignalizedTurnEncounterGreenLight,
+    VanillaNonSignalizedTurnEncounterStopsign, YieldToEmergencyVehicle, InvadingTurn)}
+
+
+class UnknownScenarioType(KeyError):
+    """A route names a scenario type the embedded simulator does not implement."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def build_scenario(spec: "ScenarioSpec", ctx: ScenarioContext) -> Scenario:
+    """The scenario object for a route's `<scenario>` entry."""
+    cls = SCENARIO_TYPES.get(spec.type)
+    if cls is None:
+        raise UnknownScenarioType(f"scenario '{spec.name}': unknown type {spec.type!r}; known types: "
+                                  f"{', '.join(sorted(SCENARIO_TYPES))}")
+    return cls(spec, ctx)
