@@ -51,6 +51,7 @@ class Town:
         self.junctions: Dict[str, Junction] = net.junctions
         self.edges: Dict[str, List[str]] = net.edges
         self.edge_nodes: Dict[str, Tuple[str, str]] = net.edge_nodes
+        self.crossing_edges: Dict[str, List[str]] = net.crossing_edges  # crossing lane → road edges it spans
         self._internal_dir = net.internal_dir
         self._ground: Dict[float, GroundMap] = {}
         self._segments: Dict[Tuple[str, ...], Tuple[np.ndarray, ...]] = {}
@@ -75,6 +76,15 @@ class Town:
             if c == b and d == a:
                 return other
         return None
+
+    def junction_degree(self, junction_id: str) -> int:
+        """Number of distinct neighbouring junctions (2 = a bend, 3+ = a real intersection)."""
+        return len({b if a == junction_id else a for a, b in self.edge_nodes.values() if junction_id in (a, b)})
+
+    def link_between(self, lane_id: str, next_lane_id: str) -> Optional[Link]:
+        """The connection of `lane_id` that leads to `next_lane_id` (directly or through a junction)."""
+        return next((lk for lk in self.lanes[lane_id].links
+                     if lk.to_lane == next_lane_id or lk.via_lane == next_lane_id), None)
 
     def successors(self, edge_id: str) -> Dict[str, str]:
         """Driving edges reachable from `edge_id` through its junction → the link direction."""

@@ -31,6 +31,7 @@ class ParsedNet:
     edges: Dict[str, List[str]] = field(default_factory=dict)            # driving edges → lane ids by index
     edge_nodes: Dict[str, Tuple[str, str]] = field(default_factory=dict)  # driving edges → (from, to)
     internal_dir: Dict[str, str] = field(default_factory=dict)            # internal lane → link dir
+    crossing_edges: Dict[str, List[str]] = field(default_factory=dict)    # crossing lane → road edges it crosses
     lat_ref: float = DEFAULT_LAT_REF
     lon_ref: float = DEFAULT_LON_REF
 
@@ -113,6 +114,8 @@ def _add_edge(net: ParsedNet, edge: ET.Element) -> None:
             width_m=float(lane.get("width", SUMO_DEFAULT_LANE_WIDTH_M)), length_m=float(lane.get("length", 0.0)),
             speed_mps=float(lane.get("speed", 13.89)), kind=kind, is_internal=internal or junction_id is not None,
             junction_id=junction_id, from_junction=edge.get("from", ""), to_junction=edge.get("to", ""))
+        if kind == "crossing":
+            net.crossing_edges[lid] = edge.get("crossingEdges", "").split()
         if kind == "driving" and not internal and junction_id is None:
             driving.append((index, lid))
     if driving:
