@@ -26,6 +26,7 @@ TRIGGER_HALF_HEIGHT_M = 1.0
 LIGHT_HEAD_EXTENT = (0.3, 0.3, 0.6)
 STOP_SIGN_EXTENT = (0.05, 0.4, 1.2)
 LIGHT_STATE_CODE = {LightState.RED: 0, LightState.YELLOW: 1, LightState.GREEN: 2, LightState.OFF: 3}
+VEHICLE_MESH_WORDS = ("Car", "Truck", "Bus", "Motorcycle", "Bicycle")  # CARLA parked-vehicle mesh paths
 CUBE_SIGNS = [(1, 1, 1), (1, 1, -1), (1, -1, 1), (1, -1, -1), (-1, 1, 1), (-1, 1, -1), (-1, -1, 1), (-1, -1, -1)]
 
 
@@ -130,12 +131,20 @@ def _sign_box(sign: StopSign, affects: bool, ego_xy: Tuple[float, float]) -> Dic
     return box
 
 
+def is_vehicle_type(type_id: str) -> bool:
+    """A vehicle blueprint, or a parked-vehicle static mesh (B2D records those as class 'vehicle', state 'static')."""
+    if type_id.startswith("vehicle."):
+        return True
+    tail = type_id.split("/Game/Carla/", 1)[1] if type_id.startswith("/Game/Carla/") else ""  # 'Carla' has 'Car' in it
+    return any(word in tail for word in VEHICLE_MESH_WORDS)
+
+
 def _actor_box(actor: Actor, ego_xy: Tuple[float, float]) -> Dict[str, Any]:
     size = (actor.length_m, actor.width_m, actor.height_m)
     if actor.kind == ActorKind.WALKER:
         return _box("walker", actor.id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
                     actor.speed_mps, ego_xy, "world2ped")
-    if actor.kind == ActorKind.STATIC and not actor.type_id.startswith("vehicle."):
+    if actor.kind == ActorKind.STATIC and not is_vehicle_type(actor.type_id):
         # cones, warning signs, debris: B2D files these props under traffic_sign without a trigger volume
         box = _box("traffic_sign", actor.id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
                    0.0, ego_xy, "world2sign")

@@ -82,15 +82,17 @@ def calibration(width: int = B2D_IMAGE_SIZE[0], height: int = B2D_IMAGE_SIZE[1])
     return out
 
 
-def sensor_specs(width: int = B2D_IMAGE_SIZE[0], height: int = B2D_IMAGE_SIZE[1]) -> List[Dict[str, Any]]:
-    """The leaderboard `sensors()` list of the B2D rig: 6 cameras, LIDAR_TOP, IMU, GNSS, speedometer."""
+def bench2drive_rig_specs(width: int = B2D_IMAGE_SIZE[0], height: int = B2D_IMAGE_SIZE[1],
+                          lidar: bool = True) -> List[Dict[str, Any]]:
+    """The leaderboard `sensors()` list of the B2D rig: 6 cameras, LIDAR_TOP (optional), IMU, GPS, SPEED."""
     specs: List[Dict[str, Any]] = []
     for spec in CAMERAS:
         m = spec.mount
         specs.append({"type": "sensor.camera.rgb", "id": spec.name, "x": m.x, "y": m.y, "z": m.z, "roll": m.roll,
                       "pitch": m.pitch, "yaw": m.yaw, "width": int(width), "height": int(height), "fov": spec.fov_deg})
-    for type_, sid, m in (("sensor.lidar.ray_cast", LIDAR_NAME, LIDAR_MOUNT), ("sensor.other.imu", "IMU", IMU_MOUNT),
-                          ("sensor.other.gnss", "GPS", GNSS_MOUNT)):
+    others = ([("sensor.lidar.ray_cast", LIDAR_NAME, LIDAR_MOUNT)] if lidar else []) + \
+        [("sensor.other.imu", "IMU", IMU_MOUNT), ("sensor.other.gnss", "GPS", GNSS_MOUNT)]
+    for type_, sid, m in others:
         specs.append({"type": type_, "id": sid, "x": m.x, "y": m.y, "z": m.z, "roll": m.roll, "pitch": m.pitch,
                       "yaw": m.yaw})
     specs.append({"type": "sensor.speedometer", "id": "SPEED", "reading_frequency": 20})
