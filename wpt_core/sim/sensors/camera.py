@@ -1,0 +1,172 @@
+"""`sensor.camera.rgb`: a pinhole renderer of the ground raster, boxes and signs, in CARLA's BGRA layout.
+
+Why it is fast enough on one core: the ego never pitches or rolls, so where each below-horizon pixel's ray
+meets the ground is fixed in the ego frame — computed once; a frame only rotates those points by the ego
+yaw and samples the ground texture. Objects are drawn on top with PIL polygons, whole objects far-to-near
+(painter's algorithm, parts of one object by layer) after back-face culling, clipped at a near plane.
+"""
+from __future__ import annotations
+
+import math
+from typing import List, Optional, Tuple
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from wpt_core.sim.sensors.ground_texture import GROUND_BGR, GroundTexture
+from wpt_core.sim.sensors.rig import focal_length
+from wpt_core.sim.sensors.scene_boxes import SceneBoxes, box_corners
+from wpt_core.sim.sensors.spec import SensorSpec, ego_to_world, sensor_to_ego
+from wpt_core.types import EgoState
+
+NEAR_M = 0.1
+MAX_GROUND_M = 250.0      # ground beyond this reads as haze (no raster that large matters at that range)
+MAX_OBJECT_M = 150.0      # objects beyond this are not drawn
+SKY_TOP_BGR = (225, 170, 120)
+SKY_HORIZON_BGR = (235, 215, 200)
+HAZE_BGR = (170, 175, 165)
+FLAT_GROUND_BGR = GROUND_BGR[0]
+LIGHT_DIR_XY = np.array([0.6, -0.8])  # fixed "sun" for face shading
+
+# Quads of a box (corner k has bits x, y, z = k) and their outward normals in the box frame.
+FACES = np.array([[4, 6, 7, 5], [0, 1, 3, 2], [2, 3, 7, 6], [0, 4, 5, 1], [1, 5, 7, 3], [0, 2, 6, 4]])
+FACE_NORMALS = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], np.float64)
+
+
+def _clip_near(poly: np.ndarray) -> np.ndarray:
+    """Sutherland–Hodgman clip of a camera-frame polygon (K,3) against x ≥ NEAR_M."""
+    out: List[np.ndarray] = []
+    n = len(poly)
+    for i in range(n):
+        a, b = poly[i], poly[(i + 1) % n]
+        a_in, b_in = a[0] >= NEAR_M, b[0] >= NEAR_M
+        if a_in:
+            out.append(a)
+        if a_in != b_in:
+            t = (NEAR_M - a[0]) / (b[0] - a[0])
+            out.append(a + t * (b - a))
+    return np.asarray(out).reshape(-1, 3)
+
+
+class CameraRenderer:
+    """One RGB camera: `render(ego, boxes) -> (H, W, 4) uint8 BGRA` with alpha 255."""
+
+    def __init__(self, spec: SensorSpec, texture: Optional[GroundTexture]) -> None:
+        self.width, self.height = int(spec["width"]), int(spec["height"])
+        self.fov_deg = float(spec["fov"])
+        self.f = focal_length(self.width, self.fov_deg)
+        self.cx, self.cy = self.width / 2.0, self.height / 2.0
+        self.mount = sensor_to_ego(spec)
+        self.texture = texture
+        u = (np.arange(self.width) + 0.5 - self.cx) / self.f
+        v = (np.arange(self.height) + 0.5 - self.cy) / self.f
+        uu, vv = np.meshgrid(u, v)
+        rays_cam = np.stack([np.ones_like(uu), uu, -vv], axis=-1).reshape(-1, 3)
+        rays_ego = rays_cam @ self.mount[:3, :3].T
+        origin = self.mount[:3, 3]
+        down = rays_ego[:, 2] < -1e-9
+        g = np.zeros((rays_ego.shape[0], 2))
+        g[down] = rays_ego[down, :2] / -rays_ego[down, 2:3]
+        reach = origin[2] * np.hypot(g[:, 0], g[:, 1])
+        ground = down & (reach < MAX_GROUND_M)
+        self.ground_idx = np.nonzero(ground)[0]
+        # ground point (ego frame) = origin_xy + (origin_z + ego_z) * g
+        self.ground_g = g[ground].astype(np.float32)
+        self.ground_base = (origin[:2] + origin[2] * g[ground]).astype(np.float32)
+        self.background = self._background(rays_ego, down & ~ground)
+        tan_h = self.cx / self.f
+        self.tan_h, self.tan_v = tan_h, self.cy / self.f
+
+    def _background(self, rays_ego: np.ndarray, haze: np.ndarray) -> np.ndarray:
+        """Sky gradient by ray elevation, haze where the ground is too far; alpha 255 everywhere."""
+        elev = np.arctan2(rays_ego[:, 2], np.hypot(rays_ego[:, 0], rays_ego[:, 1]))
+        w = np.clip(elev / math.radians(40.0), 0.0, 1.0)[:, None]
+        sky = (1 - w) * np.asarray(SKY_HORIZON_BGR, np.float64) + w * np.asarray(SKY_TOP_BGR, np.float64)
+        img = np.empty((rays_ego.shape[0], 4), np.uint8)
+        img[:, :3] = sky.astype(np.uint8)
+        img[haze, :3] = HAZE_BGR
+        img[:, 3] = 255
+        return img.reshape(self.height, self.width, 4)
+
+    def render(self, ego: EgoState, boxes: SceneBoxes) -> np.ndarray:
+        img = self.background.copy()
+        self._draw_ground(img.reshape(-1, 4), ego)
+        cam_to_world = ego_to_world(ego) @ self.mount
+        items = self._visible_items(np.linalg.inv(cam_to_world), cam_to_world[:3, 3], boxes)
+        if items:
+            pil = Image.fromarray(img)
+            draw = ImageDraw.Draw(pil)
+            for _, _, polys, colour in sorted(items, key=lambda it: (-it[0], it[1])):
+                for poly in polys:
+                    pts = poly if poly[:, 0].min() >= NEAR_M else _clip_near(poly)
+                    if len(pts) < 3:
+                        continue
+                    u = self.cx + self.f * pts[:, 1] / pts[:, 0]
+                    v = self.cy - self.f * pts[:, 2] / pts[:, 0]
+                    draw.polygon(list(zip(u.tolist(), v.tolist())), fill=colour)
+            img = np.asarray(pil).copy()
+        return img
+
+    def _draw_ground(self, flat: np.ndarray, ego: EgoState) -> None:
+        if self.ground_idx.size == 0:
+            return
+        if self.texture is None:
+            flat[self.ground_idx, :3] = FLAT_GROUND_BGR
+            return
+        p = self.ground_base if ego.z_m == 0.0 else self.ground_base + np.float32(ego.z_m) * self.ground_g
+        c, s = np.float32(math.cos(math.radians(ego.yaw_deg))), np.float32(math.sin(math.radians(ego.yaw_deg)))
+        wx = p[:, 0] * c - p[:, 1] * s + np.float32(ego.x_m)
+        wy = p[:, 0] * s + p[:, 1] * c + np.float32(ego.y_m)
+        flat[self.ground_idx, :3] = GROUND_BGR[self.texture.sample(wx, wy)]
+
+    def _visible_items(self, world_to_cam: np.ndarray, cam_pos: np.ndarray,
+                       boxes: SceneBoxes) -> List[Tuple[float, int, List[np.ndarray], tuple]]:
+        """(group distance, layer, camera-frame polygons, BGRA fill) of everything that may be seen."""
+        items: List[Tuple[float, int, List[np.ndarray], tuple]] = []
+        R, t = world_to_cam[:3, :3], world_to_cam[:3, 3]
+        to_cam_centre = cam_pos - boxes.center
+        decal_hidden = np.einsum("ij,ij->i", boxes.decal_normal, to_cam_centre) < 0
+        idx = np.nonzero(boxes.camera & ~decal_hidden)[0]
+        if idx.size:
+            near = np.linalg.norm(boxes.center[idx, :2] - cam_pos[:2], axis=1) < MAX_OBJECT_M
+            idx = idx[near]
+        if idx.size:
+            corners = box_corners(boxes, idx)
+            cc = corners @ R.T + t
+            keep = self._in_frustum(cc)
+            idx, corners, cc = idx[keep], corners[keep], cc[keep]
+        if idx.size:
+            yaw = np.radians(boxes.yaw_deg[idx])
+            c, s = np.cos(yaw)[:, None], np.sin(yaw)[:, None]
+            nx = FACE_NORMALS[None, :, 0] * c - FACE_NORMALS[None, :, 1] * s
+            ny = FACE_NORMALS[None, :, 0] * s + FACE_NORMALS[None, :, 1] * c
+            nz = np.broadcast_to(FACE_NORMALS[None, :, 2], nx.shape)
+            centres = corners[:, FACES].mean(axis=2)  # (K, 6, 3)
+            to_cam = cam_pos[None, None, :] - centres
+            facing = nx * to_cam[..., 0] + ny * to_cam[..., 1] + nz * to_cam[..., 2] > 0
+            shade = np.where(nz > 0.5, 1.0, np.where(nz < -0.5, 0.45,
+                             0.62 + 0.33 * np.clip(nx * LIGHT_DIR_XY[0] + ny * LIGHT_DIR_XY[1], 0, 1)))
+            shade[boxes.emissive[idx]] = 1.0
+            dist = np.linalg.norm(boxes.group_xyz[idx] - cam_pos, axis=1)
+            for k in range(idx.size):
+                base = boxes.color[idx[k]].astype(np.float64)
+                for f in np.nonzero(facing[k])[0]:
+                    rgb = np.clip(base * shade[k, f], 0, 255).astype(int)
+                    items.append((float(dist[k]), int(boxes.layer[idx[k]]), [cc[k, FACES[f]]],
+                                  (int(rgb[2]), int(rgb[1]), int(rgb[0]), 255)))
+        for m in range(len(boxes.plate_corners)):
+            pc = boxes.plate_corners[m] @ R.T + t
+            if not self._in_frustum(pc[None])[0]:
+                continue
+            front = float(np.dot(boxes.plate_normal[m], cam_pos - boxes.plate_corners[m].mean(axis=0))) > 0
+            rgb = boxes.plate_front[m] if front else boxes.plate_back[m]
+            dist = float(np.linalg.norm(boxes.plate_group_xyz[m] - cam_pos))
+            items.append((dist, int(boxes.plate_layer[m]), [pc], (int(rgb[2]), int(rgb[1]), int(rgb[0]), 255)))
+        return items
+
+    def _in_frustum(self, cc: np.ndarray) -> np.ndarray:
+        """(K,) False for point sets (K, P, 3) entirely outside one frustum plane (or behind the near plane)."""
+        x, y, z = cc[..., 0], cc[..., 1], cc[..., 2]
+        outside = ((x < NEAR_M).all(axis=1) | (y > x * self.tan_h).all(axis=1) | (y < -x * self.tan_h).all(axis=1)
+                   | (z > x * self.tan_v).all(axis=1) | (z < -x * self.tan_v).all(axis=1))
+        return ~outside
