@@ -180,7 +180,7 @@ class ScenarioManager:
     """All scenarios of one route: set up at start, triggered and ticked after each `World.tick`."""
 
     def __init__(self, specs: Sequence["ScenarioSpec"], ctx: ScenarioContext) -> None:
-        from wpt_core.sim.scenarios.registry import build_scenario  # registry imports the families
+        from wpt_core.sim.scenarios.registry import UnknownScenarioType, build_scenario  # imports the families
 
         self.ctx = ctx
         self.progress = RouteProgress(ctx.route)
@@ -189,7 +189,7 @@ class ScenarioManager:
         for spec in specs:
             try:
                 self.scenarios.append(build_scenario(spec, ctx))
-            except ValueError as err:  # the leaderboard skips scenarios it cannot build, with a warning
+            except (ValueError, UnknownScenarioType) as err:  # the leaderboard skips them with a warning
                 LOG.warning("Skipping scenario '%s' (%s): %s", spec.name, spec.type, err)
                 self.skipped[spec.name] = str(err)
 
