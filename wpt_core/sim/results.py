@@ -73,7 +73,7 @@ def global_record(records: Sequence[Dict[str, Any]], total_routes: int) -> Dict[
         meta["total_length"] += rec["meta"]["route_length"]
         result = "Failed" if "Failed" in rec["status"] else rec["status"]
         if result == "Failed":
-            meta["exceptions"].append((rec["route_id"], rec["index"], rec["status"]))
+            meta["exceptions"].append((rec["route_id"], rec.get("index", -1), rec["status"]))
             status = "Failed"
         elif status == "Perfect" and result != "Perfect":
             status = result

@@ -1,0 +1,36 @@
+"""`wpt report RESULTS.json`: Bench2Drive metrics from a leaderboard results file (ours or CARLA's)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("report", help="driving score, success rate, abilities, efficiency, comfort")
+    p.add_argument("results", help="leaderboard results JSON (--checkpoint of a run, or a merged B2D file)")
+    p.add_argument("--json", dest="json_out", default=None, help="also write the report as JSON here")
+    p.add_argument("--metric-dir", default=None,
+                   help="agent output folder (SAVE_PATH) holding <save_name>/metric_info.json, for comfort")
+    p.add_argument("--expected-routes", type=int, default=None,
+                   help="routes in the benchmark (missing ones count 0; default: the file's progress total)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from wpt_core.evaluation.report import compute_report, format_report
+    from wpt_core.sim.results import ResultsFileError, load_results
+
+    try:
+        document = load_results(Path(args.results))
+    except ResultsFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = compute_report(document, Path(args.metric_dir) if args.metric_dir else None, args.expected_routes)
+    print(format_report(report))
+    if args.json_out:
+        out = Path(args.json_out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2))
+    return 0

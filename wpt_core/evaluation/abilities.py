@@ -1,0 +1,95 @@
+"""Bench2Drive's multi-ability scores (tools/ability_benchmark.py), from a results file alone.
+
+A route belongs to the abilities of its (first) scenario's type; a type may count for several.
+The ability score is the success rate over its routes. Traffic_Signs routes are counted a second
+time, as B2D does: that second entry succeeds when the route got past its first junction (route
+completion beyond the first junction point + 8 m of the dense route) with no red-light or
+stop-sign infraction anywhere in the record — so a route that failed after a clean first junction
+still earns half of its Traffic_Signs weight. The junction position comes from the record's
+`meta["first_junction_completion"]` (written by our criteria); records from CARLA runs lack it
+and then get no junction credit (B2D computes it from the CARLA map, which a results file lacks).
+
+Scenario types are read from `scenario_name` ("ParkingCutIn_1" → "ParkingCutIn"), or from an
+explicit route id → type mapping. Routes missing from the results are not counted (as in B2D).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Iterable, Mapping, Optional, Sequence
+
+from wpt_core.evaluation.scoring import is_success
+
+ABILITIES = ("Merging", "Overtaking", "Emergency_Brake", "Give_Way", "Traffic_Signs")
+
+_JUNCTION_TURNS = ("NonSignalizedJunctionLeftTurn", "NonSignalizedJunctionRightTurn",
+                   "NonSignalizedJunctionLeftTurnEnterFlow", "SignalizedJunctionLeftTurn",
+                   "SignalizedJunctionRightTurn", "SignalizedJunctionLeftTurnEnterFlow")
+
+# B2D's tool misspells a few type names; its spellings are accepted too so results using them count.
+ABILITY_TYPES: Dict[str, frozenset] = {
+    "Overtaking": frozenset({
+        "Accident", "AccidentTwoWays", "ConstructionObstacle", "ConstructionObstacleTwoWays", "HazardAtSideLane",
+        "HazardAtSideLaneTwoWays", "ParkedObstacle", "ParkedObstacleTwoWays", "VehicleOpensDoorTwoWays",
+        "VehicleOpenDoorTwoWays"}),
+    "Merging": frozenset({
+        "CrossingBicycleFlow", "EnterActorFlow", "HighwayExit", "HighwayCutIn", "InterurbanActorFlow",
+        "InterurbanAdvancedActorFlow", "MergerIntoSlowTraffic", "MergerIntoSlowTrafficV2", "MergeIntoSlowTraffic",
+        "ParkingExit", "SequentialLaneChange", *_JUNCTION_TURNS}),
+    "Emergency_Brake": frozenset({
+        "BlockedIntersection", "DynamicObjectCrossing", "HardBreakRoute", "OppositeVehicleTakingPriority",
+        "OppositeVehicleRunningRedLight", "ParkingCutIn", "PedestrianCrossing", "ParkingCrossingPedestrian",
+        "ParkingCrossingPedestrain", "StaticCutIn", "VehicleTurningRoute", "VehicleTurningRoutePedestrian",
+        "ControlLoss"}),
+    "Give_Way": frozenset({"InvadingTurn", "YieldToEmergencyVehicle"}),
+    "Traffic_Signs": frozenset({
+        "BlockedIntersection", "OppositeVehicleTakingPriority", "OppositeVehicleRunningRedLight",
+        "PedestrianCrossing", "VehicleTurningRoute", "VehicleTurningRoutePedestrian", "EnterActorFlow",
+        "CrossingBicycleFlow", "T_Junction", "VanillaNonSignalizedTurn", "VanillaSignalizedTurnEncounterGreenLight",
+        "VanillaSignalizedTurnEncounterRedLight", "VanillaNonSignalizedTurnEncounterStopsign",
+        "VanillaNonSignalizedTurnEncouterStopsign", *_JUNCTION_TURNS}),
+}
+
+_INSTANCE_SUFFIX = re.compile(r"_\d+$")
+
+
+def scenario_type(record: Mapping[str, Any], types_by_route: Optional[Mapping[str, str]] = None) -> str:
+    """The record's scenario type: explicit mapping (by route id number) first, else its scenario name."""
+    if types_by_route:
+        parts = str(record.get("route_id", "")).split("_")
+        if len(parts) > 1 and parts[1] in types_by_route:
+            return types_by_route[parts[1]]
+    return _INSTANCE_SUFFIX.sub("", str(record.get("scenario_name") or ""))
+
+
+def abilities_of(type_name: str) -> Iterable[str]:
+    return [ability for ability in ABILITIES if type_name in ABILITY_TYPES[ability]]
+
+
+def passed_first_junction(record: Mapping[str, Any]) -> bool:
+    """B2D's Traffic_Signs junction rule: RC beyond the first junction, no red-light/stop infraction."""
+    fraction = (record.get("meta") or {}).get("first_junction_completion")
+    if fraction is None:
+        return False
+    infractions = record["infractions"]
+    return (record["scores"]["score_route"] / 100.0 > fraction and not infractions.get("stop_infraction")
+            and not infractions.get("red_light"))
+
+
+def ability_scores(records: Sequence[Mapping[str, Any]],
+                   types_by_route: Optional[Mapping[str, str]] = None) -> Dict[str, Optional[float]]:
+    """Per-ability success percentage (None without routes) and their mean over the abilities scored."""
+    counts = {ability: [0, 0] for ability in ABILITIES}
+    for record in records:
+        type_name = scenario_type(record, types_by_route)
+        success = is_success(record)
+        for ability in abilities_of(type_name):
+            counts[ability][0] += int(success)
+            counts[ability][1] += 1
+        if type_name in ABILITY_TYPES["Traffic_Signs"]:
+            counts["Traffic_Signs"][0] += int(passed_first_junction(record))
+            counts["Traffic_Signs"][1] += 1
+    scores: Dict[str, Optional[float]] = {
+        ability: (100.0 * ok / n if n else None) for ability, (ok, n) in counts.items()}
+    present = [value for value in scores.values() if value is not None]
+    scores["mean"] = sum(present) / len(present) if present else None
+    return scores
