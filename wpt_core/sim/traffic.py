@@ -97,12 +97,17 @@ def _spawn_points(town, kinds: Tuple[str, ...]) -> Tuple[List[str], np.ndarray, 
     return lanes, np.asarray(s_list), np.asarray(xy, dtype=np.float64).reshape(-1, 2)
 
 
+def _sq_distances(points: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """(N, M) squared distances between two point sets (matrix form: no (N, M, 2) temporary)."""
+    d2 = (points ** 2).sum(1)[:, None] + (others ** 2).sum(1)[None, :] - 2.0 * points @ others.T
+    return np.maximum(d2, 0.0)
+
+
 def _min_distance(points: np.ndarray, polyline: np.ndarray) -> np.ndarray:
     """(N,) distance of each point to the nearest of the (M,2) densely sampled polyline points."""
-    if len(polyline) == 0:
+    if len(polyline) == 0 or len(points) == 0:
         return np.full(len(points), np.inf)
-    d2 = ((points[:, None, :] - polyline[None, :, :]) ** 2).sum(-1)
-    return np.sqrt(d2.min(axis=1))
+    return np.sqrt(_sq_distances(points, polyline).min(axis=1))
 
 
 class BackgroundTraffic:
@@ -120,6 +125,11 @@ class BackgroundTraffic:
         self._route_xy = np.zeros((0, 2))
         self._route_s = np.zeros(0)
         self._ego_s = 0.0
+        self._region = np.zeros((0, 2))
+        self._v_near = np.zeros(len(self._v_xy), dtype=bool)
+        self._p_near = np.zeros(len(self._p_xy), dtype=bool)
+        self._v_within = np.zeros((len(self._v_xy), 0), dtype=bool)
+        self._p_within = np.zeros((len(self._p_xy), 0), dtype=bool)
         for t in BACKGROUND_CARS:
             define_vtype(ls, CATALOGUE[t])
         define_vtype(ls, WALKER_TYPE)
@@ -131,27 +141,29 @@ class BackgroundTraffic:
         self._route_xy = np.asarray(route_xy, dtype=np.float64).reshape(-1, 2)
         seg = np.linalg.norm(np.diff(self._route_xy, axis=0), axis=1)
         self._route_s = np.concatenate([[0.0], np.cumsum(seg)])
+        self._ego_s = 0.0
+        r2 = self.radius ** 2
+        self._v_within = _sq_distances(self._v_xy, self._route_xy) <= r2    # (spawn points, route points)
+        self._p_within = _sq_distances(self._p_xy, self._route_xy) <= r2
 
-    def _region(self) -> np.ndarray:
-        """Route points from 50 m behind the ego to one spawn radius ahead of it."""
+    def _update_region(self, ego_xy: np.ndarray) -> None:
+        """Advance the ego along the route (nearest point in a forward window) and cache which spawn
+        points lie within the spawn radius of the route from 50 m behind it to one radius ahead."""
+        if len(self._route_xy):
+            idx = np.flatnonzero((self._route_s >= self._ego_s - 20.0) & (self._route_s <= self._ego_s + 200.0))
+            d = np.linalg.norm(self._route_xy[idx] - ego_xy, axis=1)
+            self._ego_s = float(self._route_s[idx[int(np.argmin(d))]])
         keep = (self._route_s >= self._ego_s - 50.0) & (self._route_s <= self._ego_s + self.radius)
-        return self._route_xy[keep]
+        self._region = self._route_xy[keep]
+        self._v_near = self._v_within[:, keep].any(axis=1)
+        self._p_near = self._p_within[:, keep].any(axis=1)
 
-    def _update_progress(self, ego_xy: np.ndarray) -> None:
-        """Advance the ego's arc length along the route (nearest route point in a forward window)."""
-        if len(self._route_xy) == 0:
-            return
-        window = (self._route_s >= self._ego_s - 20.0) & (self._route_s <= self._ego_s + 200.0)
-        idx = np.flatnonzero(window)
-        d = np.linalg.norm(self._route_xy[idx] - ego_xy, axis=1)
-        self._ego_s = float(self._route_s[idx[int(np.argmin(d))]])
-
-    def _candidates(self, xy: np.ndarray, ego_xy: np.ndarray, initial: bool) -> np.ndarray:
-        """Indices of spawn points in the region, away from the ego (and its first 30 m at the start)."""
-        ok = _min_distance(xy, self._region()) <= self.radius
+    def _candidates(self, xy: np.ndarray, near: np.ndarray, ego_xy: np.ndarray, initial: bool) -> np.ndarray:
+        """Indices of spawn points in the region, away from the ego (and its next 30 m at the start)."""
+        ok = near.copy()
         if initial:
-            start = self._route_xy[self._route_s <= EGO_CLEAR_ROUTE_M]
-            ok &= _min_distance(xy, np.vstack([start, ego_xy[None]])) > 8.0
+            ahead = (self._route_s >= self._ego_s - 5.0) & (self._route_s <= self._ego_s + EGO_CLEAR_ROUTE_M)
+            ok &= _min_distance(xy, np.vstack([self._route_xy[ahead], ego_xy[None]])) > 8.0
         else:
             ok &= np.linalg.norm(xy - ego_xy, axis=1) >= MIN_RESPAWN_DISTANCE_M
         return np.flatnonzero(ok)
@@ -162,19 +174,24 @@ class BackgroundTraffic:
         self._count += 1
         return f"{prefix}{self._count}"
 
-    def _random_edge_near(self, exclude: str) -> str | None:
-        """A destination: the edge of a random driving spawn point in the region."""
-        idx = self._candidates(self._v_xy, np.array([1e9, 1e9]), initial=False)
+    def _random_edge(self, lanes: List[str], near: np.ndarray, exclude: str) -> str | None:
+        """A destination: the edge of a random spawn point in the region (None if it is `exclude`)."""
+        idx = np.flatnonzero(near)
         if len(idx) == 0:
             return None
-        edge = self.town.lanes[self._v_lanes[int(self.rng.choice(idx))]].edge_id
+        edge = self.town.lanes[lanes[int(self.rng.choice(idx))]].edge_id
         return None if edge == exclude else edge
 
     def trip_from(self, edge_id: str) -> List[str]:
         """Edges from `edge_id` to a random destination near the route (just `edge_id` if none is reachable)."""
-        dest = self._random_edge_near(edge_id)
+        dest = self._random_edge(self._v_lanes, self._v_near, edge_id)
         edges = list(self.ls.simulation.findRoute(edge_id, dest).edges) if dest else []
         return edges or [edge_id]
+
+    def _walk_from(self, edge_id: str, pos_m: float) -> list:
+        """Walking stages from `edge_id` to a random sidewalk near the route ([] if none is reachable)."""
+        dest = self._random_edge(self._p_lanes, self._p_near, edge_id)
+        return list(self.ls.simulation.findIntermodalRoute(edge_id, dest, departPos=pos_m)) if dest else []
 
     def _add_vehicle(self, point: int) -> None:
         lane = self.town.lanes[self._v_lanes[point]]
@@ -188,9 +205,7 @@ class BackgroundTraffic:
 
     def _add_pedestrian(self, point: int) -> None:
         lane = self.town.lanes[self._p_lanes[point]]
-        idx = self._candidates(self._p_xy, np.array([1e9, 1e9]), initial=False)
-        dest = self.town.lanes[self._p_lanes[int(self.rng.choice(idx))]].edge_id
-        stages = self.ls.simulation.findIntermodalRoute(lane.edge_id, dest, departPos=float(self._p_s[point]))
+        stages = self._walk_from(lane.edge_id, float(self._p_s[point]))
         if not stages:
             return
         pid = self._new_id("bg_p")
@@ -200,33 +215,35 @@ class BackgroundTraffic:
         self.pedestrians[pid] = list(stages[-1].edges)
 
     def _fill(self, ego_xy: np.ndarray, initial: bool) -> None:
-        for xy, target, pool, add in ((self._v_xy, self.n_vehicles, self.vehicles, self._add_vehicle),
-                                      (self._p_xy, self.n_pedestrians, self.pedestrians, self._add_pedestrian)):
+        for xy, near, target, pool, add in (
+                (self._v_xy, self._v_near, self.n_vehicles, self.vehicles, self._add_vehicle),
+                (self._p_xy, self._p_near, self.n_pedestrians, self.pedestrians, self._add_pedestrian)):
             missing = target - len(pool)
             if missing <= 0:
                 continue
-            idx = self._candidates(xy, ego_xy, initial)
+            idx = self._candidates(xy, near, ego_xy, initial)
             for point in self.rng.permutation(idx)[:missing]:
                 add(int(point))
 
     def populate(self, ego_xy: Tuple[float, float]) -> None:
-        """Initial demand along the route (the ego's first 30 m kept clear)."""
-        self._fill(np.asarray(ego_xy, dtype=np.float64), initial=True)
+        """Initial demand along the route (the ego's next 30 m kept clear)."""
+        ego = np.asarray(ego_xy, dtype=np.float64)
+        self._update_region(ego)
+        self._fill(ego, initial=True)
 
     # --- upkeep ------------------------------------------------------------------------------------
 
     def maintain(self, ego_xy: Tuple[float, float]) -> None:
         """Once a second: drop lost or distant actors, extend trips about to end, refill near the ego."""
         ls, ego = self.ls, np.asarray(ego_xy, dtype=np.float64)
-        self._update_progress(ego)
-        region = self._region()
+        self._update_region(ego)
         running = set(ls.vehicle.getIDList())
         pending = set(ls.simulation.getPendingVehicles())
         for vid in [v for v in self.vehicles if v not in running and v not in pending]:
             del self.vehicles[vid]
-        for vid in [v for v in self.vehicles if v in running]:
-            x, y = ls.vehicle.getPosition(vid)
-            if _min_distance(np.array([[x, -y]]), region)[0] > 1.2 * self.radius:
+        ids = [v for v in self.vehicles if v in running]
+        for vid, far in zip(ids, self._far([ls.vehicle.getPosition(v) for v in ids])):
+            if far:
                 ls.vehicle.remove(vid)
                 del self.vehicles[vid]
             elif ls.vehicle.getRouteIndex(vid) >= len(ls.vehicle.getRoute(vid)) - 2:
@@ -234,20 +251,36 @@ class BackgroundTraffic:
         persons = set(ls.person.getIDList())
         for pid in [p for p in self.pedestrians if p not in persons]:
             del self.pedestrians[pid]
-        for pid in list(self.pedestrians):
-            x, y = ls.person.getPosition(pid)
-            if _min_distance(np.array([[x, -y]]), region)[0] > 1.2 * self.radius:
+        ids = list(self.pedestrians)
+        for pid, far in zip(ids, self._far([ls.person.getPosition(p) for p in ids])):
+            if far:
                 ls.person.removeStages(pid)
                 del self.pedestrians[pid]
+            elif ls.person.getRoadID(pid) == self.pedestrians[pid][-1]:
+                self._extend_walk(pid)
         self._fill(ego, initial=False)
+
+    def _far(self, sumo_xy: List[Tuple[float, float]]) -> np.ndarray:
+        """(N,) bool: SUMO positions farther than 1.2 spawn radii from the region."""
+        if not sumo_xy:
+            return np.zeros(0, dtype=bool)
+        xy = np.asarray(sumo_xy, dtype=np.float64) * [1.0, -1.0]
+        return _min_distance(xy, self._region) > 1.2 * self.radius
 
     def _extend_trip(self, vid: str) -> None:
         """Give a background car a new destination before it reaches the end of its route."""
-        current = self.ls.vehicle.getRoute(vid)[-1]
-        dest = self._random_edge_near(current)
+        dest = self._random_edge(self._v_lanes, self._v_near, self.ls.vehicle.getRoute(vid)[-1])
         if dest is None:
             return
         try:
             self.ls.vehicle.changeTarget(vid, dest)
         except self.ls.TraCIException:
-            pass  # unreachable from here: try again next second
+            pass  # unreachable from here: another destination next second
+
+    def _extend_walk(self, pid: str) -> None:
+        """Append another walk to a background pedestrian on the last edge of its current one."""
+        stages = self._walk_from(self.pedestrians[pid][-1], 0.0)
+        for stage in stages:
+            self.ls.person.appendStage(pid, stage)
+        if stages:
+            self.pedestrians[pid] = list(stages[-1].edges)

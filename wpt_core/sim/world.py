@@ -70,6 +70,7 @@ class World:
         self._held: Dict[str, Actor] = {}         # scripted + static actors: their pose is ours, not SUMO's
         self._mirrored: Dict[str, None] = {}      # held actors mirrored into SUMO (moveToXY each tick)
         self._forced: Dict[str, Tuple[str, float]] = {}   # tls id -> (program to restore, until time)
+        self._frozen: Dict[str, None] = {}        # pushed vehicles SUMO could not map: held still
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ class World:
         self._session = SumoSession(self.town.net_path, self.seed)
         ls = self._ls = self._session.start()
         self.frame, self.time_s, self._scene, self._count = 0, 0.0, None, 0
-        self._roles, self._emergency, self._held, self._mirrored, self._forced = {}, {}, {}, {}, {}
+        self._roles, self._emergency, self._held, self._mirrored, self._forced, self._frozen = {}, {}, {}, {}, {}, {}
         self._rng = np.random.default_rng(self.seed)
         self._ego = EgoDynamics(*ego_pose)
         self._route_edges = self._edges_of(route_lanes)
@@ -123,12 +124,20 @@ class World:
         return self._ego.state()
 
     def _push(self, vid: str, x: float, y: float, yaw: float, length: float) -> None:
-        """moveToXY a vehicle whose pose we own; off the network it keeps its last SUMO position."""
+        """moveToXY a vehicle whose pose we own. Off the network (nothing within SUMO's match radius) it is
+        frozen where SUMO last had it, so SUMO never drives it on or lets it arrive and vanish."""
+        ls = self._ls
         sx, sy, angle = front_bumper_sumo(x, y, yaw, length)
         try:
-            self._ls.vehicle.moveToXY(vid, "", 0, sx, sy, angle, 2)
-        except self._ls.TraCIException:
-            pass
+            ls.vehicle.moveToXY(vid, "", 0, sx, sy, angle, 2)
+        except ls.TraCIException:
+            if vid not in self._frozen:
+                ls.vehicle.setSpeed(vid, 0.0)
+                self._frozen[vid] = None
+            return
+        if vid in self._frozen:
+            ls.vehicle.setSpeed(vid, -1.0)
+            del self._frozen[vid]
 
     def tick(self, control: Control) -> None:
         """Ego dynamics → moveToXY (ego and held actors) → one SUMO step → background upkeep."""
