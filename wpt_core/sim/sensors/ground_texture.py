@@ -28,14 +28,19 @@ GROUND_BGR = np.array([
 ], dtype=np.uint8)
 
 
-def _run_counts(mask: np.ndarray, half: int, axis: int) -> np.ndarray:
-    """Number of True cells within ±half cells along `axis` (box filter via cumulative sums)."""
-    padded = np.pad(mask.astype(np.int32), [(half + 1, half) if a == axis else (0, 0) for a in range(2)])
-    csum = np.cumsum(padded, axis=axis)
-    n = mask.shape[axis]
-    hi = np.take(csum, np.arange(2 * half + 1, 2 * half + 1 + n), axis=axis)
-    lo = np.take(csum, np.arange(0, n), axis=axis)
-    return hi - lo
+def _run_counts(mask: np.ndarray, rows: np.ndarray, cols: np.ndarray, half: int, axis: int) -> np.ndarray:
+    """For the cells (rows, cols): how many cells within ±half along `axis` are set in `mask`.
+
+    Sampled per cell (not a whole-raster filter) so that a town-sized raster costs only its crossings.
+    """
+    h, w = mask.shape
+    count = np.zeros(rows.shape, np.int32)
+    for k in range(-half, half + 1):
+        if axis == 1:
+            count += mask[rows, np.clip(cols + k, 0, w - 1)]
+        else:
+            count += mask[np.clip(rows + k, 0, h - 1), cols]
+    return count
 
 
 class GroundTexture:
@@ -48,7 +53,7 @@ class GroundTexture:
         if crossing.any():
             rows, cols = np.nonzero(crossing)
             half = max(1, int(round(AXIS_WINDOW_M / res)))
-            along_x = (_run_counts(crossing, half, axis=1) >= _run_counts(crossing, half, axis=0))[rows, cols]
+            along_x = _run_counts(crossing, rows, cols, half, axis=1) >= _run_counts(crossing, rows, cols, half, axis=0)
             x = ground.origin_xy[0] + (cols + 0.5) * res
             y = ground.origin_xy[1] + (rows + 0.5) * res
             coord = np.where(along_x, x, y)

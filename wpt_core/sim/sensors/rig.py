@@ -1,65 +1,36 @@
-"""The Bench2Drive sensor rig and the calibration matrices its clips record.
+"""The Bench2Drive sensor rig and the calibration matrices its clips record, for spec dicts.
 
-Bench2Drive's collector stores `intrinsic` (pinhole K), `cam2ego` / `lidar2ego` (the mount transform,
-CARLA's left-handed UE axes: x forward, y right, z up — no optical-axis swap) and `world2cam` /
-`world2lidar` (inverse of the sensor's world transform). These helpers produce exactly those matrices so
-the embedded simulator's clips and CARLA's clips calibrate the same way.
+The rig itself (mounts, FOVs, ids) and K are defined once in `wpt_core.data.rig` (the data writer cannot
+import `sim`; `sim` may import `data`); this module serves them as leaderboard spec dicts and adds the
+per-spec extrinsics. Bench2Drive's collector stores `intrinsic` (pinhole K), `cam2ego` / `lidar2ego` (the
+mount transform in CARLA's left-handed UE axes: x forward, y right, z up — no optical-axis swap) and
+`world2cam` / `world2lidar` (inverse of the sensor's world transform).
 """
 from __future__ import annotations
 
-import math
 from typing import List
 
 import numpy as np
 
-from wpt_core.sim.sensors.spec import (CAMERA, GNSS, IMU, LIDAR, SPEEDOMETER, SensorSpec, ego_to_world,
-                                       sensor_to_ego)
+from wpt_core.data.rig import B2D_IMAGE_SIZE, bench2drive_rig_specs, intrinsics
+from wpt_core.sim.sensors.spec import SensorSpec, ego_to_world, sensor_to_ego
 from wpt_core.types import EgoState
 
-# (id, x, y, yaw_deg, fov_deg) of the six B2D cameras, all at z = 1.60.
-B2D_CAMERAS = (
-    ("CAM_FRONT", 0.80, 0.0, 0.0, 70.0),
-    ("CAM_FRONT_LEFT", 0.27, -0.55, -55.0, 70.0),
-    ("CAM_FRONT_RIGHT", 0.27, 0.55, 55.0, 70.0),
-    ("CAM_BACK", -2.0, 0.0, 180.0, 110.0),
-    ("CAM_BACK_LEFT", -0.32, -0.55, -110.0, 70.0),
-    ("CAM_BACK_RIGHT", -0.32, 0.55, 110.0, 70.0),
-)
-B2D_CAMERA_Z = 1.60
-B2D_LIDAR_XYZ = (-0.39, 0.0, 1.84)
-B2D_IMU_GNSS_XYZ = (-1.4, 0.0, 0.0)
+__all__ = ["bench2drive_rig", "intrinsics", "focal_length", "cam2ego", "lidar2ego", "sensor_to_world", "world2cam",
+           "world2lidar", "project_to_image", "UE_TO_OPENCV"]
 
 # UE camera axes (x forward, y right, z up) → OpenCV optical axes (x right, y down, z forward).
 UE_TO_OPENCV = np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, -1.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
 
 
-def bench2drive_rig(width: int = 1600, height: int = 900) -> List[SensorSpec]:
-    """Leaderboard spec dicts of the B2D rig: 6 cameras, LIDAR_TOP, IMU, GPS, SPEED (B2D's ids)."""
-    specs: List[SensorSpec] = [
-        {"type": CAMERA, "id": cam_id, "x": x, "y": y, "z": B2D_CAMERA_Z, "roll": 0.0, "pitch": 0.0, "yaw": yaw,
-         "width": int(width), "height": int(height), "fov": fov}
-        for cam_id, x, y, yaw, fov in B2D_CAMERAS
-    ]
-    lx, ly, lz = B2D_LIDAR_XYZ
-    ix, iy, iz = B2D_IMU_GNSS_XYZ
-    specs += [
-        {"type": LIDAR, "id": "LIDAR_TOP", "x": lx, "y": ly, "z": lz, "roll": 0.0, "pitch": 0.0, "yaw": 0.0},
-        {"type": IMU, "id": "IMU", "x": ix, "y": iy, "z": iz, "roll": 0.0, "pitch": 0.0, "yaw": 0.0},
-        {"type": GNSS, "id": "GPS", "x": ix, "y": iy, "z": iz, "roll": 0.0, "pitch": 0.0, "yaw": 0.0},
-        {"type": SPEEDOMETER, "id": "SPEED", "reading_frequency": 20},
-    ]
-    return specs
+def bench2drive_rig(width: int = B2D_IMAGE_SIZE[0], height: int = B2D_IMAGE_SIZE[1]) -> List[SensorSpec]:
+    """Leaderboard spec dicts of the B2D rig: 6 cameras, LIDAR_TOP, IMU, GPS, SPEED (B2D's ids and mounts)."""
+    return bench2drive_rig_specs(width, height, lidar=True)
 
 
 def focal_length(width: int, fov_deg: float) -> float:
-    """CARLA's pinhole focal length in pixels: f = W / (2 tan(fov/2)) (fov is horizontal)."""
-    return float(width) / (2.0 * math.tan(math.radians(float(fov_deg)) / 2.0))
-
-
-def intrinsics(width: int, height: int, fov_deg: float) -> np.ndarray:
-    """3x3 K = [[f, 0, W/2], [0, f, H/2], [0, 0, 1]] as Bench2Drive records it."""
-    f = focal_length(width, fov_deg)
-    return np.array([[f, 0.0, width / 2.0], [0.0, f, height / 2.0], [0.0, 0.0, 1.0]])
+    """CARLA's pinhole focal length in pixels, f = W / (2 tan(fov/2)) (fov is horizontal): K[0, 0]."""
+    return float(intrinsics(int(width), 1, float(fov_deg))[0, 0])
 
 
 def cam2ego(spec: SensorSpec) -> np.ndarray:
