@@ -260,3 +260,162 @@ def test_dynamic_object_crossing_walker_from_behind_blocker(make_run):
         if abs(route_frame(run, walker)[1]) < 0.5:
             break
     assert start_gap is not None and abs(route_frame(run, walker)[1]) < 0.5  # walking through the ego lane
+
+
+def inside(polygon: np.ndarray, x: float, y: float) -> bool:
+    """Ray-casting point-in-polygon."""
+    hit = False
+    for (x1, y1), (x2, y2) in zip(polygon, np.roll(polygon, -1, axis=0)):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            hit = not hit
+    return hit
+
+
+def link_indices(town: Town, lane_id: str) -> List[int]:
+    edge = town.lanes[lane_id].edge_id
+    return sorted({lk.tls_index for lid in town.edges[edge] for lk in town.lanes[lid].links if lk.tls_id})
+
+
+def test_opposite_vehicle_runs_red_light_across_ego_path(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "OppositeVehicleRunningRedLight", 100.0,
+                   {"direction": {"value": "right"}})
+    town, junction = run.town, run.town.junctions["B1"]
+    ego_links = link_indices(town, "A1B1_1")
+    scene = run.until(lambda sc: any(a.role == "scenario" for a in sc.actors), max_ticks=900)
+    adversary = run.scenario_actors(scene)[0]
+    assert route_frame(run, adversary)[1] > 5.0                      # comes from the ego's right
+    assert abs(((adversary.yaw_deg - run.route.yaw_deg[0]) + 90 + 180) % 360 - 180) < 20
+    inside_red = 0
+    for _ in range(200):
+        state = libsumo.trafficlight.getRedYellowGreenState(junction.tls_id)
+        assert all(state[i] in "Gg" for i in ego_links)               # the ego's light is green
+        scene = run.tick()
+        adv = next((a for a in run.scenario_actors(scene)), None)
+        if adv is None:
+            break
+        lane = town.nearest_lane((adv.x_m, adv.y_m), max_distance_m=5.0)
+        if inside(junction.polygon_xy, adv.x_m, adv.y_m):
+            own = [lk.tls_index for lid in town.edges["B0B1"] for lk in town.lanes[lid].links if lk.tls_id]
+            assert all(state[i] == "r" for i in own)                  # its own light is red
+            inside_red += 1
+    assert inside_red > 5                                             # it really crossed the junction
+
+
+def test_signalized_left_turn_oncoming_flow_and_permissive_green(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1B2"], "SignalizedJunctionLeftTurn", 100.0,
+                   {"flow_speed": {"value": "10"}, "source_dist_interval": {"from": "20", "to": "30"}})
+    town = run.town
+    tls = town.junctions["B1"].tls_id
+    run.until(lambda sc: run.scenario.triggered, max_ticks=900)
+    state = libsumo.trafficlight.getRedYellowGreenState(tls)
+    assert all(state[i] == "r" for i in link_indices(town, "A1B1_1"))      # ego held red first
+    assert all(state[i] in "Gg" for i in link_indices(town, "C1B1_1"))     # oncoming green
+    scene = run.until(lambda sc: run.scenario.elapsed_s() > 6.0, target_mps=0.0)
+    state = libsumo.trafficlight.getRedYellowGreenState(tls)
+    ego_left = [lk.tls_index for lk in town.lanes["A1B1_1"].links if lk.direction == "l"]
+    assert all(state[i] in "Gg" for i in link_indices(town, "C1B1_1")) and all(state[i] == "g" for i in ego_left)
+    oncoming = [a for a in run.scenario_actors(scene)]
+    assert len(oncoming) >= 2
+    for actor in oncoming:
+        assert abs(((actor.yaw_deg - run.route.yaw_deg[0]) + 180) % 360 - 180) > 160   # towards the ego
+
+
+def test_non_signalized_left_turn_flow(make_run):
+    run = make_run("EmbeddedGrid", ["A2B2", "B2B3"], "NonSignalizedJunctionLeftTurn", 100.0,
+                   {"flow_speed": {"value": "10"}, "source_dist_interval": {"from": "20", "to": "30"}})
+    scene = run.until(lambda sc: run.scenario.triggered and run.scenario.elapsed_s() > 6.0, max_ticks=900,
+                      target_mps=None)
+    oncoming = run.scenario_actors(scene)
+    assert len(oncoming) >= 2
+    assert all(abs(((a.yaw_deg - 0.0) + 180) % 360 - 180) > 160 for a in oncoming)   # westbound, towards the ego
+
+
+@pytest.mark.parametrize("kind,first", [("VanillaSignalizedTurnEncounterRedLight", "r"),
+                                         ("VanillaSignalizedTurnEncounterGreenLight", "G")])
+def test_vanilla_signalized_turn_light_on_arrival(make_run, kind, first):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1B0"], kind, 100.0)
+    town = run.town
+    tls = town.junctions["B1"].tls_id
+    ego_links = link_indices(town, "A1B1_1")
+    stop = town.lanes["A1B1_1"].shape_xy[-1]
+    seen = []
+    for _ in range(1200):
+        run.tick(target_mps=None if not seen or first == "G" else 0.0)
+        ego = run.world.ego
+        state = libsumo.trafficlight.getRedYellowGreenState(tls)
+        if math.hypot(ego.x_m - stop[0], ego.y_m - stop[1]) < 8.0 or seen:
+            seen.append(state[ego_links[0]])
+        if len(seen) > 200:
+            break
+    assert seen[0] in (first, first.lower())                      # the light the ego meets on arrival
+    if first == "r":
+        assert "G" in seen or "g" in seen                          # and it turns green later
+
+
+def test_stop_sign_turn_with_cross_traffic(make_run):
+    run = make_run("EmbeddedGrid", ["A2B2", "B2B3"], "VanillaNonSignalizedTurnEncounterStopsign", 100.0)
+    assert run.town.lanes["A2B2_1"].links[0].state == "s"             # the ego's approach has a stop sign
+    scene = run.until(lambda sc: run.scenario.triggered and run.scenario.elapsed_s() > 2.0, max_ticks=900,
+                      target_mps=None)
+    cross = run.scenario_actors(scene)
+    assert len(cross) == 2
+    headings = sorted(round(((a.yaw_deg + 180) % 360 - 180) / 90) * 90 for a in cross)
+    assert headings == [-90, 90]                                      # one from each side, across the ego
+
+
+def test_pedestrian_crossing_walkers_on_exit_crosswalk(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "PedestrianCrossing", 105.0)
+    crossing = run.town.lanes[":B1_c1_0"]                             # the crosswalk over the exit B1C1
+    a, b = crossing.shape_xy[0], crossing.shape_xy[-1]
+    on_walk = 0
+    walkers: List[Actor] = []
+    for _ in range(900):
+        scene = run.tick(target_mps=3.0 if run.scenario.triggered else None)
+        walkers = [w for w in run.scenario_actors(scene) if w.kind.value == "walker" and w.speed_mps > 0.5]
+        for w in walkers:
+            t = np.clip(np.dot([w.x_m - a[0], w.y_m - a[1]], b - a) / np.dot(b - a, b - a), 0, 1)
+            if np.hypot(*(a + t * (b - a) - [w.x_m, w.y_m])) <= crossing.width_m / 2 + 0.05 and 0 < t < 1:
+                on_walk += 1
+        if on_walk > 100:
+            break
+    assert 2 <= len(walkers) <= 4 and on_walk > 100
+    assert run.world.ego.x_m < a[0] - 2.0                              # they cross in front of the (eastbound) ego
+
+
+@pytest.mark.parametrize("ego_yields", [False, True])
+def test_yield_to_emergency_vehicle(make_run, ego_yields):
+    run = make_run("EmbeddedArterial", ["A1B1", "B1C1"], "YieldToEmergencyVehicle", 150.0,
+                   {"distance": {"value": "100"}}, cruise_mps=5.0)
+    scene = run.until(lambda sc: run.scenario.triggered, max_ticks=900)
+    ev = next(a for a in run.scenario_actors(scene) if a.is_emergency)
+    assert ev.type_id == "vehicle.ford.ambulance"
+    assert route_frame(run, ev)[0] == pytest.approx(run.ego_s() - 100.0, abs=3.0)   # `distance` behind
+    assert ev.speed_mps > run.world.ego.speed_mps + 5.0                              # and faster
+    if ego_yields:
+        run.lateral_m = -run.route.lane_width_m[0]       # move over to the left lane
+    for _ in range(1200):
+        run.tick()
+        if run.scenario.done:
+            break
+    assert run.scenario.done
+    if ego_yields:
+        assert run.events == []
+    else:
+        assert run.events == [("yield_emergency_vehicle_infractions", "Agent failed to yield to an emergency vehicle")]
+
+
+def test_invading_turn_oncoming_cars_cut_into_ego_lane(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "InvadingTurn", 10.0,
+                   {"distance": {"value": "100"}, "offset": {"value": "0.5"}})
+    lane_w = run.route.lane_width_m[0]
+    scene = run.until(lambda sc: any(a.kind.value == "vehicle" for a in run.scenario_actors(sc)), target_mps=2.0)
+    for _ in range(60):
+        scene = run.tick(target_mps=2.0)
+    invaders = [a for a in run.scenario_actors(scene) if a.kind.value == "vehicle"]
+    assert invaders
+    for car in invaders:
+        _, lateral = route_frame(run, car)
+        assert abs(((car.yaw_deg - run.route.yaw_deg[0]) + 180) % 360 - 180) > 170      # oncoming
+        assert -lane_w - 0.1 < lateral < -lane_w / 2                                      # centred in their lane ...
+        assert lateral + car.width_m / 2 > -lane_w / 2 + 0.5                               # ... but 0.5 m into ours
+    assert run.invasion == []                                                            # no lane invasion allowed
