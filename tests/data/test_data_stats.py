@@ -38,3 +38,19 @@ def test_stats_command_writes_json(tmp_path, capsys):
     assert json.loads(out.read_text())["frames"] == 9
     bad = parser.parse_args(["data", "stats", str(tmp_path / "missing")])
     assert bad.func(bad) == 2
+
+
+def test_attach_leaderboard_records(tmp_path):
+    from wpt_core.data.clip_writer import ClipWriter
+    from wpt_core.data.expert_records import attach_leaderboard_records
+
+    for save_name in ("RouteScenario_1_rep0_Town01_A_1_0_01_01_00_00_00", "RouteScenario_2_rep0_Town01_B_1_0_01_01_00_00_01"):
+        writer = ClipWriter(tmp_path / "clips" / save_name, {"save_name": save_name})
+        writer.finish({"status": "pending leaderboard record"})
+    record = {"save_name": "RouteScenario_1_rep0_Town01_A_1_0_01_01_00_00_00", "status": "Perfect",
+              "scores": {"score_composed": 100.0, "score_route": 100.0, "score_penalty": 1.0}}
+    checkpoint = tmp_path / "results.json"
+    checkpoint.write_text(json.dumps({"_checkpoint": {"records": [record]}}))
+    assert attach_leaderboard_records(checkpoint, tmp_path / "clips") == 1
+    stats = dataset_stats(tmp_path / "clips")
+    assert stats["expert_scored_clips"] == 1 and stats["expert_mean_ds"] == pytest.approx(100.0)

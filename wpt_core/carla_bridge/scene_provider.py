@@ -18,6 +18,9 @@ SCENE_RADIUS_M = 100.0
 EMERGENCY_TYPES = ("vehicle.dodge.charger_police", "vehicle.dodge.charger_police_2020", "vehicle.ford.ambulance",
                    "vehicle.carlamotors.firetruck", "vehicle.carlamotors.european_hgv")
 LIGHT_HEAD_HEIGHT_M = 5.0
+WEATHER_FIELDS = ("cloudiness", "precipitation", "precipitation_deposits", "wind_intensity", "sun_azimuth_angle",
+                  "sun_altitude_angle", "fog_density", "fog_distance", "wetness", "fog_falloff", "scattering_intensity",
+                  "mie_scattering_scale", "rayleigh_scattering_scale", "dust_storm")
 
 
 def _location_factory() -> Any:
@@ -110,6 +113,18 @@ class CarlaSceneProvider:
         self.town = str(self.map.name).split("/")[-1]
         self._location = location_factory or _location_factory()
         self._lanes: Dict[str, List[ControlledLane]] = {}  # stop lines are static: computed once per actor
+
+    @classmethod
+    def from_leaderboard(cls) -> "CarlaSceneProvider":
+        """The world and hero of the running leaderboard route (scenario_runner's CarlaDataProvider)."""
+        from srunner.scenariomanager.carla_data_provider import CarlaDataProvider  # noqa: PLC0415 - CARLA only
+
+        return cls(CarlaDataProvider.get_world(), CarlaDataProvider.get_hero_actor())
+
+    def weather(self) -> Dict[str, float]:
+        """The world's weather parameters, as B2D records them in each annotation."""
+        w = self.world.get_weather()
+        return {name: float(getattr(w, name)) for name in WEATHER_FIELDS if hasattr(w, name)}
 
     def _lanes_of(self, actor: Any) -> List[ControlledLane]:
         key = str(actor.id)

@@ -1,10 +1,12 @@
-"""`wpt data stats DIR [--json FILE]`: summarise a folder of Bench2Drive-layout clips."""
+"""`wpt data stats DIR [--json FILE]`: summarise a folder of Bench2Drive-layout clips;
+`wpt data attach-results CHECKPOINT DIR`: give CARLA-recorded clips their leaderboard record."""
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
 
+from wpt_core.data.expert_records import attach_leaderboard_records
 from wpt_core.data.stats import dataset_stats, format_stats
 
 
@@ -21,6 +23,15 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _attach(args: argparse.Namespace) -> int:
+    checkpoint, root = Path(args.checkpoint), Path(args.dir)
+    if not checkpoint.is_file() or not root.is_dir():
+        print(f"wpt data attach-results: need an existing results JSON and clip folder ({checkpoint}, {root})")
+        return 2
+    print(f"attached {attach_leaderboard_records(checkpoint, root)} leaderboard records under {root}")
+    return 0
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("data", help="dataset tools (Bench2Drive clip layout)")
     sub = parser.add_subparsers(dest="data_command", required=True)
@@ -28,3 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     stats.add_argument("dir", help="folder of clips (or one clip)")
     stats.add_argument("--json", help="also write the statistics to this JSON file")
     stats.set_defaults(func=_stats)
+    attach = sub.add_parser("attach-results", help="copy leaderboard records into the clips they belong to")
+    attach.add_argument("checkpoint", help="leaderboard results JSON (--checkpoint of the evaluator)")
+    attach.add_argument("dir", help="folder of clips recorded by data_collection/data_agent.py")
+    attach.set_defaults(func=_attach)
