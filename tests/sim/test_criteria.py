@@ -111,6 +111,18 @@ def test_red_light_of_the_opposite_direction_is_ignored():
     assert finish(crit)["infractions"]["red_light"] == []
 
 
+def test_lane_is_red_only_when_all_its_link_signals_are():
+    left_arrow_red = TrafficLight("tl1:1", LightState.RED, "e0_0", RED_LINE, 0.0, (101.0, -3.0, 5.0))
+    straight_green = TrafficLight("tl1:0", LightState.GREEN, "e0_0", RED_LINE, 0.0, (101.0, -3.0, 5.0))
+    crit = criteria()
+    drive(crit, lights=[left_arrow_red, straight_green])
+    assert finish(crit)["infractions"]["red_light"] == []
+    both_red = criteria()
+    drive(both_red, lights=[left_arrow_red, TrafficLight("tl1:0", LightState.RED, "e0_0", RED_LINE, 0.0,
+                                                          (101.0, -3.0, 5.0))])
+    assert finish(both_red)["infractions"]["red_light"] == ["Agent ran a red light tl1:0 at (x=101.0, y=-3.0, z=5.0)"]
+
+
 def test_failed_route_ds_is_rc_times_is():
     crit = criteria()
     drive(crit, x_end=100.5, actors=lambda x: [car("7", 60.0)])

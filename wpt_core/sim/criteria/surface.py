@@ -8,7 +8,15 @@ import numpy as np
 
 from wpt_core.ground_map import GroundClass, GroundMap
 
-_RING_DIRECTIONS = 8
+_RING = np.stack([np.cos(np.arange(8) * math.pi / 4), np.sin(np.arange(8) * math.pi / 4)], axis=1)
+
+
+def surface_at(ground: GroundMap, xy: Tuple[float, float]) -> GroundClass:
+    """Class under one point (OFF_ROAD outside the raster); scalar arithmetic, called every tick."""
+    col = math.floor((xy[0] - ground.origin_xy[0]) / ground.resolution_m)
+    row = math.floor((xy[1] - ground.origin_xy[1]) / ground.resolution_m)
+    h, w = ground.classes.shape
+    return GroundClass(int(ground.classes[row, col])) if 0 <= row < h and 0 <= col < w else GroundClass.OFF_ROAD
 
 
 def deep_inside(ground: GroundMap, xy: Tuple[float, float], classes: Iterable[GroundClass], margin_m: float) -> bool:
@@ -17,12 +25,8 @@ def deep_inside(ground: GroundMap, xy: Tuple[float, float], classes: Iterable[Gr
     That is "at least `margin_m` deep into that surface": the raster has no distance field, and a
     ring of probes is enough at the 0.25 m raster resolution for margins of a metre or so.
     """
-    angles = np.arange(_RING_DIRECTIONS) * (2.0 * math.pi / _RING_DIRECTIONS)
-    probes = np.concatenate([[xy], np.stack([xy[0] + margin_m * np.cos(angles),
-                                             xy[1] + margin_m * np.sin(angles)], axis=1)])
-    found = ground.lookup(probes)
-    return bool(np.isin(found, np.array([int(c) for c in classes], dtype=np.uint8)).all())
-
-
-def surface_at(ground: GroundMap, xy: Tuple[float, float]) -> GroundClass:
-    return GroundClass(int(ground.lookup(np.array([xy]))[0]))
+    wanted = {int(c) for c in classes}
+    if int(surface_at(ground, xy)) not in wanted:
+        return False
+    ring = ground.lookup(np.asarray(xy, dtype=np.float64) + margin_m * _RING)
+    return all(int(c) in wanted for c in ring)

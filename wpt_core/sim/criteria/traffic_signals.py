@@ -6,7 +6,10 @@ light whose lane the ego drives in the light's direction — i.e. when the ego's
 line. The stop line there spans 0.6 lane widths each side of the lane centre; ours is the lane's
 edge-to-edge segment, stretched by the same 1.2. The same light is not counted twice in a row.
 To stay exact at high speed on 20 Hz ticks, the segment swept by the tail since the last tick is
-tested too.
+tested too. A SUMO lane can carry one signal per outgoing link (straight, left, …) behind one stop
+line, while a CARLA lane has one light; without knowing which link the ego takes, a lane counts
+as red only when all of its signals are red (never a false infraction for going straight while
+only the left-turn arrow is red), and the lane is the unit "not counted twice in a row".
 
 Stop sign: a stop becomes the ego's target while the ego drives towards its line (not against its
 direction) with its front bumper at most 4 m before the line and its centre not yet past it
@@ -17,13 +20,13 @@ repeated for the same sign in a row).
 from __future__ import annotations
 
 import math
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
 from wpt_core.geometry import segments_intersect
 from wpt_core.sim.criteria.events import RED_LIGHT, STOP, TrafficEvent, at_location
-from wpt_core.types import EgoState, LightState, Scene, StopSign
+from wpt_core.types import EgoState, LightState, Scene, StopSign, TrafficLight
 
 DISTANCE_LIGHT_M = 15.0
 STOP_LINE_STRETCH = 1.2
@@ -49,10 +52,18 @@ def _tail(ego: EgoState) -> Tuple[np.ndarray, np.ndarray]:
     return centre - 0.8 * half * fwd, centre - (half + 1.0) * fwd
 
 
+def red_lanes(lights: List[TrafficLight]) -> Dict[str, TrafficLight]:
+    """lane id → its (first by id) red signal, for lanes whose signals are all red."""
+    by_lane: Dict[str, List[TrafficLight]] = {}
+    for light in sorted(lights, key=lambda l: l.id):
+        by_lane.setdefault(light.lane_id, []).append(light)
+    return {lane: group[0] for lane, group in by_lane.items() if all(l.state == LightState.RED for l in group)}
+
+
 class RedLightTest:
     def __init__(self) -> None:
         self.events: List[TrafficEvent] = []
-        self._last_red_id: Optional[str] = None
+        self._last_red_lane: Optional[str] = None
         self._prev_tail_close: Optional[np.ndarray] = None
 
     def update(self, scene: Scene) -> None:
@@ -61,8 +72,8 @@ class RedLightTest:
         prev_close = self._prev_tail_close
         self._prev_tail_close = tail_close
         fwd = _heading(ego.yaw_deg)
-        for light in scene.traffic_lights:
-            if self._last_red_id == light.id or light.state != LightState.RED:
+        for lane_id, light in red_lanes(scene.traffic_lights).items():
+            if self._last_red_lane == lane_id:
                 continue
             a, b = _stretched(light.stop_line, STOP_LINE_STRETCH)
             if np.linalg.norm(0.5 * (a + b) - np.array([ego.x_m, ego.y_m])) > DISTANCE_LIGHT_M:
@@ -75,7 +86,7 @@ class RedLightTest:
                 hx, hy, hz = light.head_xyz
                 self.events.append(TrafficEvent(RED_LIGHT, f"Agent ran a red light {light.id} at "
                                                            f"{at_location(hx, hy, hz)}", scene.frame))
-                self._last_red_id = light.id
+                self._last_red_lane = lane_id
                 break
 
 
