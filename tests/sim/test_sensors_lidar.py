@@ -86,3 +86,24 @@ def test_same_frame_is_reproducible_and_seed_changes_drop_off():
     assert np.array_equal(a, b)
     c = scan([wall(10.0)], frame=4, seed=1)
     assert len(a) != len(c) or not np.array_equal(a, c)
+
+
+def test_yawed_lidar_reports_points_in_its_own_frame():
+    # yaw −90°: the sensor's x axis points to the vehicle's left, its y axis forward.
+    spec = dict(LIDAR, yaw=-90.0)
+    pts = np.concatenate([scan([wall(10.0)], frame=f, spec=spec) for f in (0, 1)])
+    on_wall = pts[(pts[:, 2] > -1.8) & (pts[:, 1] > 0)]
+    assert len(on_wall) > 100
+    assert np.allclose(on_wall[:, 1], 10.0 + 0.39, atol=1e-3)
+
+
+def test_pitched_lidar_ground_points_lie_on_the_ground_plane():
+    spec = dict(LIDAR, pitch=-10.0, roll=5.0)
+    pts = scan(spec=spec).astype(np.float64)
+    assert len(pts) > 5000
+    # back to the vehicle frame with the mount rotation (UE order yaw·pitch·roll), independent of the caster
+    p, r = math.radians(-10.0), math.radians(5.0)
+    rot_pitch = np.array([[math.cos(p), 0, -math.sin(p)], [0, 1, 0], [math.sin(p), 0, math.cos(p)]])
+    rot_roll = np.array([[1, 0, 0], [0, math.cos(r), math.sin(r)], [0, -math.sin(r), math.cos(r)]])
+    ego_pts = pts[:, :3] @ (rot_pitch @ rot_roll).T + np.array([-0.39, 0.0, 1.84])
+    assert np.allclose(ego_pts[:, 2], 0.0, atol=1e-4)
