@@ -199,3 +199,30 @@ def test_static_blocks_lane_and_scripted_moves(town):
         assert walker not in {a.id for a in scene.actors} and npc not in {a.id for a in scene.actors}
     finally:
         world.close()
+
+
+def test_spawned_pedestrian_bicycle_and_emergency(town):
+    lanes, pose = east_route(town)
+    world = World(town, seed=6, config=EMPTY)
+    world.start(lanes, pose)
+    try:
+        sidewalk = next(l for l in town.lanes.values() if l.edge_id == EAST_EDGES[0] and l.kind == "sidewalk")
+        ped = world.spawn_pedestrian([EAST_EDGES[0]], 40.0, speed_mps=1.2)
+        bike = world.spawn_vehicle(lanes[0], 60.0, 3.0, kind=ActorKind.BICYCLE)
+        amb = world.spawn_vehicle("A1A2_1", 30.0, 0.0, type_id="vehicle.ford.ambulance")
+        police = world.spawn_vehicle("A1A2_1", 60.0, 0.0, is_emergency=True)
+        start = next(a for a in run(world, 2).actors if a.id == ped)
+        by_id = {a.id: a for a in run(world, 40).actors}
+        walked = by_id[ped].x_m - start.x_m                 # the sidewalk runs east like its edge
+        assert 40 * 0.05 * 1.2 * 0.7 < walked < 40 * 0.05 * 1.2 * 1.1
+        assert by_id[ped].kind == ActorKind.WALKER and by_id[ped].type_id.startswith("walker.pedestrian.")
+        assert abs(by_id[ped].y_m - sidewalk.pose_at(40.0)[1]) < sidewalk.width_m
+        assert by_id[bike].kind == ActorKind.BICYCLE and by_id[bike].type_id == "vehicle.bh.crossbike"
+        assert by_id[bike].length_m < 2.0
+        assert by_id[amb].is_emergency and by_id[police].is_emergency
+        assert not by_id[bike].is_emergency
+        world.set_speed(ped, 0.0)
+        still = next(a for a in run(world, 1).actors if a.id == ped)
+        assert next(a for a in run(world, 20).actors if a.id == ped).x_m == pytest.approx(still.x_m, abs=0.05)
+    finally:
+        world.close()

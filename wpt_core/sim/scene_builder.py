@@ -66,11 +66,6 @@ class SceneBuilder:
         for domain in (ls.CMD_GET_VEHICLE_VARIABLE, ls.CMD_GET_PERSON_VARIABLE):
             ls.vehicle.subscribeContext(ego_id, domain, self.radius + 10.0, variables)
 
-    def unsubscribe(self, ego_id: str) -> None:
-        ls = self.ls
-        for domain in (ls.CMD_GET_VEHICLE_VARIABLE, ls.CMD_GET_PERSON_VARIABLE):
-            ls.vehicle.unsubscribeContext(ego_id, domain, self.radius + 10.0)
-
     def actor_type(self, type_id: str) -> ActorType:
         """Catalogue entry, or one read once from SUMO for a vType defined elsewhere."""
         t = self._types.get(type_id)

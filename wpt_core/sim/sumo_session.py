@@ -47,14 +47,15 @@ class SumoSession:
         return libsumo
 
     def close(self) -> None:
-        """Remove every vehicle (moveToXY'd ones included), step once, then close."""
+        """Drop context subscriptions, remove every vehicle (moveToXY'd ones included), step once, close."""
         global _active
         if not self.open:
             return
         import libsumo
 
         for vid in libsumo.vehicle.getIDList():
-            libsumo.vehicle.unsubscribeContext(vid, libsumo.CMD_GET_VEHICLE_VARIABLE, 0.0)
+            for domain in (libsumo.CMD_GET_VEHICLE_VARIABLE, libsumo.CMD_GET_PERSON_VARIABLE):
+                libsumo.vehicle.unsubscribeContext(vid, domain, 0.0)   # else the step errors on the removed id
             libsumo.vehicle.remove(vid)
         libsumo.simulationStep()
         libsumo.close()

@@ -37,7 +37,8 @@ class ActorType:
 
 
 EGO_TYPE = ActorType("wpt.ego", ActorKind.VEHICLE, 4.9, 2.1, 1.5)
-WALKER_TYPE = ActorType("walker.pedestrian.0001", ActorKind.WALKER, 0.5, 0.5, 1.8)
+WALKER_TYPES = tuple(ActorType(f"walker.pedestrian.{i:04d}", ActorKind.WALKER, 0.5, 0.5, 1.8) for i in range(1, 9))
+WALKER_TYPE = WALKER_TYPES[0]
 CATALOGUE: Dict[str, ActorType] = {t.type_id: t for t in [
     ActorType("vehicle.lincoln.mkz_2020", ActorKind.VEHICLE, 4.9, 2.1, 1.5),
     ActorType("vehicle.tesla.model3", ActorKind.VEHICLE, 4.8, 2.2, 1.5),
@@ -49,8 +50,9 @@ CATALOGUE: Dict[str, ActorType] = {t.type_id: t for t in [
     ActorType("vehicle.carlamotors.firetruck", ActorKind.VEHICLE, 8.5, 2.9, 3.8, is_emergency=True),
     ActorType("vehicle.bh.crossbike", ActorKind.BICYCLE, 1.5, 0.8, 1.6),
     ActorType("vehicle.diamondback.century", ActorKind.BICYCLE, 1.7, 0.6, 1.6),
-    EGO_TYPE, WALKER_TYPE,
+    EGO_TYPE, *WALKER_TYPES,
 ]}
+DEFAULT_BICYCLE = "vehicle.bh.crossbike"
 BACKGROUND_CARS = ("vehicle.lincoln.mkz_2020", "vehicle.tesla.model3", "vehicle.audi.a2",
                    "vehicle.mercedes.coupe_2020", "vehicle.nissan.patrol_2021")
 SPAWN_SPACING_M = 10.0
@@ -59,10 +61,13 @@ EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the 
 
 
 def actor_type(type_id: str, kind: ActorKind = ActorKind.VEHICLE, is_emergency: bool = False) -> ActorType:
-    """Catalogue entry for `type_id`; unknown blueprints get car (or bicycle / walker) proportions."""
+    """Catalogue entry for `type_id`; unknown blueprints get car (or bicycle / walker) proportions.
+    The kind wins: asking for a bicycle with a car blueprint gives the default bicycle."""
     known = CATALOGUE.get(type_id)
-    if known is not None:
+    if known is not None and known.kind == kind:
         return known
+    if known is not None and kind == ActorKind.BICYCLE:
+        return CATALOGUE[DEFAULT_BICYCLE]
     if kind == ActorKind.WALKER:
         return ActorType(type_id, kind, 0.5, 0.5, 1.8)
     if kind == ActorKind.BICYCLE:
@@ -132,7 +137,8 @@ class BackgroundTraffic:
         self._p_within = np.zeros((len(self._p_xy), 0), dtype=bool)
         for t in BACKGROUND_CARS:
             define_vtype(ls, CATALOGUE[t])
-        define_vtype(ls, WALKER_TYPE)
+        for t in WALKER_TYPES:
+            define_vtype(ls, t)
 
     # --- region around the route ahead --------------------------------------------------------------
 
@@ -193,7 +199,7 @@ class BackgroundTraffic:
         dest = self._random_edge(self._p_lanes, self._p_near, edge_id)
         return list(self.ls.simulation.findIntermodalRoute(edge_id, dest, departPos=pos_m)) if dest else []
 
-    def _add_vehicle(self, point: int) -> None:
+    def _add_vehicle(self, point: int) -> bool:
         lane = self.town.lanes[self._v_lanes[point]]
         edges = self.trip_from(lane.edge_id)
         vid = self._new_id("bg_v")
@@ -202,17 +208,20 @@ class BackgroundTraffic:
         self.ls.vehicle.add(vid, f"{vid}_route", typeID=type_id, departLane=str(lane.index),
                             departPos=f"{self._v_s[point]:.2f}", departSpeed="max")
         self.vehicles[vid] = None
+        return True
 
-    def _add_pedestrian(self, point: int) -> None:
+    def _add_pedestrian(self, point: int) -> bool:
         lane = self.town.lanes[self._p_lanes[point]]
         stages = self._walk_from(lane.edge_id, float(self._p_s[point]))
         if not stages:
-            return
+            return False
         pid = self._new_id("bg_p")
-        self.ls.person.add(pid, lane.edge_id, float(self._p_s[point]), typeID=WALKER_TYPE.type_id)
+        walker = WALKER_TYPES[int(self.rng.integers(len(WALKER_TYPES)))]
+        self.ls.person.add(pid, lane.edge_id, float(self._p_s[point]), typeID=walker.type_id)
         for stage in stages:
             self.ls.person.appendStage(pid, stage)
         self.pedestrians[pid] = list(stages[-1].edges)
+        return True
 
     def _fill(self, ego_xy: np.ndarray, initial: bool) -> None:
         for xy, near, target, pool, add in (
@@ -221,9 +230,10 @@ class BackgroundTraffic:
             missing = target - len(pool)
             if missing <= 0:
                 continue
-            idx = self._candidates(xy, near, ego_xy, initial)
-            for point in self.rng.permutation(idx)[:missing]:
-                add(int(point))
+            for point in self.rng.permutation(self._candidates(xy, near, ego_xy, initial)):
+                missing -= add(int(point))
+                if missing == 0:
+                    break
 
     def populate(self, ego_xy: Tuple[float, float]) -> None:
         """Initial demand along the route (the ego's next 30 m kept clear)."""

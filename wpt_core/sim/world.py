@@ -99,10 +99,9 @@ class World:
         self._builder.subscribe(EGO_ID)
 
     def close(self) -> None:
-        """End the route: unsubscribe, then the session's crash-safe shutdown."""
-        if self._session is None or not self._session.open:
+        """End the route with the session's crash-safe shutdown (idempotent)."""
+        if self._session is None:
             return
-        self._builder.unsubscribe(EGO_ID)
         self._session.close()
         self._session = None
 
@@ -187,13 +186,16 @@ class World:
                       type_id: str = "vehicle.lincoln.mkz_2020", kind: ActorKind = ActorKind.VEHICLE,
                       route_edges: Optional[List[str]] = None, max_speed_mps: Optional[float] = None,
                       ignore_traffic_rules: bool = False, is_emergency: bool = False, role: str = "scenario") -> str:
-        """A SUMO-driven vehicle whose box centre is `s_m` along `lane_id` (a normal lane), placed at once."""
+        """A SUMO-driven vehicle whose box centre is `s_m` along `lane_id` (a normal lane), placed at once.
+        `route_edges` (default: a random trip near the route) starts on, or right after, the lane's edge."""
         ls, lane = self._ls, self.town.lanes[lane_id]
         if lane.is_internal:
             raise ValueError(f"spawn_vehicle: {lane_id} is a junction-internal lane; spawn before the junction")
         t = actor_type(type_id, kind, is_emergency)
         vid = self._new_id("sc_v")
-        edges = route_edges or self._traffic.trip_from(lane.edge_id)
+        edges = list(route_edges or self._traffic.trip_from(lane.edge_id))
+        if edges[0] != lane.edge_id:
+            edges.insert(0, lane.edge_id)
         ls.route.add(f"{vid}_route", edges)
         front = min(s_m + 0.5 * t.length_m, lane.length_m)
         ls.vehicle.add(vid, f"{vid}_route", typeID=self._sumo_type(t), departLane=str(lane.index),
