@@ -25,7 +25,14 @@ MAX_OBJECT_M = 150.0      # objects beyond this are not drawn
 SKY_TOP_BGR = (225, 170, 120)
 SKY_HORIZON_BGR = (235, 215, 200)
 HAZE_BGR = (170, 175, 165)
-FLAT_GROUND_BGR = GROUND_BGR[0]
+
+def _as_bgra32(bgr: np.ndarray) -> np.ndarray:
+    """(K,3) BGR → (K,) uint32 whose bytes are B, G, R, 255: one store per pixel instead of three."""
+    bgra = np.concatenate([np.asarray(bgr, np.uint8).reshape(-1, 3), np.full((len(bgr), 1), 255, np.uint8)], 1)
+    return np.ascontiguousarray(bgra).view(np.uint32).ravel()
+
+
+GROUND_BGRA32 = _as_bgra32(GROUND_BGR)
 LIGHT_DIR_XY = np.array([0.6, -0.8])  # fixed "sun" for face shading
 
 # Quads of a box (corner k has bits x, y, z = k) and their outward normals in the box frame.
@@ -89,8 +96,9 @@ class CameraRenderer:
         return img.reshape(self.height, self.width, 4)
 
     def render(self, ego: EgoState, boxes: SceneBoxes) -> np.ndarray:
-        img = self.background.copy()
-        self._draw_ground(img.reshape(-1, 4), ego)
+        flat = self.background.view(np.uint32).ravel().copy()
+        self._draw_ground(flat, ego)
+        img = flat.view(np.uint8).reshape(self.height, self.width, 4)
         cam_to_world = ego_to_world(ego) @ self.mount
         items = self._visible_items(np.linalg.inv(cam_to_world), cam_to_world[:3, 3], boxes)
         if items:
@@ -111,13 +119,13 @@ class CameraRenderer:
         if self.ground_idx.size == 0:
             return
         if self.texture is None:
-            flat[self.ground_idx, :3] = FLAT_GROUND_BGR
+            flat[self.ground_idx] = GROUND_BGRA32[0]
             return
         p = self.ground_base if ego.z_m == 0.0 else self.ground_base + np.float32(ego.z_m) * self.ground_g
         c, s = np.float32(math.cos(math.radians(ego.yaw_deg))), np.float32(math.sin(math.radians(ego.yaw_deg)))
         wx = p[:, 0] * c - p[:, 1] * s + np.float32(ego.x_m)
         wy = p[:, 0] * s + p[:, 1] * c + np.float32(ego.y_m)
-        flat[self.ground_idx, :3] = GROUND_BGR[self.texture.sample(wx, wy)]
+        flat[self.ground_idx] = GROUND_BGRA32[self.texture.sample(wx, wy)]
 
     def _visible_items(self, world_to_cam: np.ndarray, cam_pos: np.ndarray,
                        boxes: SceneBoxes) -> List[Tuple[float, int, List[np.ndarray], tuple]]:
