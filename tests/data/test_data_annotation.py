@@ -109,3 +109,15 @@ def test_traffic_light_state_affects_ego_and_trigger_volume():
     assert boxes["tl1"]["trigger_volume_extent"][0] == pytest.approx(1.75)
     assert boxes["st"]["class"] == "traffic_sign" and boxes["st"]["affects_ego"]
     assert "trigger_volume_extent" in boxes["st"]
+
+
+def test_num_points_counts_lidar_hits_inside_each_box():
+    # ego at (10, 20) heading +y (yaw 90): the car at world (10, 30) is 10 m ahead, i.e. ego-frame (10, 0)
+    scene = scene_at(10.0, 20.0, 90.0, actors=[car("a", 10.0, 30.0, 90.0)])
+    lidar = np.array([[10.0, 0.0, 0.5, 1.0], [11.5, 0.8, 1.0, 1.0], [10.0, 3.0, 0.5, 1.0], [-10.0, 0.0, 0.5, 1.0]])
+    anno = build_annotation(scene, route_info_ahead(10.0, 20.0, 90.0), Control(), rig.calibration(16, 9), {}, False,
+                            lidar_ego=lidar)
+    box = next(b for b in anno["bounding_boxes"] if b["id"] == "a")
+    assert box["num_points"] == 2
+    assert build_annotation(scene, route_info_ahead(10.0, 20.0, 90.0), Control(), rig.calibration(16, 9), {},
+                            False)["bounding_boxes"][1]["num_points"] == -1

@@ -59,9 +59,13 @@ def _lidar_hits(box: Dict[str, Any], world2ego: np.ndarray, lidar_ego: Optional[
         return -1
     world2box = np.array(box[next(k for k in box if k.startswith("world2"))])
     ego2box = world2box @ np.linalg.inv(world2ego)
-    pts = ego2box[:3, :3] @ np.asarray(lidar_ego, dtype=np.float64)[:, :3].T + ego2box[:3, 3:4]
-    rel = np.abs(pts - np.array(box["bbx_loc"])[:, None])
-    return int(np.all(rel < np.array(box["extent"])[:, None], axis=0).sum())
+    box2ego = np.linalg.inv(ego2box)
+    pts = np.asarray(lidar_ego)[:, :3]
+    centre, radius = box2ego[:3, :3] @ np.array(box["bbx_loc"]) + box2ego[:3, 3], float(np.linalg.norm(box["extent"]))
+    near = pts[(np.abs(pts[:, 0] - centre[0]) < radius) & (np.abs(pts[:, 1] - centre[1]) < radius)].astype(np.float64)
+    local = near @ ego2box[:3, :3].T + ego2box[:3, 3]
+    rel = np.abs(local - np.array(box["bbx_loc"]))
+    return int(np.all(rel < np.array(box["extent"]), axis=1).sum())
 
 
 def trigger_volume(stop_line: Tuple[Tuple[float, float], Tuple[float, float]], yaw_deg: float,
