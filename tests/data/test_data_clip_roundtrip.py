@@ -53,8 +53,10 @@ def test_resume_drops_partial_frame_and_continues(tmp_path):
     (clip / "camera" / "rgb_front" / "00003.jpg").write_bytes(b"partial")
     (clip / "lidar" / "00003.laz.tmp").write_bytes(b"junk")
     del writer
-    resumed = ClipWriter(clip, {"route_id": "1"}, resume=True)
+    (clip / "meta.json.tmp").write_text("{")
+    resumed = ClipWriter(clip, {"attempt": 2}, resume=True)
     assert resumed.next_index == 3
+    assert resumed.meta["town"] == "Town01" and resumed.meta["attempt"] == 2  # the first attempt's meta is kept
     assert not (clip / "camera" / "rgb_front" / "00003.jpg").exists()
     assert not list(clip.rglob("*.tmp"))
     anno = ClipReader(clip, allow_incomplete=True).anno(2)

@@ -96,7 +96,9 @@ class ClipWriter:
             self._clear()
         self.clip_dir.mkdir(parents=True, exist_ok=True)
         self.next_index = self._recover() if resume else 0
-        self.meta = {"frame_rate_hz": L.FRAME_RATE_HZ, **meta, "status": META_STATUS_RECORDING,
+        meta_path = self.clip_dir / L.META_FILE
+        previous = json.loads(meta_path.read_text()) if resume and meta_path.exists() else {}
+        self.meta = {"frame_rate_hz": L.FRAME_RATE_HZ, **previous, **meta, "status": META_STATUS_RECORDING,
                      "num_frames": self.next_index}
         atomic_write_json(self.clip_dir / L.META_FILE, self.meta)
         self.finished = False
@@ -116,6 +118,8 @@ class ClipWriter:
         k = 0
         while k in done:
             k += 1
+        for stray in self.clip_dir.glob("*" + L.TMP_SUFFIX + "*"):
+            stray.unlink()
         for sub in (L.ANNO_DIR, L.CAMERA_DIR, L.LIDAR_DIR):
             root = self.clip_dir / sub
             if not root.exists():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List
@@ -10,11 +11,13 @@ from wpt_core.data import clip_layout as L
 
 
 def find_clips(root: Path) -> List[Path]:
-    """Clip folders under `root` (the root itself, or nested one or two levels like B2D's scenario/clip)."""
-    root = Path(root)
-    if L.is_clip_dir(root):
-        return [root]
-    return sorted(p for p in root.rglob("*") if p.is_dir() and L.is_clip_dir(p) and not L.is_clip_dir(p.parent))
+    """Clip folders under `root` (the root itself, or nested like B2D's scenario/clip); never descends into a clip."""
+    found: List[Path] = []
+    for dirpath, dirnames, _ in os.walk(root):
+        if L.is_clip_dir(Path(dirpath)):
+            found.append(Path(dirpath))
+            dirnames.clear()
+    return sorted(found)
 
 
 def _disk_bytes(path: Path) -> int:
