@@ -1,4 +1,7 @@
-"""Camera renderer against hand-computed pinhole geometry (f = W / (2 tan(fov/2)), u = cx + f·y/x, v = cy − f·z/x)."""
+"""Camera renderer against hand-computed pinhole geometry.
+
+f = W / (2 tan(fov/2)), u = cx + f·y/x, v = cy − f·z/x in the camera frame (x forward, y right, z up).
+"""
 import math
 
 import numpy as np
@@ -92,7 +95,7 @@ def test_geometry_behind_the_camera_is_clipped_not_mirrored():
 
 
 def test_ground_pixels_sample_the_raster_at_the_ray_ground_intersection():
-    # Row 65 (v = 65.5): ground distance 1.6·100/15.5 = 10.32 m from the camera → ego x = 11.12 (stop line at 10..12).
+    # Row 65 (v = 65.5): ground 1.6·100/15.5 = 10.32 m from the camera → ego x = 11.12 (stop line at 10..12).
     img = render(ground=road_map(stripe_x=(10.0, 12.0)))
     assert (img[65, 100, :3] > 200).all()
     assert (img[90, 100, :3] < 120).all()   # row 90: x = 0.8 + 1.6·100/40.5 = 4.75 m: asphalt

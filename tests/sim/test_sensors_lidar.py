@@ -19,7 +19,8 @@ def scan(actors=(), frame=0, ego=None, spec=LIDAR, seed=0):
 
 
 def wall(x_face, width=30.0, height=6.0, actor_id="wall"):
-    return Actor(actor_id, ActorKind.STATIC, x_face + 0.5, 0.0, 0.0, 0.0, 1.0, width, height, type_id="static.prop.wall")
+    return Actor(actor_id, ActorKind.STATIC, x_face + 0.5, 0.0, 0.0, 0.0, 1.0, width, height,
+                 type_id="static.prop.wall")
 
 
 def test_format_is_float32_n_by_4():

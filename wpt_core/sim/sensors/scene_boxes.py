@@ -92,8 +92,8 @@ class _Builder:
         boxes = SceneBoxes(
             center=np.stack([arr(0), arr(1), arr(2)], axis=1), yaw_deg=arr(3),
             half=np.stack([arr(4), arr(5), arr(6)], axis=1), color=arr(7, np.uint8, 3),
-            emissive=arr(8, bool), decal_normal=arr(14, np.float64, 3), camera=arr(9, bool), lidar=arr(10, bool), velocity=arr(11, np.float64, 2),
-            group_xyz=arr(12, np.float64, 3), layer=arr(13, np.int64))
+            emissive=arr(8, bool), decal_normal=arr(14, np.float64, 3), camera=arr(9, bool), lidar=arr(10, bool),
+            velocity=arr(11, np.float64, 2), group_xyz=arr(12, np.float64, 3), layer=arr(13, np.int64))
         if self.plates:
             pc = list(zip(*self.plates))
             boxes.plate_corners = np.stack(pc[0]).astype(np.float64)
@@ -121,7 +121,7 @@ def _add_actor(b: _Builder, a: Actor) -> None:
     group = (a.x_m, a.y_m, z0 + h / 2.0)
     b.box(xy, yaw, L, W, z0, z0 + h, (0, 0, 0), group, 0, camera=False, velocity=vel)  # LiDAR/radar box
     type_id = a.type_id.lower()
-    kw = dict(lidar=False)
+    kw = {"lidar": False}  # the camera's parts; the LiDAR sees the full box above
     if a.kind == ActorKind.WALKER:
         shirt = _pick(CLOTHES_COLOURS, a.id)
         b.box(xy, yaw, L * 0.6, W * 0.7, z0, z0 + 0.47 * h, (45, 50, 70), group, 0, **kw)
@@ -136,10 +136,11 @@ def _add_actor(b: _Builder, a: Actor) -> None:
         b.box(xy, yaw, L, W, z0, z0 + h, colour, group, 0, **kw)
     else:
         body = (235, 235, 235) if a.is_emergency else _pick(VEHICLE_COLOURS, a.id)
-        glass = (200, 30, 30) if a.is_emergency else tuple(int(0.25 * c + 30) for c in body)
+        tint = [int(0.25 * c + 30) for c in body]
+        glass: RGB = (200, 30, 30) if a.is_emergency else (tint[0], tint[1], tint[2])
         b.box(xy, yaw, L, W, z0, z0 + 0.58 * h, body, group, 0, **kw)
         b.box(_offset(a.x_m, a.y_m, yaw, -0.06 * L), yaw, 0.58 * L, 0.88 * W, z0 + 0.58 * h, z0 + h,
-              glass, group, 1, **kw)  # type: ignore[arg-type]
+              glass, group, 1, **kw)
 
 
 def _add_traffic_light(b: _Builder, x: float, y: float, z: float, yaw_deg: float, state: LightState) -> None:
