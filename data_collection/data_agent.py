@@ -127,7 +127,8 @@ class DataAgent(AutonomousAgent):
             self._record(input_data, scene, control, float(out.target_speed_mps) <= STOPPED_TARGET_MPS)
         return VehicleControl(throttle=control.throttle, steer=control.steer, brake=control.brake)
 
-    def _record(self, input_data: Dict[str, Tuple[int, Any]], scene: Scene, control: Control, should_brake: bool) -> None:
+    def _record(self, input_data: Dict[str, Tuple[int, Any]], scene: Scene, control: Control,
+                should_brake: bool) -> None:
         lidar = None
         if "LIDAR_TOP" in input_data:
             raw = np.asarray(input_data["LIDAR_TOP"][1], dtype=np.float32)
@@ -137,7 +138,8 @@ class DataAgent(AutonomousAgent):
         imu = np.asarray(input_data["IMU"][1], dtype=np.float64) if "IMU" in input_data else None
         weather = self._provider.weather() if hasattr(self._provider, "weather") else {}
         info = self._tracker.step((scene.ego.x_m, scene.ego.y_m), scene.ego.yaw_deg)
-        anno = build_annotation(scene, info, control, self._calibration, weather, should_brake, imu=imu, lidar_ego=lidar)
+        anno = build_annotation(scene, info, control, self._calibration, weather, should_brake, imu=imu,
+                                lidar_ego=lidar)
         images = {name: input_data[name][1] for name in rig.CAMERA_NAMES if name in input_data}
         self._writer.write_frame(self._writer.next_index, anno, images, lidar)
 

@@ -146,11 +146,12 @@ class CarlaSceneProvider:
                 continue
             if actor.type_id.startswith("traffic.traffic_light"):
                 loc = actor.get_transform().location
+                head = (float(loc.x), float(loc.y), float(loc.z) + LIGHT_HEAD_HEIGHT_M)
                 for k, lane in enumerate(self._lanes_of(actor)):
                     lights.append(TrafficLight(id=str(actor.id) if k == 0 else f"{actor.id}_{k}",
                                                state=light_state(actor.state), lane_id=lane.lane_key,
                                                stop_line=lane.stop_line, yaw_deg=lane.yaw_deg,
-                                               head_xyz=(float(loc.x), float(loc.y), float(loc.z) + LIGHT_HEAD_HEIGHT_M)))
+                                               head_xyz=head))
                 continue
             if actor.type_id.startswith("traffic.stop"):
                 loc = actor.get_transform().location

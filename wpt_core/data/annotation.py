@@ -39,7 +39,8 @@ def _vec(v: Any) -> List[float]:
 
 
 def _box(cls: str, actor_id: str, type_id: str, x: float, y: float, z: float, yaw_deg: float,
-         size: Tuple[float, float, float], speed: float, ego_xy: Tuple[float, float], matrix_key: str) -> Dict[str, Any]:
+         size: Tuple[float, float, float], speed: float, ego_xy: Tuple[float, float],
+         matrix_key: str) -> Dict[str, Any]:
     """Common box fields; `size` is the FULL (length, width, height)."""
     extent = np.array(size, dtype=np.float64) / 2.0
     bbx_loc = np.array([0.0, 0.0, extent[2]])
@@ -118,7 +119,8 @@ def _light_box(light: TrafficLight, affects: bool, ego_xy: Tuple[float, float]) 
     hx, hy, hz = light.head_xyz
     loc, rot, ext = trigger_volume(light.stop_line, light.yaw_deg)
     return {"class": "traffic_light", "id": str(light.id), "type_id": "traffic.traffic_light",
-            "location": _vec(light.head_xyz), "rotation": [0.0, 0.0, float(light.yaw_deg)], "center": _vec(light.head_xyz),
+            "location": _vec(light.head_xyz), "rotation": [0.0, 0.0, float(light.yaw_deg)],
+            "center": _vec(light.head_xyz),
             "extent": list(LIGHT_HEAD_EXTENT), "distance": float(math.hypot(hx - ego_xy[0], hy - ego_xy[1])),
             "state": LIGHT_STATE_CODE[LightState(light.state)], "affects_ego": bool(affects),
             "trigger_volume_location": loc, "trigger_volume_rotation": rot, "trigger_volume_extent": ext,
@@ -168,7 +170,8 @@ def _sensors(calibration: Dict[str, Dict[str, Any]], ego_matrix: np.ndarray, ego
         to_ego = np.asarray(cal["cam2ego"] if "cam2ego" in cal else cal["lidar2ego"])
         to_world = ego_matrix @ to_ego
         entry: Dict[str, Any] = {"location": _vec(to_world[:3, 3]),
-                                 "rotation": [float(mount.pitch), float(mount.roll), float(wrap_deg(ego_yaw_deg + mount.yaw))]}
+                                 "rotation": [float(mount.pitch), float(mount.roll),
+                                              float(wrap_deg(ego_yaw_deg + mount.yaw))]}
         if "cam2ego" in cal:
             entry.update({"intrinsic": _mat(cal["intrinsic"]), "world2cam": _mat(np.linalg.inv(to_world)),
                           "cam2ego": _mat(to_ego), "fov": float(cal["fov"]), "image_size_x": int(cal["width"]),
@@ -220,7 +223,8 @@ def build_annotation(scene: Scene, route_info: RouteInfo, control: Control, cali
 
     return {
         "x": ego_xy[0], "y": ego_xy[1], "throttle": float(control.throttle), "steer": float(control.steer),
-        "brake": float(control.brake), "reverse": bool(control.reverse), "theta": float(yaw_deg_to_compass(ego.yaw_deg)),
+        "brake": float(control.brake), "reverse": bool(control.reverse),
+        "theta": float(yaw_deg_to_compass(ego.yaw_deg)),
         "speed": float(ego.speed_mps),
         "x_command_far": route_info.far_xy[0], "y_command_far": route_info.far_xy[1],
         "command_far": int(route_info.far_command),

@@ -72,7 +72,8 @@ def cell_centres(config: BevConfig) -> np.ndarray:
 def _box_in_ego(box: Dict[str, Any], pose: Tuple[float, float, float]) -> Tuple[float, float, float, float, float]:
     """(cx, cy, yaw_rel_deg, half_length, half_width) of a box footprint in the ego frame."""
     c = world_to_ego(np.array([box["center"][:2]], dtype=np.float64), pose[:2], pose[2])[0]
-    return float(c[0]), float(c[1]), float(box["rotation"][2]) - pose[2], float(box["extent"][0]), float(box["extent"][1])
+    yaw_rel = float(box["rotation"][2]) - pose[2]
+    return float(c[0]), float(c[1]), yaw_rel, float(box["extent"][0]), float(box["extent"][1])
 
 
 def rasterize_box(mask: np.ndarray, centres: np.ndarray, box_ego: Tuple[float, float, float, float, float]) -> None:

@@ -70,7 +70,9 @@ def camera(name: str) -> CameraSpec:
 
 
 def calibration(width: int = B2D_IMAGE_SIZE[0], height: int = B2D_IMAGE_SIZE[1]) -> Dict[str, Dict[str, Any]]:
-    """Rig calibration at an image size: {CAM_*: {mount, fov, width, height, intrinsic, cam2ego}, LIDAR_TOP: {mount, lidar2ego}}.
+    """Rig calibration at an image size.
+
+    {CAM_*: {mount, fov, width, height, intrinsic, cam2ego}, LIDAR_TOP: {mount, lidar2ego}}.
 
     This is the `calibration` argument of `build_annotation` (which adds the world poses per frame).
     """

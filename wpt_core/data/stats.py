@@ -70,7 +70,8 @@ def dataset_stats(root: Path) -> Dict[str, Any]:
 
 
 def format_stats(stats: Dict[str, Any]) -> str:
-    lines = [f"{stats['root']}: {stats['clips']} clips ({stats['complete']} complete, {stats['incomplete']} incomplete), "
+    lines = [f"{stats['root']}: {stats['clips']} clips ({stats['complete']} complete, "
+             f"{stats['incomplete']} incomplete), "
              f"{stats['frames']} frames, {stats['disk_bytes'] / 1e6:.1f} MB"]
     if stats["expert_mean_ds"] is not None:
         lines.append(f"expert mean DS {stats['expert_mean_ds']:.2f} over {stats['expert_scored_clips']} clips")
