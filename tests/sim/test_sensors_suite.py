@@ -1,5 +1,6 @@
 """The whole suite: every sensor every call in the leaderboard formats, radar, and the benchmark entry."""
 import numpy as np
+import pytest
 
 from wpt_core.sim.sensors.benchmark import bench_sensors, demo_ground, demo_scene
 from wpt_core.sim.sensors.rig import bench2drive_rig
@@ -41,3 +42,8 @@ def test_bench_sensors_reports_positive_timings():
     for key in ("camera_ms", "lidar_ms", "gnss_imu_speed_ms", "rig_ms"):
         assert result[key] > 0.0
     assert result["actors"] >= 30 and result["lidar_points"] > 5000
+
+
+@pytest.mark.slow
+def test_b2d_rig_at_400x225_runs_under_100_ms_per_frame():
+    assert bench_sensors(width=400, height=225, frames=10)["rig_ms"] < 100.0
