@@ -31,7 +31,8 @@ class Run:
     """A world on a route with one scenario, an ego driver and the infractions the scenario reported."""
 
     def __init__(self, town_name: str, edges: List[str], scenario_type: str, trigger_s: float,
-                 params: Optional[Dict[str, Dict[str, str]]] = None, cruise_mps: float = 8.0) -> None:
+                 params: Optional[Dict[str, Dict[str, str]]] = None, cruise_mps: float = 8.0,
+                 config: WorldConfig = EMPTY) -> None:
         self.town = Town.load(town_name)
         self.lanes = self.town.lane_path(edges)
         self.route = self.town.dense_route(self.lanes)
@@ -39,7 +40,7 @@ class Run:
         i = int(np.searchsorted(self.s, trigger_s))
         trigger = (float(self.route.xy_m[i, 0]), float(self.route.xy_m[i, 1]), 0.0, float(self.route.yaw_deg[i]))
         self.spec = ScenarioSpec(name=f"{scenario_type}_1", type=scenario_type, trigger=trigger, params=params or {})
-        self.world = World(self.town, seed=3, config=EMPTY)
+        self.world = World(self.town, seed=3, config=config)
         self.world.start(self.lanes, (float(self.route.xy_m[0, 0]), float(self.route.xy_m[0, 1]),
                                       float(self.route.yaw_deg[0])))
         self.events: List[Tuple[str, str]] = []
@@ -419,3 +420,57 @@ def test_invading_turn_oncoming_cars_cut_into_ego_lane(make_run):
         assert -lane_w - 0.1 < lateral < -lane_w / 2                                      # centred in their lane ...
         assert lateral + car.width_m / 2 > -lane_w / 2 + 0.5                               # ... but 0.5 m into ours
     assert run.invasion == []                                                            # no lane invasion allowed
+
+
+SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route generation picks
+    "ParkedObstacle": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "60"}}),
+    "ConstructionObstacle": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "60"}}),
+    "Accident": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "60"}}),
+    "ParkedObstacleTwoWays": ("EmbeddedGrid", ["A1B1", "B1C1"], 15.0, {"distance": {"value": "60"}}),
+    "ConstructionObstacleTwoWays": ("EmbeddedGrid", ["A1B1", "B1C1"], 15.0, {"distance": {"value": "60"}}),
+    "AccidentTwoWays": ("EmbeddedGrid", ["A1B1", "B1C1"], 15.0, {"distance": {"value": "60"}}),
+    "HardBreakRoute": ("EmbeddedArterial", ["A1B1", "B1C1"], 40.0, {}),
+    "ParkingCutIn": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"direction": {"value": "right"}}),
+    "StaticCutIn": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "70"}}),
+    "DynamicObjectCrossing": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "40"}}),
+    "PedestrianCrossing": ("EmbeddedGrid", ["A1B1", "B1C1"], 105.0, {}),
+    "OppositeVehicleRunningRedLight": ("EmbeddedGrid", ["A1B1", "B1C1"], 100.0, {"direction": {"value": "left"}}),
+    "SignalizedJunctionLeftTurn": ("EmbeddedGrid", ["A1B1", "B1B2"], 100.0, {"flow_speed": {"value": "10"}}),
+    "NonSignalizedJunctionLeftTurn": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {"flow_speed": {"value": "10"}}),
+    "VanillaSignalizedTurnEncounterRedLight": ("EmbeddedGrid", ["A1B1", "B1B0"], 100.0, {}),
+    "VanillaSignalizedTurnEncounterGreenLight": ("EmbeddedGrid", ["A1B1", "B1B2"], 100.0, {}),
+    "VanillaNonSignalizedTurnEncounterStopsign": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {}),
+    "YieldToEmergencyVehicle": ("EmbeddedArterial", ["A1B1", "B1C1"], 150.0, {"distance": {"value": "100"}}),
+    "InvadingTurn": ("EmbeddedGrid", ["A1B1", "B1C1"], 10.0, {"distance": {"value": "100"}}),
+}
+
+
+def test_every_type_has_a_site():
+    assert set(SITES) == set(SCENARIO_TYPES)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(SITES))
+def test_every_type_runs_with_background_traffic(make_run, kind):
+    town, edges, trigger_s, params = SITES[kind]
+    run = make_run(town, edges, kind, trigger_s, params, config=WorldConfig())
+    for _ in range(1200):
+        run.tick()
+        if run.scenario.done:
+            break
+    assert run.scenario.triggered
+
+
+def test_cut_in_adversary_drives_on_as_traffic_instead_of_vanishing(make_run):
+    run = make_run("EmbeddedArterial", ["A1B1", "B1C1"], "ParkingCutIn", 20.0, cruise_mps=4.0)
+    last: Optional[Actor] = None
+    for _ in range(1500):
+        scene = run.tick()
+        last = next((a for a in run.scenario_actors(scene) if a.kind.value == "vehicle"), last)
+        if run.scenario.done:
+            break
+    assert run.scenario.done and last is not None
+    scene = run.tick()
+    successor = [a for a in scene.actors if a.role == "background" and a.type_id == last.type_id
+                 and math.hypot(a.x_m - last.x_m, a.y_m - last.y_m) < 2.0]
+    assert len(successor) == 1 and abs(route_frame(run, successor[0])[1]) < 0.3   # same place, same lane

@@ -18,7 +18,8 @@ import numpy as np
 
 from wpt_core.sim.scenarios.motion import ScriptedMover
 from wpt_core.sim.scenarios.placement import RouteGeometry
-from wpt_core.types import Actor, DenseRoute
+from wpt_core.geometry import wrap_deg
+from wpt_core.types import Actor, ActorKind, DenseRoute
 
 if TYPE_CHECKING:  # pragma: no cover
     from wpt_core.sim.routes import ScenarioSpec
@@ -121,6 +122,27 @@ class Scenario:
         actor_id = self.world.spawn_vehicle(lane_id, s_m, speed_mps, role="scenario", **kwargs)
         self.actor_ids.append(actor_id)
         return actor_id
+
+    def hand_over(self, mover: ScriptedMover) -> None:
+        """A scripted vehicle whose part is over becomes ordinary SUMO traffic at the same pose instead of
+        vanishing in front of the ego; inside a junction, off the road or against the lane it is removed."""
+        self.world.remove(mover.id)
+        self.movers.remove(mover)
+        x, y, yaw = mover.pose
+        match = self.town.nearest_lane((x, y), max_distance_m=1.5)
+        if mover.kind == ActorKind.WALKER or match is None or self.town.lanes[match.lane_id].is_internal:
+            return
+        lane = self.town.lanes[match.lane_id]
+        if abs(wrap_deg(lane.pose_at(match.s_m)[2] - yaw)) > 45.0:
+            return
+        route_edges = [self.town.lanes[lid].edge_id for lid in self.ctx.route_lanes
+                       if not self.town.lanes[lid].is_internal]
+        onward = route_edges[route_edges.index(lane.edge_id):] if lane.edge_id in route_edges else None
+        try:  # on the route it keeps following the route (no sudden lane change for a turn elsewhere)
+            self.world.spawn_vehicle(lane.id, match.s_m, mover.v, type_id=mover.type_id, route_edges=onward,
+                                     is_emergency=mover.is_emergency, role="background")
+        except Exception as err:  # SUMO refused the insertion (lane end, occupied): it just leaves
+            LOG.debug("hand-over of %s failed: %s", mover.id, err)
 
     def allow_lane_invasion(self, allowed: bool) -> None:
         if allowed != self._invasion_allowed:

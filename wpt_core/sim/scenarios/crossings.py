@@ -15,7 +15,7 @@ import numpy as np
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.motion import ScriptedMover
 from wpt_core.sim.scenarios.placement import Polyline
-from wpt_core.sim.scenarios.props import CAR_TYPES, SIZES, WALKER_TYPE, make_actor
+from wpt_core.sim.scenarios.props import CAR_TYPES, WALKER_TYPE, make_actor, size_of
 from wpt_core.types import ActorKind
 
 END_DISTANCE_M = 40.0
@@ -114,8 +114,8 @@ class DynamicObjectCrossing(_WalkersScenario):
             raise ValueError(f"{self.spec.name}: route too short after the trigger for DynamicObjectCrossing")
         half_lane = self.geometry.lane_width_at(blocker_s) / 2
         is_car = model.startswith("vehicle")
-        type_id = model if model in SIZES else (CAR_TYPES[0] if is_car else "static.prop.vendingmachine")
-        length, width, _ = SIZES[type_id]
+        type_id = CAR_TYPES[0] if is_car and "*" in model else model  # 'vehicle.*' patterns: a sedan
+        length, width, _ = size_of(type_id)
         blocker_lat = sign * (half_lane + (width / 2 + 0.05 if is_car else 1.5))
         x, y, yaw = self.geometry.path.pose_at(blocker_s, blocker_lat)
         self.add_static(make_actor(self.uid("blocker"), type_id, ActorKind.STATIC,

@@ -13,7 +13,7 @@ from typing import Optional
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.motion import ScriptedMover
 from wpt_core.sim.scenarios.placement import Polyline, neighbour, smooth_shift_path
-from wpt_core.sim.scenarios.props import CAR_TYPES, SIZES, make_actor
+from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor, size_of
 from wpt_core.types import ActorKind
 
 
@@ -51,8 +51,7 @@ class _CutIn(Scenario):
             return
         self.adversary.step()
         if self.adversary.finished:
-            self.adversary.remove()
-            self.movers.remove(self.adversary)
+            self.hand_over(self.adversary)
             self.done_driving = True
 
     def finished(self) -> bool:
@@ -77,7 +76,7 @@ class ParkingCutIn(_CutIn):
         if self.adversary_s + 10.0 > self.route_length_m:
             raise ValueError(f"{self.spec.name}: route too short after the trigger for ParkingCutIn")
         half_lane = self.geometry.lane_width_at(self.adversary_s) / 2
-        self.adversary_lateral = sign * (half_lane + SIZES[CAR_TYPES[0]][1] / 2)  # just off the lane, kerbside
+        self.adversary_lateral = sign * (half_lane + size_of(CAR_TYPES[0])[1] / 2)  # just off the lane, kerbside
         blocker = self.geometry.path.pose_at(self.trigger_s + 28.0 - 5.5, self.adversary_lateral)
         self.add_static(make_actor(self.uid("blocker"), CAR_TYPES[1], ActorKind.STATIC, blocker), block_lane=False)
         parked = self.geometry.path.pose_at(self.adversary_s, self.adversary_lateral)

@@ -69,6 +69,8 @@ class YieldToEmergencyVehicle(Scenario):
             self.result = self.ev_in_front()
             if not self.result:
                 self.ctx.report_infraction("yield_emergency_vehicle_infractions", YIELD_MESSAGE, ego.x_m, ego.y_m)
+        if self.result is not None:
+            self.hand_over(self.ev)
 
     def finished(self) -> bool:
         return self.result is not None

@@ -62,9 +62,11 @@ class HardBreakRoute(Scenario):
             if self.world.time_s - (self.stopped_at or 0.0) >= STOP_DURATION_S:
                 self.phase, self.restart_ego_s = "go", self.ego_s
                 self.lead.target_mps = self.cruise_mps
-        else:
+        elif self.phase == "go":
             self.lead.step(actor_boxes(self.world, exclude=[self.lead.id]))
+            if self.ego_s >= (self.restart_ego_s or 0.0) + END_DISTANCE_M or self.lead.finished:
+                self.hand_over(self.lead)
+                self.phase = "over"
 
     def finished(self) -> bool:
-        return (self.restart_ego_s is not None and self.ego_s >= self.restart_ego_s + END_DISTANCE_M) \
-            or (self.phase == "go" and self.lead.finished)
+        return self.phase == "over"

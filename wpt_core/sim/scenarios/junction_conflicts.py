@@ -104,8 +104,7 @@ class OppositeVehicleRunningRedLight(JunctionScenario):
         if not self.adversary.finished:
             self.adversary.step(actor_boxes(self.world, exclude=[self.adversary.id]), min_gap_m=1.0)
         elif self.adversary in self.movers:
-            self.adversary.remove()
-            self.movers.remove(self.adversary)
+            self.hand_over(self.adversary)
 
 
 class _JunctionLeftTurn(JunctionScenario):

@@ -34,6 +34,7 @@ class ScriptedMover:
         self.decel_mps2 = decel_mps2
         self.lateral_m = lateral_m
         self.length_m, self.width_m = actor.length_m, actor.width_m
+        self.type_id, self.is_emergency, self.kind = actor.type_id, actor.is_emergency, actor.kind
         x, y, yaw = path.pose_at(self.s, lateral_m)
         actor.x_m, actor.y_m, actor.yaw_deg, actor.speed_mps = x, y, yaw, self.v
         actor.kind = actor.kind if actor.kind != ActorKind.STATIC else ActorKind.VEHICLE
