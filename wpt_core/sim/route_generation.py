@@ -40,7 +40,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from wpt_core.sim.route_sites import NON_SIGNALISED, SIGNALISED, Anchor, JunctionRule, Params, StretchRule, _value
+from wpt_core.sim.route_sites import NON_SIGNALISED, SIGNALISED, Anchor, JunctionRule, Params, StretchRule, param
 from wpt_core.sim.routes import RouteSpec, ScenarioSpec, route_lanes
 from wpt_core.sim.town import Town
 
@@ -48,15 +48,15 @@ Rule = Union[StretchRule, JunctionRule]
 
 
 def _obstacle(rng: random.Random, ctx: Dict[str, str]) -> Params:
-    return {"distance": _value(rng.randint(40, 60)), "direction": _value("right")}
+    return {"distance": param(rng.randint(40, 60)), "direction": param("right")}
 
 
 def _obstacle_two_ways(rng: random.Random, ctx: Dict[str, str]) -> Params:
-    return {"distance": _value(rng.randint(40, 60)), "frequency": _value(rng.randint(8, 12))}
+    return {"distance": param(rng.randint(40, 60)), "frequency": param(rng.randint(8, 12))}
 
 
 def _left_turn(rng: random.Random, ctx: Dict[str, str]) -> Params:
-    return {"flow_speed": _value(8), "source_dist_interval": {"from": "25", "to": "50"}}
+    return {"flow_speed": param(8), "source_dist_interval": {"from": "25", "to": "50"}}
 
 
 TURNS = frozenset({"l", "r"})
@@ -68,19 +68,19 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "ConstructionObstacleTwoWays": StretchRule(90.0, "two_way_single", _obstacle_two_ways),
     "AccidentTwoWays": StretchRule(90.0, "two_way_single", _obstacle_two_ways),
     "HardBreakRoute": StretchRule(100.0),
-    "ParkingCutIn": StretchRule(80.0, "any", lambda rng, ctx: {"direction": _value("right")}),
-    "StaticCutIn": StretchRule(100.0, "multi", lambda rng, ctx: {"distance": _value(rng.randint(20, 30)),
-                                                                 "direction": _value("left")}),
+    "ParkingCutIn": StretchRule(80.0, "any", lambda rng, ctx: {"direction": param("right")}),
+    "StaticCutIn": StretchRule(100.0, "multi", lambda rng, ctx: {"distance": param(rng.randint(20, 30)),
+                                                                 "direction": param("left")}),
     "DynamicObjectCrossing": StretchRule(80.0, "any", lambda rng, ctx: {
-        "distance": _value(rng.randint(30, 45)), "direction": _value("right"),
-        "blocker_model": _value("static.prop.vendingmachine")}),
-    "YieldToEmergencyVehicle": StretchRule(120.0, "multi", lambda rng, ctx: {"distance": _value(rng.randint(40, 60))}),
-    "InvadingTurn": StretchRule(100.0, "two_way_single", lambda rng, ctx: {"distance": _value(100),
-                                                                           "offset": _value(0.5)}),
+        "distance": param(rng.randint(30, 45)), "direction": param("right"),
+        "blocker_model": param("static.prop.vendingmachine")}),
+    "YieldToEmergencyVehicle": StretchRule(120.0, "multi", lambda rng, ctx: {"distance": param(rng.randint(40, 60))}),
+    "InvadingTurn": StretchRule(100.0, "two_way_single", lambda rng, ctx: {"distance": param(100),
+                                                                           "offset": param(0.5)}),
     "PedestrianCrossing": JunctionRule(frozenset("s"), SIGNALISED | NON_SIGNALISED, before_m=30.0,
                                        need_crossing_on_exit=True),
     "OppositeVehicleRunningRedLight": JunctionRule(frozenset("s"), SIGNALISED, side_param=True,
-                                                   params=lambda rng, ctx: {"direction": _value(ctx["direction"])}),
+                                                   params=lambda rng, ctx: {"direction": param(ctx["direction"])}),
     "SignalizedJunctionLeftTurn": JunctionRule(frozenset("l"), SIGNALISED, need_oncoming=True, params=_left_turn),
     "NonSignalizedJunctionLeftTurn": JunctionRule(frozenset("l"), NON_SIGNALISED - {"allway_stop"},
                                                   need_oncoming=True, params=_left_turn),

@@ -28,7 +28,8 @@ NON_SIGNALISED = frozenset({"priority", "priority_stop", "right_before_left", "a
 SIGNALISED = frozenset({"traffic_light", "traffic_light_right_on_red", "traffic_light_unregulated"})
 
 
-def _value(v: object) -> Dict[str, str]:
+def param(v: object) -> Dict[str, str]:
+    """Attributes of a `<tag value="v"/>` scenario parameter."""
     return {"value": str(v)}
 
 
