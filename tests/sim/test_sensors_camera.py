@@ -167,3 +167,14 @@ def test_vehicle_colours_are_stable_per_id_and_pedestrians_are_tall_and_thin():
     walker = Actor("w", ActorKind.WALKER, 10.8, 0.0, 0.0, 0.0, 0.5, 0.5, 1.8, type_id="walker.pedestrian.0001")
     rows, cols = np.nonzero(np.any(render([walker])[..., :3] != render()[..., :3], axis=2))
     assert (rows.max() - rows.min()) > 2.5 * (cols.max() - cols.min())
+
+
+def test_long_box_beside_the_road_hides_a_nearer_centred_box_behind_it():
+    # A 40 m wall at y = −3 (centre 10.4 m from the camera) stands between the camera and a cone at
+    # (8.8, −6) whose centre is only 10 m away: the ray to the cone crosses the wall's face y = −2.5 at
+    # x = 0.8 + 8·2.5/6 = 4.1 m, inside the wall. The cone's centre pixel u = 100 − 100·6/8 = 25 stays grey.
+    wall = grey_box(10.8, -3.0, 1.0, 3.0)
+    wall.length_m = 40.0
+    img = render([wall, cone_box(8.8, -6.0, 1.0, 3.2)])
+    assert not is_orange(img[50, 25])
+    assert is_orange(render([cone_box(8.8, -6.0, 1.0, 3.2)])[50, 25])

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from wpt_core.sim.sensors.ground_texture import GROUND_BGR, GroundTexture
 from wpt_core.sim.sensors.rig import focal_length
-from wpt_core.sim.sensors.scene_boxes import SceneBoxes, box_corners
+from wpt_core.sim.sensors.scene_boxes import SceneBoxes, box_corners, closest_point_distance
 from wpt_core.sim.sensors.spec import SensorSpec, ego_to_world, sensor_to_ego
 from wpt_core.types import EgoState
 
@@ -155,7 +155,7 @@ class CameraRenderer:
             shade = np.where(nz > 0.5, 1.0, np.where(nz < -0.5, 0.45,
                              0.62 + 0.33 * np.clip(nx * LIGHT_DIR_XY[0] + ny * LIGHT_DIR_XY[1], 0, 1)))
             shade[boxes.emissive[idx]] = 1.0
-            dist = np.linalg.norm(boxes.group_xyz[idx] - cam_pos, axis=1)
+            dist = closest_point_distance(cam_pos, boxes.group_box[idx])
             for k in range(idx.size):
                 base = boxes.color[idx[k]].astype(np.float64)
                 for f in np.nonzero(facing[k])[0]:
@@ -168,7 +168,7 @@ class CameraRenderer:
                 continue
             front = float(np.dot(boxes.plate_normal[m], cam_pos - boxes.plate_corners[m].mean(axis=0))) > 0
             rgb = boxes.plate_front[m] if front else boxes.plate_back[m]
-            dist = float(np.linalg.norm(boxes.plate_group_xyz[m] - cam_pos))
+            dist = float(closest_point_distance(cam_pos, boxes.plate_group_box[m:m + 1])[0])
             items.append((dist, int(boxes.plate_layer[m]), [pc], (int(rgb[2]), int(rgb[1]), int(rgb[0]), 255)))
         return items
 

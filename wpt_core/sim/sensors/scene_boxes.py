@@ -16,6 +16,7 @@ import numpy as np
 from wpt_core.types import Actor, ActorKind, LightState, Scene
 
 RGB = Tuple[int, int, int]
+Group = Tuple[float, float, float, float, float, float, float]  # x, y, z, yaw_deg, half l, w, h
 
 VEHICLE_COLOURS: Tuple[RGB, ...] = (
     (200, 30, 35), (30, 60, 160), (230, 230, 230), (25, 25, 28), (150, 150, 155), (20, 110, 60),
@@ -39,8 +40,11 @@ class SceneBoxes:
     center (N,3) box centre; yaw_deg (N,); half (N,3) half length/width/height; color (N,3) RGB uint8;
     emissive (N,) lamps (drawn unshaded); decal_normal (N,3) non-zero for parts seen only from that side
     (a lamp on the face of a signal head); camera / lidar (N,) which sensors see the box; velocity (N,2)
-    world xy m/s; group_xyz (N,3) + layer (N,) the painter's order (whole objects far-to-near, stacked parts
-    of one object by layer). Plates: corners (M,K,3), normal (M,3), front/back colours (M,3), group_xyz, layer.
+    world xy m/s; group_box (N,7) [x, y, z, yaw_deg, half l, w, h] of the whole object the part belongs to,
+    and layer (N,): the painter's order — whole objects far-to-near by the distance from the camera to the
+    closest point of their box (right for long vehicles beside short ones, where centre distance is not),
+    stacked parts of one object by layer. Plates: corners (M,K,3), normal (M,3), front/back colours (M,3),
+    group_box, layer.
     """
 
     center: np.ndarray
@@ -52,13 +56,13 @@ class SceneBoxes:
     camera: np.ndarray
     lidar: np.ndarray
     velocity: np.ndarray
-    group_xyz: np.ndarray
+    group_box: np.ndarray
     layer: np.ndarray
     plate_corners: np.ndarray = field(default_factory=lambda: np.zeros((0, 8, 3)))
     plate_normal: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
     plate_front: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.uint8))
     plate_back: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.uint8))
-    plate_group_xyz: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    plate_group_box: np.ndarray = field(default_factory=lambda: np.zeros((0, 7)))
     plate_layer: np.ndarray = field(default_factory=lambda: np.zeros((0,), np.int64))
 
     def __len__(self) -> int:
@@ -73,14 +77,14 @@ class _Builder:
         self.plates: List[tuple] = []
 
     def box(self, xy: Tuple[float, float], yaw_deg: float, length: float, width: float, z0: float, z1: float,
-            color: RGB, group: Tuple[float, float, float], layer: int, *, camera: bool = True,
+            color: RGB, group: Group, layer: int, *, camera: bool = True,
             lidar: bool = True, emissive: bool = False, velocity: Tuple[float, float] = (0.0, 0.0),
             decal_normal: Tuple[float, float, float] = (0.0, 0.0, 0.0)) -> None:
         self.rows.append((xy[0], xy[1], (z0 + z1) / 2.0, yaw_deg, length / 2.0, width / 2.0, (z1 - z0) / 2.0,
                           color, emissive, camera, lidar, velocity, group, layer, decal_normal))
 
     def plate(self, corners: np.ndarray, normal: np.ndarray, front: RGB, back: RGB,
-              group: Tuple[float, float, float], layer: int) -> None:
+              group: Group, layer: int) -> None:
         self.plates.append((corners, normal, front, back, group, layer))
 
     def pack(self) -> SceneBoxes:
@@ -93,14 +97,14 @@ class _Builder:
             center=np.stack([arr(0), arr(1), arr(2)], axis=1), yaw_deg=arr(3),
             half=np.stack([arr(4), arr(5), arr(6)], axis=1), color=arr(7, np.uint8, 3),
             emissive=arr(8, bool), decal_normal=arr(14, np.float64, 3), camera=arr(9, bool), lidar=arr(10, bool),
-            velocity=arr(11, np.float64, 2), group_xyz=arr(12, np.float64, 3), layer=arr(13, np.int64))
+            velocity=arr(11, np.float64, 2), group_box=arr(12, np.float64, 7), layer=arr(13, np.int64))
         if self.plates:
             pc = list(zip(*self.plates))
             boxes.plate_corners = np.stack(pc[0]).astype(np.float64)
             boxes.plate_normal = np.stack(pc[1]).astype(np.float64)
             boxes.plate_front = np.asarray(pc[2], np.uint8).reshape(-1, 3)
             boxes.plate_back = np.asarray(pc[3], np.uint8).reshape(-1, 3)
-            boxes.plate_group_xyz = np.asarray(pc[4], np.float64).reshape(-1, 3)
+            boxes.plate_group_box = np.asarray(pc[4], np.float64).reshape(-1, 7)
             boxes.plate_layer = np.asarray(pc[5], np.int64)
         return boxes
 
@@ -118,7 +122,7 @@ def _offset(x: float, y: float, yaw_deg: float, forward: float, right: float = 0
 def _add_actor(b: _Builder, a: Actor) -> None:
     xy, yaw, z0, h, L, W = (a.x_m, a.y_m), a.yaw_deg, a.z_m, a.height_m, a.length_m, a.width_m
     vel = (a.speed_mps * math.cos(math.radians(yaw)), a.speed_mps * math.sin(math.radians(yaw)))
-    group = (a.x_m, a.y_m, z0 + h / 2.0)
+    group = (a.x_m, a.y_m, z0 + h / 2.0, yaw, L / 2.0, W / 2.0, h / 2.0)
     b.box(xy, yaw, L, W, z0, z0 + h, (0, 0, 0), group, 0, camera=False, velocity=vel)  # LiDAR/radar box
     type_id = a.type_id.lower()
     kw = {"lidar": False}  # the camera's parts; the LiDAR sees the full box above
@@ -150,9 +154,10 @@ def _add_traffic_light(b: _Builder, x: float, y: float, z: float, yaw_deg: float
     lamps are decals on the head's front face.
     """
     face = yaw_deg + 180.0
-    group = (x, y, z)
+    group = (x, y, z, face, 0.18, 0.23, 0.65)
     px, py = _offset(x, y, face, -0.3)
-    b.box((px, py), face, 0.16, 0.16, 0.0, z + 0.7, POLE, (px, py, z), 0)
+    top = z + 0.7
+    b.box((px, py), face, 0.16, 0.16, 0.0, top, POLE, (px, py, top / 2.0, face, 0.08, 0.08, top / 2.0), 0)
     b.box((x, y), face, 0.36, 0.46, z - 0.65, z + 0.65, HEAD, group, 0)
     normal = (math.cos(math.radians(face)), math.sin(math.radians(face)), 0.0)
     lit = {LightState.RED: "red", LightState.YELLOW: "yellow", LightState.GREEN: "green"}.get(state)
@@ -166,10 +171,10 @@ def _add_traffic_light(b: _Builder, x: float, y: float, z: float, yaw_deg: float
 def _add_stop_sign(b: _Builder, x: float, y: float, z: float, yaw_deg: float) -> None:
     """Pole and a red octagon facing the approaching traffic; grey from behind."""
     face = yaw_deg + 180.0
-    group = (x, y, z)
+    group = (x, y, z, face, 0.02, 0.38, 0.38)
     px, py = _offset(x, y, face, -0.05)
-    b.box((px, py), face, 0.08, 0.08, 0.0, z, POLE, (px, py, z / 2.0), 0)
-    b.box((x, y), face, 0.04, 0.76, z - 0.38, z + 0.38, STOP_RED, group, 1, camera=False)  # LiDAR plate
+    b.box((px, py), face, 0.08, 0.08, 0.0, z, POLE, (px, py, z / 2.0, face, 0.04, 0.04, z / 2.0), 0)
+    b.box((x, y), face, 0.04, 0.76, z - 0.38, z + 0.38, STOP_RED, group, 0, camera=False)  # LiDAR plate
     c, s = math.cos(math.radians(face)), math.sin(math.radians(face))
     normal = np.array([c, s, 0.0])
     right = np.array([-s, c, 0.0])
@@ -201,3 +206,13 @@ def box_corners(boxes: SceneBoxes, index: np.ndarray) -> np.ndarray:
     y = local[..., 0] * s + local[..., 1] * c
     out = np.stack([x, y, local[..., 2]], axis=-1)
     return out + boxes.center[index][:, None, :]
+
+
+def closest_point_distance(point: np.ndarray, group_box: np.ndarray) -> np.ndarray:
+    """(K,) distance from a world point (3,) to the nearest point of each box [x, y, z, yaw, hl, hw, hh] (K, 7)."""
+    d = point[None, :] - group_box[:, :3]
+    yaw = np.radians(group_box[:, 3])
+    c, s = np.cos(yaw), np.sin(yaw)
+    local = np.stack([d[:, 0] * c + d[:, 1] * s, -d[:, 0] * s + d[:, 1] * c, d[:, 2]], axis=1)
+    outside = np.maximum(np.abs(local) - group_box[:, 4:7], 0.0)
+    return np.linalg.norm(outside, axis=1)
