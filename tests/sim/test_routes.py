@@ -201,6 +201,8 @@ def test_shipped_train_and_eval_files():
     train, train_types = _shipped("embedded_train.xml")
     assert len(train) >= 120 and {r.town for r in train} == {"EmbeddedGrid", "EmbeddedArterial"}
     assert set(train_types) == set(SCENARIO_TYPES)
+    for spec in train[::7]:
+        _check_route(route_town(spec), spec)
     evals, eval_types = _shipped("embedded_eval.xml")
     assert len(evals) >= 44 and "EmbeddedRand" in {r.town for r in evals}
     assert set(eval_types) == set(SCENARIO_TYPES) and min(eval_types.values()) >= 2
