@@ -83,3 +83,18 @@ def test_cli_names_a_bad_file(tmp_path, capsys):
     bad.write_text("[1, 2")
     assert main(["report", str(bad)]) == 2
     assert "broken.json" in capsys.readouterr().err
+
+
+def test_cli_takes_scenario_types_from_the_route_xml(tmp_path, capsys):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(results_doc()))
+    routes = tmp_path / "routes.xml"
+    routes.write_text('''<routes><route id="1711" town="Town12"><waypoints><position x="0" y="0" z="0"/>
+      <position x="10" y="0" z="0"/></waypoints><scenarios><scenario name="S_1" type="HighwayExit">
+      <trigger_point x="0" y="0" z="0" yaw="0"/></scenario></scenarios><weathers/></route></routes>''')
+    out = tmp_path / "r.json"
+    assert main(["report", str(results), "--routes", str(routes), "--json", str(out)]) == 0
+    abilities = json.loads(out.read_text())["abilities"]
+    assert abilities["Merging"] == 100.0           # route 1711 counted as HighwayExit (Merging), a success
+    assert abilities["Overtaking"] == 0.0          # route 1773 still typed by its scenario_name
+    assert abilities["Emergency_Brake"] is None

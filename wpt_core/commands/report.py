@@ -13,6 +13,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", dest="json_out", default=None, help="also write the report as JSON here")
     p.add_argument("--metric-dir", default=None,
                    help="agent output folder (SAVE_PATH) holding <save_name>/metric_info.json, for comfort")
+    p.add_argument("--routes", default=None,
+                   help="route XML of the run: scenario types by route id (default: from each record's scenario_name)")
     p.add_argument("--expected-routes", type=int, default=None,
                    help="routes in the benchmark (missing ones count 0; default: the file's progress total)")
     p.set_defaults(func=run)
@@ -22,12 +24,18 @@ def run(args: argparse.Namespace) -> int:
     from wpt_core.evaluation.report import compute_report, format_report
     from wpt_core.sim.results import ResultsFileError, load_results
 
+    from wpt_core.sim.routes import RouteFileError, read_routes
+
     try:
         document = load_results(Path(args.results))
-    except ResultsFileError as exc:
+        types = None
+        if args.routes:
+            types = {str(r.id): r.scenarios[0].type for r in read_routes(args.routes) if r.scenarios}
+    except (ResultsFileError, RouteFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = compute_report(document, Path(args.metric_dir) if args.metric_dir else None, args.expected_routes)
+    report = compute_report(document, Path(args.metric_dir) if args.metric_dir else None, args.expected_routes,
+                            types)
     print(format_report(report))
     if args.json_out:
         out = Path(args.json_out)

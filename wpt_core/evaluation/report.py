@@ -34,8 +34,9 @@ def comfort(records: List[Mapping[str, Any]], metric_dir: Path) -> Optional[floa
     return 100.0 * sum(scores) / len(scores) if scores else None
 
 
-def compute_report(results: Mapping[str, Any], metric_dir: Optional[Path],
-                   expected_routes: Optional[int]) -> Dict[str, Any]:
+def compute_report(results: Mapping[str, Any], metric_dir: Optional[Path], expected_routes: Optional[int],
+                   scenario_types: Optional[Mapping[str, str]] = None) -> Dict[str, Any]:
+    """`scenario_types`: route id → first scenario type (from the route XML); default: from scenario_name."""
     records = list(results["_checkpoint"]["records"])
     n_routes = expected_routes or optional_total(dict(results)) or len(records)
     return {
@@ -43,7 +44,7 @@ def compute_report(results: Mapping[str, Any], metric_dir: Optional[Path],
         "success_rate": success_rate(records, n_routes),
         "route_completion": route_completion(records, n_routes),
         "infraction_penalty": infraction_penalty(records, n_routes),
-        "abilities": ability_scores(records),
+        "abilities": ability_scores(records, scenario_types),
         "efficiency": efficiency(records),
         "comfort": comfort(records, metric_dir) if metric_dir is not None else None,
         "num_routes": n_routes,
