@@ -81,8 +81,7 @@ class CameraRenderer:
         self.ground_g = g[ground].astype(np.float32)
         self.ground_base = (origin[:2] + origin[2] * g[ground]).astype(np.float32)
         self.background = self._background(rays_ego, down & ~ground)
-        tan_h = self.cx / self.f
-        self.tan_h, self.tan_v = tan_h, self.cy / self.f
+        self.tan_h, self.tan_v = self.cx / self.f, self.cy / self.f
 
     def _background(self, rays_ego: np.ndarray, haze: np.ndarray) -> np.ndarray:
         """Sky gradient by ray elevation, haze where the ground is too far; alpha 255 everywhere."""
@@ -109,8 +108,9 @@ class CameraRenderer:
                     pts = poly if poly[:, 0].min() >= NEAR_M else _clip_near(poly)
                     if len(pts) < 3:
                         continue
-                    u = self.cx + self.f * pts[:, 1] / pts[:, 0]
-                    v = self.cy - self.f * pts[:, 2] / pts[:, 0]
+                    # PIL puts pixel centres at integers; image coordinates (K) put them at i + 0.5.
+                    u = self.cx - 0.5 + self.f * pts[:, 1] / pts[:, 0]
+                    v = self.cy - 0.5 - self.f * pts[:, 2] / pts[:, 0]
                     draw.polygon(list(zip(u.tolist(), v.tolist())), fill=colour)
             img = np.asarray(pil).copy()
         return img
