@@ -85,7 +85,7 @@ class World:
         self._ego = EgoDynamics(*ego_pose)
         self._route_edges = self._edges_of(route_lanes)
         define_vtype(ls, EGO_TYPE)
-        ls.route.add(f"{EGO_ID}_route", self._route_edges[:1])
+        ls.route.add(f"{EGO_ID}_route", self._route_edges)   # SUMO keeps it while the ego stays on it
         ls.vehicle.add(EGO_ID, f"{EGO_ID}_route", typeID=EGO_TYPE.type_id)
         self._push(EGO_ID, self._ego.x_m, self._ego.y_m, self._ego.yaw_deg, EGO_TYPE.length_m)
         self._traffic = BackgroundTraffic(ls, self.town, self._rng, self.config.background_vehicles,
