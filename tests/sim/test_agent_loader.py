@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ def test_entry_point_naming_a_non_class(tmp_path):
         load_agent_class(bad)
 
 
-def test_generic_basename_that_clashes_with_an_installed_module_is_reported(tmp_path):
+def test_generic_basename_that_clashes_with_an_installed_module_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))   # the loader prepends the folder, like the leaderboard
     clash = tmp_path / "json.py"   # `import json` finds the stdlib module first
     clash.write_text("def get_entry_point():\n    return 'A'\nclass A: pass\n")
     with pytest.raises(AgentLoadError, match="rename"):

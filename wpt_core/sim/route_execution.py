@@ -99,7 +99,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
     from wpt_core.sim.agent_loader import instantiate_agent, load_agent_class
     from wpt_core.sim.criteria.route_criteria import RouteCriteria
     from wpt_core.sim.global_plan import global_plan
-    from wpt_core.sim.routes import route_lanes
+    from wpt_core.sim.routes import route_plan
     from wpt_core.sim.scenarios.base import ScenarioContext, ScenarioManager
     from wpt_core.sim.sensors.suite import SensorSuite
     from wpt_core.sim.town import Town
@@ -107,8 +107,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
 
     wall_start = time.time()
     town = Town.load(task.route.town)
-    lanes = route_lanes(town, task.route)
-    dense = town.dense_route(lanes)
+    lanes, dense = route_plan(town, task.route)
     length_m = float(dense.cumulative_length_m()[-1])
     world = World(town, seed=task.seed, config=task.world_config or WorldConfig())
     ground = town.ground_map()

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Sequence, Tuple
 
+import numpy as np
+
+from wpt_core.types import DenseRoute
+
 if TYPE_CHECKING:
     from wpt_core.sim.town import Town
 
@@ -174,3 +178,24 @@ def route_town(spec: RouteSpec) -> "Town":
         return Town.load(spec.town)
     except TownError as exc:
         raise RouteFileError(f"{spec.source or '<routes>'}: route {spec.id}: {exc}") from None
+
+
+def route_plan(town: "Town", spec: RouteSpec) -> Tuple[List[str], DenseRoute]:
+    """Lane path and the dense plan cut to start at the first waypoint and end at the last one.
+
+    Waypoints lie partway along their lanes; the leaderboard's route (and so route completion and the
+    ego's spawn point) runs from the first waypoint to the last, not from lane end to lane end.
+    """
+    lanes = route_lanes(town, spec)
+    dense = town.dense_route(lanes)
+    first = _nearest_index(dense.xy_m, spec.waypoints[0], 0, len(dense) // 2 + 1)
+    last = _nearest_index(dense.xy_m, spec.waypoints[-1], first + 1, len(dense))
+    cut = slice(first, last + 1)
+    return lanes, DenseRoute(xy_m=dense.xy_m[cut], yaw_deg=dense.yaw_deg[cut], commands=dense.commands[cut],
+                             in_junction=dense.in_junction[cut], lane_width_m=dense.lane_width_m[cut],
+                             z_m=None if dense.z_m is None else dense.z_m[cut])
+
+
+def _nearest_index(xy: np.ndarray, point: Sequence[float], lo: int, hi: int) -> int:
+    window = xy[lo:max(hi, lo + 1)]
+    return lo + int(np.argmin(np.hypot(window[:, 0] - point[0], window[:, 1] - point[1])))
