@@ -129,12 +129,7 @@ class DataAgent(AutonomousAgent):
 
     def _record(self, input_data: Dict[str, Tuple[int, Any]], scene: Scene, control: Control,
                 should_brake: bool) -> None:
-        lidar = None
-        if "LIDAR_TOP" in input_data:
-            raw = np.asarray(input_data["LIDAR_TOP"][1], dtype=np.float32)
-            mount = rig.LIDAR_MOUNT.matrix()
-            lidar = raw.copy()
-            lidar[:, :3] = raw[:, :3] @ mount[:3, :3].T + mount[:3, 3]  # sensor frame → ego frame
+        lidar = rig.lidar_to_ego(input_data["LIDAR_TOP"][1]) if "LIDAR_TOP" in input_data else None
         imu = np.asarray(input_data["IMU"][1], dtype=np.float64) if "IMU" in input_data else None
         weather = self._provider.weather() if hasattr(self._provider, "weather") else {}
         info = self._tracker.step((scene.ego.x_m, scene.ego.y_m), scene.ego.yaw_deg)

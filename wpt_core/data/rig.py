@@ -62,6 +62,15 @@ def intrinsics(width: int, height: int, fov_deg: float) -> np.ndarray:
     return np.array([[f, 0.0, width / 2.0], [0.0, f, height / 2.0], [0.0, 0.0, 1.0]])
 
 
+def lidar_to_ego(points_sensor: np.ndarray) -> np.ndarray:
+    """Leaderboard LiDAR (N, 4) x, y, z, intensity in the LIDAR_TOP frame → the same points in the ego frame
+    (what a clip's `lidar/NNNNN.laz` stores)."""
+    pts = np.array(points_sensor, dtype=np.float32, copy=True)
+    m = LIDAR_MOUNT.matrix()
+    pts[:, :3] = pts[:, :3] @ m[:3, :3].T.astype(np.float32) + m[:3, 3].astype(np.float32)
+    return pts
+
+
 def camera(name: str) -> CameraSpec:
     for spec in CAMERAS:
         if spec.name == name:
