@@ -1,1 +1,4 @@
-"""expert."""
+"""Privileged rule-based planner: Scene + dense route → trajectory + control."""
+from wpt_core.expert.expert import Expert, ExpertConfig, ExpertOutput
+
+__all__ = ["Expert", "ExpertConfig", "ExpertOutput"]

@@ -1,0 +1,112 @@
+"""Conflicts between the predicted actors and the ego's swept corridor (planned path ± half width + margin).
+
+Three outcomes: a *leader* (an actor in the corridor ahead, or cutting into it: follow with IDM), a
+*stop point* (a crossing actor whose time in the corridor overlaps the ego's: stop before the conflict),
+or nothing. Vehicles whose conflict zone the ego has already entered are not braked for (the ego is
+committed and clears it faster by going on); pedestrians and cyclists always are.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import List, Tuple
+
+import numpy as np
+
+from wpt_core.expert.path_frame import PathFrame
+from wpt_core.expert.prediction import ActorTrack
+from wpt_core.types import EgoState
+
+
+@dataclass
+class HazardConfig:
+    lat_margin_m: float = 0.35         # vehicles: corridor half width = ego half width + this
+    vru_lat_margin_m: float = 0.8      # pedestrians / cyclists
+    time_buffer_s: float = 1.2         # vehicles: required separation of the corridor occupancy windows
+    vru_time_buffer_s: float = 2.0
+    stop_margin_m: float = 3.0         # stop this far before a crossing actor's path
+    vru_stop_margin_m: float = 3.0
+    cutin_horizon_s: float = 2.5       # a vehicle entering the corridor within this becomes a leader
+    go_accel_mps2: float = 1.5         # the ego's assumed acceleration when estimating its arrival
+    static_gap_m: float = 7.0          # stand back from obstacles (room to pull out around them)
+
+
+@dataclass
+class Leader:
+    gap_m: float               # bumper to bumper along the path
+    speed_mps: float           # along the path (negative = oncoming)
+    accel_mps2: float
+    reason: str
+    min_gap_m: float | None = None
+
+
+@dataclass
+class StopPoint:
+    distance_m: float          # from the ego's front bumper along the path
+    reason: str
+
+
+def time_to_travel(dist_m: float, v0: float, accel: float, vmax: float) -> float:
+    """Seconds to cover `dist_m` from speed v0, accelerating at `accel` up to `vmax`."""
+    dist_m, v0 = max(dist_m, 0.0), max(v0, 0.0)
+    if vmax <= v0 + 1e-6:
+        return dist_m / max(v0, 0.1)
+    d_acc = (vmax * vmax - v0 * v0) / (2.0 * accel)
+    if dist_m <= d_acc:
+        return (-v0 + math.sqrt(v0 * v0 + 2.0 * accel * dist_m)) / accel
+    return (vmax - v0) / accel + (dist_m - d_acc) / vmax
+
+
+def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego: EgoState, times: np.ndarray,
+           cruise_mps: float, config: HazardConfig) -> Tuple[List[Leader], List[StopPoint]]:
+    """Leaders and stop points for the path `frame` shifted by `offsets` (M,)."""
+    leaders: List[Leader] = []
+    stops: List[StopPoint] = []
+    ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
+    v = max(ego.speed_mps, 0.0)
+    for tr in tracks:
+        if tr.actor.is_emergency and tr.s0 < 0.0:
+            continue  # behind us: the give-way planner handles it
+        margin = config.vru_lat_margin_m if tr.is_vru else config.lat_margin_m
+        clear = np.abs(tr.d_k - np.interp(tr.s_k, frame.s, offsets)) - tr.e_lat - ego_hw
+        inside = (clear < margin) & tr.valid_k & (tr.s_k + tr.e_lon > -ego_hl) & (tr.s_k - tr.e_lon < frame.length_m)
+        inside &= ~np.isnan(tr.s_k)
+        if not inside.any():
+            continue
+        label = f"{tr.actor.kind.value}:{tr.actor.id}"
+        if inside[0]:
+            if tr.s0 > 0.0:
+                speed = max(tr.v_lon, 0.0) if tr.is_vru else tr.v_lon
+                gap = tr.s0 - tr.e_lon - ego_hl
+                leaders.append(Leader(gap, speed, tr.accel, f"leader {label}",
+                                      config.static_gap_m if tr.is_static else None))
+            continue
+        k_in = int(np.argmax(inside))
+        if tr.parallel:
+            # same direction drifting in = a cut-in (follow it); oncoming drifting in = the give-way planner's job
+            if not tr.oncoming and times[k_in] <= config.cutin_horizon_s and tr.s0 - tr.e_lon > ego_hl:
+                leaders.append(Leader(tr.s0 - tr.e_lon - ego_hl, tr.v_lon, tr.accel, f"cut-in {label}"))
+            continue
+        stop = _crossing_stop(tr, inside, times, ego_hl, v, cruise_mps, config)
+        if stop is not None:
+            stops.append(StopPoint(stop, f"yield {label}"))
+    return leaders, stops
+
+
+def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl: float, v: float,
+                   cruise_mps: float, config: HazardConfig) -> float | None:
+    """Distance to stop at if the actor's corridor occupancy overlaps the ego's; None if no conflict."""
+    idx = np.nonzero(inside)[0]
+    t_in = float(times[idx[0]])
+    last_valid = int(np.nonzero(tr.valid_k)[0][-1])
+    t_out = math.inf if idx[-1] == last_valid else float(times[idx[-1]])
+    s_lo = float(np.min(tr.s_k[idx]) - tr.e_lon)
+    s_hi = float(np.max(tr.s_k[idx]) + tr.e_lon)
+    buffer = config.vru_time_buffer_s if tr.is_vru else config.time_buffer_s
+    t_ego_in = time_to_travel(s_lo - ego_hl, v, config.go_accel_mps2, cruise_mps)
+    t_ego_out = time_to_travel(s_hi + ego_hl, v, config.go_accel_mps2, cruise_mps)
+    if not (t_ego_in < t_out + buffer and t_in - buffer < t_ego_out):
+        return None
+    if s_lo < ego_hl and not tr.is_vru:
+        return None         # already in the conflict zone: clear it rather than stop inside it
+    return max(0.0, s_lo - ego_hl - (config.vru_stop_margin_m if tr.is_vru else config.stop_margin_m))

@@ -1,0 +1,162 @@
+"""Passing obstacles that block the ego lane (parked cars, accidents, construction, broken-down vehicles).
+
+The obstacles intruding into the ego's corridor ahead are grouped into one cluster; the ego shifts by
+the smallest offset that clears them (within its lane if that is enough, else a full lane width to the
+left, i.e. the neighbouring or opposite lane), held from just before the cluster until its rear has
+cleared it. The plan is only committed when the shifted corridor is free of other actors for the whole
+manoeuvre (space-time check); until then the ego waits behind the obstacle with room to pull out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+import numpy as np
+
+from wpt_core.expert.corridor_check import CorridorCheckConfig, corridor_clear, ego_progress
+from wpt_core.expert.lateral_plan import LateralPlan
+from wpt_core.expert.path_frame import PathFrame
+from wpt_core.expert.prediction import ActorTrack
+from wpt_core.types import ActorKind, EgoState
+
+
+@dataclass
+class OvertakeConfig:
+    enabled: bool = True
+    detect_range_m: float = 45.0
+    commit_range_m: float = 25.0       # decide only when the cluster's rear is this close
+    join_gap_m: float = 15.0           # obstacles closer than this are passed in one go
+    corridor_margin_m: float = 0.3     # an obstacle blocks if it comes this close to the ego's corridor
+    lateral_clearance_m: float = 0.7   # side clearance kept while passing
+    pass_speed_mps: float = 6.0
+    pass_accel_mps2: float = 1.5
+    ramp_in_m: float = 10.0
+    ramp_out_m: float = 12.0
+    rear_clearance_m: float = 2.0      # the ego's rear passes the cluster by this before returning
+    max_offset_lanes: float = 1.6
+    stationary_vehicle_s: float = 6.0  # a scenario vehicle standing this long is an obstacle
+    slow_cyclist_mps: float = 3.0      # scenario cyclists slower than this are overtaken
+
+
+@dataclass
+class Cluster:
+    s_lo: float
+    s_hi: float
+    d_lo: float
+    d_hi: float
+    ids: List[str]
+
+
+class OvertakePlanner:
+    def __init__(self, config: OvertakeConfig = OvertakeConfig(),
+                 check: CorridorCheckConfig = CorridorCheckConfig()) -> None:
+        self.config, self.check = config, check
+        self.plan: Optional[LateralPlan] = None
+        self.ignore_ids: List[str] = []
+        self.waiting_reason = ""
+        self._still_since: Dict[str, float] = {}
+
+    def reset(self) -> None:
+        self.plan, self.ignore_ids, self.waiting_reason = None, [], ""
+        self._still_since.clear()
+
+    def is_obstacle(self, tr: ActorTrack, time_s: float) -> bool:
+        """Static objects, and scenario vehicles/cyclists that stand (or crawl) in the lane."""
+        a, c = tr.actor, self.config
+        if tr.is_static:
+            return True
+        if a.speed_mps > 0.2:
+            self._still_since.pop(a.id, None)
+        else:
+            self._still_since.setdefault(a.id, time_s)
+        if a.role != "scenario":
+            return False
+        if a.kind == ActorKind.BICYCLE and not tr.oncoming and a.speed_mps < c.slow_cyclist_mps:
+            return True
+        return a.kind == ActorKind.VEHICLE and time_s - self._still_since.get(a.id, time_s) >= c.stationary_vehicle_s
+
+    def cluster(self, tracks: List[ActorTrack], ego: EgoState, time_s: float) -> Optional[Cluster]:
+        c = self.config
+        ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
+        found = []
+        for tr in tracks:
+            if not self.is_obstacle(tr, time_s):
+                continue
+            lo, hi = tr.d0 - tr.e_lat, tr.d0 + tr.e_lat
+            blocking = lo < ego_hw + c.corridor_margin_m and hi > -(ego_hw + c.corridor_margin_m)
+            if blocking and ego_hl - 1.0 < tr.s0 - tr.e_lon and tr.s0 < c.detect_range_m:
+                found.append((tr.s0 - tr.e_lon, tr.s0 + tr.e_lon, lo, hi, tr.actor.id))
+        if not found:
+            return None
+        found.sort()
+        s_lo, s_hi, d_lo, d_hi, first = found[0]
+        out = Cluster(s_lo, s_hi, d_lo, d_hi, [first])
+        for lo_s, hi_s, lo, hi, aid in found[1:]:
+            if lo_s > out.s_hi + c.join_gap_m:
+                break
+            out.s_hi, out.d_lo, out.d_hi = max(out.s_hi, hi_s), min(out.d_lo, lo), max(out.d_hi, hi)
+            out.ids.append(aid)
+        return out
+
+    def offset_for(self, cl: Cluster, ego: EgoState, lane_width_m: float) -> Optional[float]:
+        """Smallest lateral shift that clears the cluster (None if more than `max_offset_lanes`)."""
+        c = self.config
+        ego_hw = 0.5 * ego.width_m
+        in_lane = max(0.0, 0.5 * (lane_width_m - ego.width_m)) + 0.3
+        left = cl.d_lo - c.lateral_clearance_m - ego_hw          # ≤ 0: shift to the left
+        right = cl.d_hi + c.lateral_clearance_m + ego_hw         # ≥ 0: shift to the right
+        if 0.0 <= right <= in_lane and right < -left:
+            return right
+        offset = left if -left <= in_lane else min(left, -lane_width_m)
+        return offset if -offset <= c.max_offset_lanes * lane_width_m else None
+
+    def update(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, ego_offset_m: float,
+               time_s: float, prediction_dt_s: float) -> Optional[LateralPlan]:
+        """The active plan (new, continued or None)."""
+        c = self.config
+        self.waiting_reason = ""
+        if not c.enabled:
+            return None
+        cl = self.cluster(tracks, ego, time_s)
+        route_s = frame.route_s0
+        if self.plan is not None:
+            if route_s > self.plan.end_m:
+                self.plan, self.ignore_ids = None, []
+            elif cl is not None and frame.route_s0 + cl.s_lo < self.plan.release_m + c.join_gap_m:
+                release = frame.route_s0 + cl.s_hi + 0.5 * ego.length_m + c.rear_clearance_m
+                if release > self.plan.release_m:
+                    self.plan.release_m, self.plan.end_m = release, release + c.ramp_out_m
+                self.ignore_ids = sorted(set(self.ignore_ids) | set(cl.ids))
+            if self.plan is not None and route_s < self.plan.full_m and abs(ego_offset_m) < 0.5:
+                ok, why = self._clear(self.plan, tracks, frame, ego, prediction_dt_s)
+                if not ok:
+                    self.plan, self.waiting_reason = None, why
+            return self.plan
+        if cl is None or cl.s_lo - 0.5 * ego.length_m > c.commit_range_m:
+            return None
+        lane_w = float(frame.interp(max(cl.s_lo, 0.0), frame.lane_width_m))
+        offset = self.offset_for(cl, ego, lane_w)
+        if offset is None:
+            self.waiting_reason = "obstacle too wide"
+            return None
+        full = route_s + cl.s_lo - 1.0
+        release = route_s + cl.s_hi + 0.5 * ego.length_m + c.rear_clearance_m
+        plan = LateralPlan(offset, full - c.ramp_in_m, full, release, release + c.ramp_out_m, "overtake")
+        self.ignore_ids = list(cl.ids)
+        ok, why = self._clear(plan, tracks, frame, ego, prediction_dt_s)
+        if ok:
+            self.plan = plan
+        else:
+            self.waiting_reason = why
+        return self.plan
+
+    def _clear(self, plan: LateralPlan, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState,
+               prediction_dt_s: float) -> tuple:
+        c = self.config
+        offsets = plan.at(frame.route_s0 + frame.s)
+        times = np.arange(0.0, 30.0, 0.25)
+        s_e, _ = ego_progress(times, ego.speed_mps, c.pass_accel_mps2, c.pass_speed_mps)
+        remaining = plan.end_m - frame.route_s0
+        duration = float(times[min(int(np.searchsorted(s_e, remaining)), len(times) - 1)]) + 1.0
+        return corridor_clear(tracks, frame, offsets, ego, duration, c.pass_speed_mps, c.pass_accel_mps2,
+                              self.ignore_ids, prediction_dt_s, self.check)
