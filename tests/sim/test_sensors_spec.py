@@ -112,3 +112,14 @@ def test_suite_refuses_opendrive_map_honestly():
 
 def test_ground_class_values_are_what_the_texture_assumes():
     assert [int(c) for c in GroundClass] == [0, 1, 2, 3, 4, 5, 6]
+
+
+def test_track_may_be_given_as_any_enum_with_the_leaderboard_value():
+    from enum import Enum
+
+    class ForeignTrack(Enum):   # stands in for leaderboard.autoagents.autonomous_agent.Track
+        SENSORS = "SENSORS"
+
+    hd = {"type": "sensor.opendrive_map", "id": "hd", "reading_frequency": 1}
+    with pytest.raises(SensorConfigurationInvalid, match=r"Track \[Track.SENSORS\]"):
+        validate_sensor_specs([hd], track=ForeignTrack.SENSORS)

@@ -51,7 +51,7 @@ class SensorConfigurationInvalid(Exception):
 
 def validate_sensor_specs(specs: Sequence[SensorSpec], track: Union[str, Track] = Track.SENSORS) -> None:
     """Raise `SensorConfigurationInvalid` where the leaderboard would, with its message text."""
-    agent_track = Track(track) if not isinstance(track, Track) else track
+    agent_track = Track(getattr(track, "value", track))  # a string, ours or the real leaderboard's Track
     counts: Dict[str, int] = {}
     ids: List[str] = []
     for spec in specs:
