@@ -54,18 +54,29 @@ def _box(cls: str, actor_id: str, type_id: str, x: float, y: float, z: float, ya
             "distance": float(math.hypot(x - ego_xy[0], y - ego_xy[1])), matrix_key: _mat(np.linalg.inv(m))}
 
 
-def _lidar_hits(box: Dict[str, Any], world2ego: np.ndarray, lidar_ego: Optional[np.ndarray]) -> int:
+class _PointsByX:
+    """Ego-frame LiDAR points sorted by x, so each box only looks at the points in its x window."""
+
+    def __init__(self, lidar_ego: np.ndarray) -> None:
+        pts = np.asarray(lidar_ego, dtype=np.float64)[:, :3]
+        self.points = pts[np.argsort(pts[:, 0])]
+
+    def near(self, cx: float, cy: float, radius: float) -> np.ndarray:
+        lo, hi = np.searchsorted(self.points[:, 0], [cx - radius, cx + radius])
+        window = self.points[lo:hi]
+        return window[np.abs(window[:, 1] - cy) < radius]
+
+
+def _lidar_hits(box: Dict[str, Any], world2ego: np.ndarray, points: Optional[_PointsByX]) -> int:
     """LiDAR points (ego frame) inside the box; B2D uses this to drop invisible boxes. −1 without LiDAR."""
-    if lidar_ego is None:
+    if points is None:
         return -1
     world2box = np.array(box[next(k for k in box if k.startswith("world2"))])
     ego2box = world2box @ np.linalg.inv(world2ego)
     box2ego = np.linalg.inv(ego2box)
-    pts = np.asarray(lidar_ego)[:, :3]
-    centre, radius = box2ego[:3, :3] @ np.array(box["bbx_loc"]) + box2ego[:3, 3], float(np.linalg.norm(box["extent"]))
-    near = pts[(np.abs(pts[:, 0] - centre[0]) < radius) & (np.abs(pts[:, 1] - centre[1]) < radius)].astype(np.float64)
-    local = near @ ego2box[:3, :3].T + ego2box[:3, 3]
-    rel = np.abs(local - np.array(box["bbx_loc"]))
+    centre = box2ego[:3, :3] @ np.array(box["bbx_loc"]) + box2ego[:3, 3]
+    near = points.near(float(centre[0]), float(centre[1]), float(np.linalg.norm(box["extent"])))
+    rel = np.abs(near @ ego2box[:3, :3].T + ego2box[:3, 3] - np.array(box["bbx_loc"]))
     return int(np.all(rel < np.array(box["extent"]), axis=1).sum())
 
 
@@ -206,11 +217,12 @@ def build_annotation(scene: Scene, route_info: RouteInfo, control: Control, cali
                    (ego.length_m, ego.width_m, ego.height_m), ego.speed_mps, ego_xy, "world2ego")
     ego_box["brake"] = float(control.brake)
     boxes = [ego_box]
+    points = _PointsByX(lidar_ego) if lidar_ego is not None else None
     for actor in scene.actors:
         if math.hypot(actor.x_m - ego_xy[0], actor.y_m - ego_xy[1]) < radius_m:
             box = _actor_box(actor, ego_xy)
             if box["class"] in ("vehicle", "walker"):
-                box["num_points"] = _lidar_hits(box, world2ego, lidar_ego)
+                box["num_points"] = _lidar_hits(box, world2ego, points)
             boxes.append(box)
     light_id = _affecting(scene.traffic_lights, route_info.route_ahead_xy)
     for light in scene.traffic_lights:

@@ -56,8 +56,11 @@ def encode_jpeg(image_bgra: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
     arr = np.asarray(image_bgra)
     if arr.ndim != 3 or arr.shape[2] not in (3, 4) or arr.dtype != np.uint8:
         raise ValueError(f"camera image must be uint8 (H, W, 4) BGRA, got {arr.dtype} {arr.shape}")
+    arr = np.ascontiguousarray(arr)
+    h, w, c = arr.shape
+    image = Image.frombuffer("RGB", (w, h), arr, "raw", "BGRX" if c == 4 else "BGR", 0, 1)  # no channel copy
     buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(arr[:, :, 2::-1])).save(buf, format="JPEG", quality=quality)
+    image.save(buf, format="JPEG", quality=quality)
     return buf.getvalue()
 
 
