@@ -1,1 +1,3 @@
-"""data."""
+"""Bench2Drive-layout data: rig geometry (rig), clip names/paths (clip_layout), per-frame annotations
+(annotation, route_info), crash-safe clip writing and reading (clip_writer, clip_reader), labels from
+annotations (labels), dataset statistics (stats) and CARLA leaderboard records (expert_records)."""
