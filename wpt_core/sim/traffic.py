@@ -56,7 +56,7 @@ DEFAULT_BICYCLE = "vehicle.bh.crossbike"
 BACKGROUND_CARS = ("vehicle.lincoln.mkz_2020", "vehicle.tesla.model3", "vehicle.audi.a2",
                    "vehicle.mercedes.coupe_2020", "vehicle.nissan.patrol_2021")
 SPAWN_SPACING_M = 10.0
-MIN_RESPAWN_DISTANCE_M = 60.0      # replacements appear out of the ego's immediate view
+MIN_RESPAWN_DISTANCE_M = 85.0      # replacements appear beyond LiDAR range (85 m), out of immediate view
 EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the route
 
 
@@ -130,9 +130,11 @@ class BackgroundTraffic:
         self._route_xy = np.zeros((0, 2))
         self._route_s = np.zeros(0)
         self._ego_s = 0.0
-        self._region = np.zeros((0, 2))
+        self._ego_xy = np.zeros(2)
+        self._route_dir = np.zeros(2)      # unit direction of the route at the ego
         self._v_near = np.zeros(len(self._v_xy), dtype=bool)
         self._p_near = np.zeros(len(self._p_xy), dtype=bool)
+        self._v_ahead, self._p_ahead = self._v_near, self._p_near
         self._v_within = np.zeros((len(self._v_xy), 0), dtype=bool)
         self._p_within = np.zeros((len(self._p_xy), 0), dtype=bool)
         for t in BACKGROUND_CARS:
@@ -154,24 +156,39 @@ class BackgroundTraffic:
 
     def _update_region(self, ego_xy: np.ndarray) -> None:
         """Advance the ego along the route (nearest point in a forward window) and cache which spawn
-        points lie within the spawn radius of the route from 50 m behind it to one radius ahead."""
+        points are both within the spawn radius of the ego and of the route from 50 m behind it to one
+        radius ahead: spawns and destinations stay there, so the density around the ego stays even."""
         if len(self._route_xy):
             idx = np.flatnonzero((self._route_s >= self._ego_s - 20.0) & (self._route_s <= self._ego_s + 200.0))
             d = np.linalg.norm(self._route_xy[idx] - ego_xy, axis=1)
-            self._ego_s = float(self._route_s[idx[int(np.argmin(d))]])
+            i = idx[int(np.argmin(d))]
+            self._ego_s = float(self._route_s[i])
+            j = min(int(np.searchsorted(self._route_s, self._ego_s + 10.0)), len(self._route_xy) - 1)
+            if j > i:
+                self._route_dir = (self._route_xy[j] - self._route_xy[i]) / (self._route_s[j] - self._route_s[i])
         keep = (self._route_s >= self._ego_s - 50.0) & (self._route_s <= self._ego_s + self.radius)
-        self._region = self._route_xy[keep]
-        self._v_near = self._v_within[:, keep].any(axis=1)
-        self._p_near = self._p_within[:, keep].any(axis=1)
+        self._ego_xy = ego_xy
+        ahead = keep & (self._route_s >= self._ego_s)
+        self._v_near = self._v_within[:, keep].any(axis=1) & self._around_ego(self._v_xy, 1.0)
+        self._p_near = self._p_within[:, keep].any(axis=1) & self._around_ego(self._p_xy, 1.0)
+        self._v_ahead = self._v_near & self._v_within[:, ahead].any(axis=1)
+        self._p_ahead = self._p_near & self._p_within[:, ahead].any(axis=1)
+
+    def _around_ego(self, xy: np.ndarray, factor: float) -> np.ndarray:
+        """(N,) bool: points within factor · spawn radius of the ego."""
+        d = xy - self._ego_xy
+        return (d * d).sum(axis=1) <= (factor * self.radius) ** 2
 
     def _candidates(self, xy: np.ndarray, near: np.ndarray, ego_xy: np.ndarray, initial: bool) -> np.ndarray:
-        """Indices of spawn points in the region, away from the ego (and its next 30 m at the start)."""
+        """Indices of spawn points in the region: at the start off the ego's next 30 m, later ahead of the ego
+        beyond the respawn distance (never where `_far` would drop them again)."""
         ok = near.copy()
         if initial:
             ahead = (self._route_s >= self._ego_s - 5.0) & (self._route_s <= self._ego_s + EGO_CLEAR_ROUTE_M)
             ok &= _min_distance(xy, np.vstack([self._route_xy[ahead], ego_xy[None]])) > 8.0
         else:
-            ok &= np.linalg.norm(xy - ego_xy, axis=1) >= MIN_RESPAWN_DISTANCE_M
+            d = xy - ego_xy
+            ok &= ((d * d).sum(axis=1) >= MIN_RESPAWN_DISTANCE_M ** 2) & (d @ self._route_dir >= 0.0)
         return np.flatnonzero(ok)
 
     # --- spawning ----------------------------------------------------------------------------------
@@ -224,9 +241,12 @@ class BackgroundTraffic:
         return True
 
     def _fill(self, ego_xy: np.ndarray, initial: bool) -> None:
+        """Top up both pools: along the route at the start, then near the route ahead of the ego."""
         for xy, near, target, pool, add in (
-                (self._v_xy, self._v_near, self.n_vehicles, self.vehicles, self._add_vehicle),
-                (self._p_xy, self._p_near, self.n_pedestrians, self.pedestrians, self._add_pedestrian)):
+                (self._v_xy, self._v_near if initial else self._v_ahead, self.n_vehicles, self.vehicles,
+                 self._add_vehicle),
+                (self._p_xy, self._p_near if initial else self._p_ahead, self.n_pedestrians, self.pedestrians,
+                 self._add_pedestrian)):
             missing = target - len(pool)
             if missing <= 0:
                 continue
@@ -271,11 +291,14 @@ class BackgroundTraffic:
         self._fill(ego, initial=False)
 
     def _far(self, sumo_xy: List[Tuple[float, float]]) -> np.ndarray:
-        """(N,) bool: SUMO positions farther than 1.2 spawn radii from the region."""
+        """(N,) bool: SUMO positions the ego has left behind: beyond 1.2 spawn radii, or behind it (along
+        the route) beyond the respawn distance, so the pool is spent on the road ahead."""
         if not sumo_xy:
             return np.zeros(0, dtype=bool)
         xy = np.asarray(sumo_xy, dtype=np.float64) * [1.0, -1.0]
-        return _min_distance(xy, self._region) > 1.2 * self.radius
+        d = xy - self._ego_xy
+        behind = (d @ self._route_dir < 0.0) & ((d * d).sum(axis=1) > MIN_RESPAWN_DISTANCE_M ** 2)
+        return behind | ~self._around_ego(xy, 1.2)
 
     def _extend_trip(self, vid: str) -> None:
         """Give a background car a new destination before it reaches the end of its route."""
