@@ -108,3 +108,16 @@ def test_dense_route_from_global_plan():
     assert route.in_junction.tolist() == [False] * 5 + [True] * 3 and route.lane_width_m[0] == pytest.approx(3.5)
     with pytest.raises(ValueError):
         dense_route_from_plan([])
+
+
+def test_annotation_trigger_volume_maps_back_to_its_stop_line():
+    """The trigger volume we write for a stop line is one CARLA's lane logic maps back onto that stop line."""
+    from wpt_core.carla_bridge.traffic_rules import controlled_lanes
+    from wpt_core.data.annotation import trigger_volume
+
+    stop_line = ((49.5, 0.0), (49.5, 3.5))
+    loc, rot, ext = trigger_volume(stop_line, 0.0)
+    volume = carla.BoundingBox(carla.Location(), carla.Vector3D(*ext))
+    actor = FakeActor(70, "traffic.traffic_light", transform(loc[0], loc[1], 0.0, rot[2]), trigger_volume=volume)
+    lanes = controlled_lanes(actor, _world().get_map(), lambda x, y, z: carla.Location(x=x, y=y, z=z))
+    assert len(lanes) == 1 and np.array(lanes[0].stop_line) == pytest.approx(np.array(stop_line))
