@@ -13,6 +13,7 @@ from typing import List, Tuple
 
 import numpy as np
 
+from wpt_core.data.annotation import LIGHT_HEAD_EXTENT, STOP_SIGN_EXTENT
 from wpt_core.types import Actor, ActorKind, LightState, Scene
 
 RGB = Tuple[int, int, int]
@@ -150,37 +151,41 @@ def _add_actor(b: _Builder, a: Actor) -> None:
 def _add_traffic_light(b: _Builder, x: float, y: float, z: float, yaw_deg: float, state: LightState) -> None:
     """Pole, dark head and three lamps facing the approaching traffic (opposite to `yaw_deg`).
 
-    Pole and head are separate painter's groups (ordered by distance, so either may hide the other); the
-    lamps are decals on the head's front face.
+    The head is the box the annotations record (`LIGHT_HEAD_EXTENT` around `head_xyz`). Pole and head are
+    separate painter's groups (ordered by distance, so either may hide the other); the lamps are decals on
+    the head's front face, red on top.
     """
     face = yaw_deg + 180.0
-    group = (x, y, z, face, 0.18, 0.23, 0.65)
-    px, py = _offset(x, y, face, -0.3)
-    top = z + 0.7
+    hl, hw, hh = LIGHT_HEAD_EXTENT
+    group = (x, y, z, face, hl, hw, hh)
+    px, py = _offset(x, y, face, -hl - 0.08)
+    top = z + hh
     b.box((px, py), face, 0.16, 0.16, 0.0, top, POLE, (px, py, top / 2.0, face, 0.08, 0.08, top / 2.0), 0)
-    b.box((x, y), face, 0.36, 0.46, z - 0.65, z + 0.65, HEAD, group, 0)
+    b.box((x, y), face, 2 * hl, 2 * hw, z - hh, z + hh, HEAD, group, 0)
     normal = (math.cos(math.radians(face)), math.sin(math.radians(face)), 0.0)
     lit = {LightState.RED: "red", LightState.YELLOW: "yellow", LightState.GREEN: "green"}.get(state)
-    lx, ly = _offset(x, y, face, 0.18 + 0.05)
-    for name, dz in (("red", 0.4), ("yellow", 0.0), ("green", -0.4)):
+    lx, ly = _offset(x, y, face, hl + 0.05)
+    lamp = min(1.5 * hw, 0.55 * hh)  # lamp size; centres 2/3 of the half height apart
+    for name, dz in (("red", 2 * hh / 3), ("yellow", 0.0), ("green", -2 * hh / 3)):
         colour = LAMP_ON[name] if name == lit else LAMP_OFF[name]
-        b.box((lx, ly), face, 0.1, 0.34, z + dz - 0.17, z + dz + 0.17, colour, group, 1,
+        b.box((lx, ly), face, 0.1, lamp, z + dz - lamp / 2, z + dz + lamp / 2, colour, group, 1,
               lidar=False, emissive=name == lit, decal_normal=normal)
 
 
 def _add_stop_sign(b: _Builder, x: float, y: float, z: float, yaw_deg: float) -> None:
     """Pole and a red octagon facing the approaching traffic; grey from behind."""
     face = yaw_deg + 180.0
-    group = (x, y, z, face, 0.02, 0.38, 0.38)
+    r = STOP_SIGN_EXTENT[1]  # plate radius = the annotated half width
+    group = (x, y, z, face, 0.02, r, r)
     px, py = _offset(x, y, face, -0.05)
     b.box((px, py), face, 0.08, 0.08, 0.0, z, POLE, (px, py, z / 2.0, face, 0.04, 0.04, z / 2.0), 0)
-    b.box((x, y), face, 0.04, 0.76, z - 0.38, z + 0.38, STOP_RED, group, 0, camera=False)  # LiDAR plate
+    b.box((x, y), face, 0.04, 2 * r, z - r, z + r, STOP_RED, group, 0, camera=False)  # LiDAR plate
     c, s = math.cos(math.radians(face)), math.sin(math.radians(face))
     normal = np.array([c, s, 0.0])
     right = np.array([-s, c, 0.0])
     theta = np.radians(22.5 + 45.0 * np.arange(8))
     centre = np.array([x, y, z]) + 0.01 * normal
-    corners = centre + 0.38 * (np.cos(theta)[:, None] * right + np.sin(theta)[:, None] * np.array([0, 0, 1.0]))
+    corners = centre + r * (np.cos(theta)[:, None] * right + np.sin(theta)[:, None] * np.array([0, 0, 1.0]))
     b.plate(corners, normal, STOP_RED, SIGN_BACK, group, 0)
 
 
