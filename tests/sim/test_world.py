@@ -116,7 +116,10 @@ def test_traffic_light_states_match_sumo_and_force(town):
                 tls, index = light.id.rsplit(":", 1)
                 assert light.state == light_state(libsumo.trafficlight.getRedYellowGreenState(tls)[int(index)])
                 seen.add(light.state)
-                assert light.head_xyz[2] == pytest.approx(3.0)
+                (lx, ly), (rx, ry) = light.stop_line
+                across = np.array([rx - lx, ry - ly]) / math.hypot(rx - lx, ry - ly)
+                offset = np.array(light.head_xyz[:2]) - [rx, ry]       # 1 m further right, at 3 m height
+                assert offset == pytest.approx(across, abs=0.05) and light.head_xyz[2] == pytest.approx(3.0)
         assert {LightState.RED, LightState.GREEN} <= seen
         tls = scene.traffic_lights[0].id.rsplit(":", 1)[0]
         n = len(libsumo.trafficlight.getRedYellowGreenState(tls))
@@ -224,5 +227,30 @@ def test_spawned_pedestrian_bicycle_and_emergency(town):
         world.set_speed(ped, 0.0)
         still = next(a for a in run(world, 1).actors if a.id == ped)
         assert next(a for a in run(world, 20).actors if a.id == ped).x_m == pytest.approx(still.x_m, abs=0.05)
+    finally:
+        world.close()
+
+
+def test_background_density_follows_the_ego_on_a_long_route(town):
+    from wpt_core.sim.benchmark import straight_route
+    lanes = straight_route(town)
+    pose = town.lanes[lanes[0]].pose_at(5.0)
+    world = World(town, seed=9)
+    world.start(lanes, pose)
+    try:
+        near = []
+        for tick in range(1, 1201):                   # 60 s at ~8 m/s: the ego leaves its start area
+            world.tick(Control(throttle=0.5) if world.ego.speed_mps < 8.0 else Control())
+            if tick % 200 == 0:
+                near.append(sum(a.kind == ActorKind.VEHICLE for a in world.scene().actors))
+        ego = world.ego
+        assert math.hypot(ego.x_m - pose[0], ego.y_m - pose[1]) > 350.0
+        import libsumo
+        ids = [v for v in libsumo.vehicle.getIDList() if v.startswith("bg_v")]
+        assert len(ids) + len(libsumo.simulation.getPendingVehicles()) >= 25    # the pool is kept full
+        for vid in ids:                                 # and nobody is left far behind
+            x, y = libsumo.vehicle.getPosition(vid)
+            assert math.hypot(x - ego.x_m, -y - ego.y_m) < 1.2 * 250.0 + 30.0
+        assert min(near[2:]) >= 2                        # still traffic around the ego late in the route
     finally:
         world.close()

@@ -30,15 +30,14 @@ def light_state(char: str) -> LightState:
     return _LIGHT_STATE.get(char, LightState.OFF)
 
 
-def _approach_geometry(town, lane_id: str, stop_line) -> Tuple[float, Tuple[float, float], float, float]:
-    """(yaw of the lane at its end, stop-line midpoint, and the point 1 m right of its right end)."""
+def _approach_geometry(town, lane_id: str, stop_line) -> Tuple[float, float, float]:
+    """(yaw of the lane at its end, x, y of the point 1 m right of the stop line's right end)."""
     shape = np.asarray(town.lanes[lane_id].shape_xy, dtype=np.float64)
     d = shape[-1] - shape[-2]
     yaw = math.atan2(d[1], d[0])
-    (lx, ly), (rx, ry) = stop_line
+    rx, ry = stop_line[1]
     right = (-math.sin(yaw), math.cos(yaw))
-    mid = ((lx + rx) / 2.0, (ly + ry) / 2.0)
-    return math.degrees(yaw), mid, rx + HEAD_RIGHT_OFFSET_M * right[0], ry + HEAD_RIGHT_OFFSET_M * right[1]
+    return math.degrees(yaw), rx + HEAD_RIGHT_OFFSET_M * right[0], ry + HEAD_RIGHT_OFFSET_M * right[1]
 
 
 class SceneBuilder:
@@ -49,12 +48,12 @@ class SceneBuilder:
         self._types: Dict[str, ActorType] = dict(CATALOGUE)
         self._lights = []
         for tls_id, index, lane_id, stop_line in town.traffic_light_approaches():
-            yaw, mid, hx, hy = _approach_geometry(town, lane_id, stop_line)
+            yaw, hx, hy = _approach_geometry(town, lane_id, stop_line)
             self._lights.append((tls_id, index, lane_id, _as_line(stop_line), yaw, (hx, hy, LIGHT_HEAD_Z_M)))
         self._light_xy = np.array([_mid(l[3]) for l in self._lights]).reshape(-1, 2)
         self._signs = []
         for junction_id, lane_id, stop_line in town.stop_approaches():
-            yaw, mid, hx, hy = _approach_geometry(town, lane_id, stop_line)
+            yaw, hx, hy = _approach_geometry(town, lane_id, stop_line)
             self._signs.append(StopSign(id=f"{junction_id}:{lane_id}", lane_id=lane_id, stop_line=_as_line(stop_line),
                                         yaw_deg=yaw, sign_xyz=(hx, hy, SIGN_Z_M)))
         self._sign_xy = np.array([_mid(s.stop_line) for s in self._signs]).reshape(-1, 2)
