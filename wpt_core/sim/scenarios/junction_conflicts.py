@@ -43,12 +43,14 @@ class JunctionScenario(Scenario):
             raise ValueError(f"{self.spec.name}: junction {self.junction_id} has no traffic light on the route")
         return self.tls_id
 
-    def approach(self, relative_deg: float, link_dir: Optional[str] = "s") -> Tuple[object, object]:
-        """(lane, link) of the approach whose traffic arrives heading ego_heading + relative_deg."""
-        found = approaches(self.town, self.junction_id, self.ego_heading + relative_deg, link_dir=link_dir)
+    def approach(self, relative_deg: float) -> Tuple[object, object]:
+        """(lane, link) of the approach whose traffic arrives heading ego_heading + relative_deg, going
+        straight on if it can (else its first link, e.g. at a T junction)."""
+        heading = self.ego_heading + relative_deg
+        found = approaches(self.town, self.junction_id, heading, link_dir="s") or \
+            approaches(self.town, self.junction_id, heading, link_dir=None)
         if not found:
-            raise ValueError(f"{self.spec.name}: junction {self.junction_id} has no approach at "
-                             f"{relative_deg:+.0f} deg with a '{link_dir}' link")
+            raise ValueError(f"{self.spec.name}: junction {self.junction_id} has no approach at {relative_deg:+.0f} deg")
         return found[0]
 
     def force_lights(self, approaches_colours: List[tuple], duration_s: float = HOLD_S) -> str:
@@ -124,7 +126,7 @@ class _JunctionLeftTurn(JunctionScenario):
         if self.world.time_s >= self.next_spawn_t:
             speed = min(self.flow_speed, self.src_lane.speed_mps)
             self.spawn(self.src_lane.id, self.src_s, speed, route_edges=self.flow_edges,
-                       max_speed_mps=self.flow_speed, type_id=CAR_TYPES[len(self.actor_ids) % len(CAR_TYPES)])
+                       type_id=CAR_TYPES[len(self.actor_ids) % len(CAR_TYPES)])
             gap = float(self.ctx.rng.uniform(*self.spacing))
             self.next_spawn_t = self.world.time_s + gap / max(speed, 1.0)
 
