@@ -89,17 +89,24 @@ def define_vtype(ls: ModuleType, t: ActorType) -> None:
         ls.vehicletype.setVehicleClass(t.type_id, t.sumo_class)
 
 
-def _spawn_points(town, kinds: Tuple[str, ...]) -> Tuple[List[str], np.ndarray, np.ndarray]:
-    """(lane ids, s (N,), xy (N,2)) every SPAWN_SPACING_M along the non-internal lanes of `kinds`."""
-    lanes, s_list, xy = [], [], []
-    for lane in town.lanes.values():
-        if lane.kind not in kinds or lane.is_internal or lane.length_m < 12.0:
-            continue
-        for s in np.arange(8.0, lane.length_m - 2.0, SPAWN_SPACING_M):
-            lanes.append(lane.id)
-            s_list.append(float(s))
-            xy.append(lane.pose_at(float(s))[:2])
-    return lanes, np.asarray(s_list), np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+_SPAWN_POINTS: Dict[Tuple[str, str], Tuple[List[str], np.ndarray, np.ndarray]] = {}
+
+
+def _spawn_points(town, kind: str) -> Tuple[List[str], np.ndarray, np.ndarray]:
+    """(lane ids, s (N,), xy (N,2)) every SPAWN_SPACING_M along the non-internal lanes of `kind`;
+    computed once per network file and process (a route start must not re-walk a large town)."""
+    key = (str(town.net_path), kind)
+    if key not in _SPAWN_POINTS:
+        lanes, s_list, xy = [], [], []
+        for lane in town.lanes.values():
+            if lane.kind != kind or lane.is_internal or lane.length_m < 12.0:
+                continue
+            for s in np.arange(8.0, lane.length_m - 2.0, SPAWN_SPACING_M):
+                lanes.append(lane.id)
+                s_list.append(float(s))
+                xy.append(lane.pose_at(float(s))[:2])
+        _SPAWN_POINTS[key] = (lanes, np.asarray(s_list), np.asarray(xy, dtype=np.float64).reshape(-1, 2))
+    return _SPAWN_POINTS[key]
 
 
 def _sq_distances(points: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -125,8 +132,8 @@ class BackgroundTraffic:
         self.vehicles: Dict[str, None] = {}
         self.pedestrians: Dict[str, List[str]] = {}   # id -> edges of its last walking stage
         self._count = 0
-        self._v_lanes, self._v_s, self._v_xy = _spawn_points(town, ("driving",))
-        self._p_lanes, self._p_s, self._p_xy = _spawn_points(town, ("sidewalk",))
+        self._v_lanes, self._v_s, self._v_xy = _spawn_points(town, "driving")
+        self._p_lanes, self._p_s, self._p_xy = _spawn_points(town, "sidewalk")
         self._route_xy = np.zeros((0, 2))
         self._route_s = np.zeros(0)
         self._ego_s = 0.0
@@ -150,9 +157,22 @@ class BackgroundTraffic:
         seg = np.linalg.norm(np.diff(self._route_xy, axis=0), axis=1)
         self._route_s = np.concatenate([[0.0], np.cumsum(seg)])
         self._ego_s = 0.0
-        r2 = self.radius ** 2
-        self._v_within = _sq_distances(self._v_xy, self._route_xy) <= r2    # (spawn points, route points)
-        self._p_within = _sq_distances(self._p_xy, self._route_xy) <= r2
+        self._v_within = self._within_route(self._v_xy)
+        self._p_within = self._within_route(self._p_xy)
+
+    def _within_route(self, xy: np.ndarray, chunk: int = 4096) -> np.ndarray:
+        """(spawn points, route points) bool: which route points are within the spawn radius of each
+        spawn point; only points in the route's bounding box (+ radius) are tested, in chunks, so a
+        large town costs memory in proportion to the route's surroundings only."""
+        within = np.zeros((len(xy), len(self._route_xy)), dtype=bool)
+        if not len(self._route_xy):
+            return within
+        lo, hi = self._route_xy.min(axis=0) - self.radius, self._route_xy.max(axis=0) + self.radius
+        idx = np.flatnonzero(np.all((xy >= lo) & (xy <= hi), axis=1))
+        for start in range(0, len(idx), chunk):
+            rows = idx[start:start + chunk]
+            within[rows] = _sq_distances(xy[rows], self._route_xy) <= self.radius ** 2
+        return within
 
     def _update_region(self, ego_xy: np.ndarray) -> None:
         """Advance the ego along the route (nearest point in a forward window) and cache which spawn
