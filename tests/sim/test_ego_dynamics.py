@@ -75,3 +75,10 @@ def test_reverse_only_with_flag():
     state = dyn.state()
     assert state.speed_mps == pytest.approx(abs(dyn.speed_mps))
     assert math.isclose(state.yaw_deg, 0.0, abs_tol=1e-9)
+
+
+def test_light_throttle_creeps_from_rest():
+    dyn = EgoDynamics(0.0, 0.0, 0.0)
+    drive(dyn, Control(throttle=0.1), 3.0)
+    # 0.1 · 3.5 = 0.35 m/s² of drive against 0.15 of rolling resistance (no engine braking at rest)
+    assert 0.2 < dyn.speed_mps < 0.35 * 3.0

@@ -24,7 +24,8 @@ class EgoParams:
     max_brake_mps2: float = 8.0
     rolling_mps2: float = 0.15           # rolling resistance, always against motion
     drag_per_m: float = 0.00045          # aerodynamic: a = drag · v²
-    engine_brake_mps2: float = 0.3       # extra coast-down with throttle released
+    engine_brake_mps2: float = 0.3       # extra coast-down with throttle released ...
+    engine_brake_full_mps: float = 5.0   # ... fading in up to this speed (a car creeps on light throttle)
     max_lat_accel_mps2: float = 8.0      # tyre grip: curvature ≤ a_lat / v²
     accel_lag_s: float = 0.15            # first-order lag of the powertrain/brakes
     max_reverse_mps: float = 5.0
@@ -60,7 +61,8 @@ class EgoDynamics:
         if c.reverse and v <= -p.max_reverse_mps:
             drive = 0.0
         brake = p.max_brake_mps2 if c.hand_brake else c.brake * p.max_brake_mps2
-        resist = brake + p.rolling_mps2 + p.drag_per_m * v * v + p.engine_brake_mps2 * (1.0 - c.throttle)
+        engine = p.engine_brake_mps2 * (1.0 - c.throttle) * min(1.0, abs(v) / p.engine_brake_full_mps)
+        resist = brake + p.rolling_mps2 + p.drag_per_m * v * v + engine
         if abs(v) < 1e-6:
             # at standstill resistances can only cancel the drive, never push the car backwards
             return math.copysign(max(0.0, abs(drive) - resist), drive) if drive else 0.0
