@@ -178,3 +178,21 @@ def test_long_box_beside_the_road_hides_a_nearer_centred_box_behind_it():
     img = render([wall, cone_box(8.8, -6.0, 1.0, 3.2)])
     assert not is_orange(img[50, 25])
     assert is_orange(render([cone_box(8.8, -6.0, 1.0, 3.2)])[50, 25])
+
+
+def test_rendered_object_sits_where_the_b2d_calibration_projects_it():
+    # A camera of the B2D rig on a yawed ego: the object drawn must sit where K · UE→OpenCV · world2cam
+    # (the recipe B2D-trained models use with the recorded calibration) puts it.
+    from wpt_core.sim.sensors.rig import bench2drive_rig, intrinsics, project_to_image, world2cam
+
+    spec = dict({s["id"]: s for s in bench2drive_rig(320, 180)}["CAM_FRONT_LEFT"], id="front")
+    ego = EgoState(x_m=5.0, y_m=-3.0, yaw_deg=37.0, speed_mps=0.0)
+    yaw = math.radians(37.0 - 55.0)                       # the camera's world heading
+    centre = np.array([5.0 + 12.0 * math.cos(yaw), -3.0 + 12.0 * math.sin(yaw), 1.0])
+    cone = Actor("c", ActorKind.STATIC, centre[0], centre[1], 0.0, 0.0, 0.6, 0.6, 2.0,
+                 type_id="static.prop.constructioncone")
+    img = render([cone], ego=ego, spec=spec)
+    rows, cols = np.nonzero((img[..., 2].astype(int) - img[..., 0]) > 100)
+    u, v, depth = project_to_image(centre[None], intrinsics(320, 180, 70.0), world2cam(spec, ego))[0]
+    assert depth > 0 and rows.size > 10
+    assert abs(cols.mean() + 0.5 - u) < 1.0 and abs(rows.mean() + 0.5 - v) < 1.5
