@@ -105,7 +105,9 @@ class Expert:
         tracks = self.predictor.predict(scene, frame)
         dt_pred = c.prediction.dt_s
 
-        plan: Optional[LateralPlan] = self.overtake.update(tracks, frame, ego, tracker.lateral_m, scene.time_s, dt_pred)
+        junction_stops = self.junction.stop_points(scene, frame, c.obey_traffic_lights, c.obey_stop_signs)
+        plan: Optional[LateralPlan] = self.overtake.update(tracks, frame, ego, tracker.lateral_m, scene.time_s, dt_pred,
+                                                           self.junction.signal_distances)
         cap_factor = 1.0
         give_way_plan, give_way_cap = self.give_way.update(tracks, frame, ego, tracker.lateral_m, scene.time_s, dt_pred)
         if plan is None:
@@ -116,7 +118,7 @@ class Expert:
         path_xy = frame.to_world(frame.s, offsets)
 
         leaders, stops = assess(tracks, frame, offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards)
-        stops += self.junction.stop_points(scene, frame, c.obey_traffic_lights, c.obey_stop_signs)
+        stops += junction_stops
         cap = c.speed.speed_limit_mps * cap_factor
         vlim = limit_profile(frame.s, path_xy, frame.in_junction, cap, c.speed)
         speed_plan = plan_speed(v, frame.s, vlim, leaders, stops, c.trajectory_horizon_s, c.speed)

@@ -65,7 +65,7 @@ class GiveWayPlanner:
         plan = self._emergency(tracks, frame, ego, ego_offset_m, lane_w, prediction_dt_s)
         if plan is not None:
             return plan, self.speed_cap_factor
-        return self._invading(tracks, ego, lane_w, time_s), 1.0
+        return self._invading(tracks, frame, ego, lane_w, time_s), 1.0
 
     def _emergency(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, ego_offset_m: float,
                    lane_w: float, prediction_dt_s: float) -> Optional[LateralPlan]:
@@ -108,13 +108,18 @@ class GiveWayPlanner:
                 return offset
         return max(0.0, 0.5 * (lane_w - ego.width_m)) + self.config.invade_extra_m
 
-    def _invading(self, tracks: List[ActorTrack], ego: EgoState, lane_w: float, time_s: float) -> Optional[LateralPlan]:
+    def _invading(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, lane_w: float,
+                  time_s: float) -> Optional[LateralPlan]:
+        """Oncoming traffic cutting into the lane on a road (not turning traffic inside a junction)."""
         c = self.config
         ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
         need = 0.0
         for tr in tracks:
-            if tr.oncoming and -ego_hl < tr.s0 < c.invade_range_m and tr.d0 < 0.0:
-                need = max(need, tr.d0 + tr.e_lat + c.invade_clearance_m + ego_hw)
+            if not (tr.oncoming and -ego_hl < tr.s0 < c.invade_range_m and tr.d0 < 0.0 and tr.actor.speed_mps > 1.0):
+                continue
+            if frame.interp(tr.s0, frame.in_junction.astype(float)) > 0.0 or frame.interp(0.0, frame.in_junction.astype(float)) > 0.0:
+                continue
+            need = max(need, tr.d0 + tr.e_lat + c.invade_clearance_m + ego_hw)
         if need > 0.05:
             limit = max(0.0, 0.5 * (lane_w - ego.width_m)) + c.invade_extra_m
             self._invade_offset = max(min(need, limit), self._invade_offset if time_s < self._invade_until else 0.0)

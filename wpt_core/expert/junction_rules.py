@@ -37,10 +37,12 @@ class JunctionRules:
         self.config = config
         self._stopped_since: Dict[str, float] = {}
         self._done: set = set()
+        self.signal_distances: List[float] = []   # red/yellow/stop lines on the path ahead (from the ego front)
 
     def reset(self) -> None:
         self._stopped_since.clear()
         self._done.clear()
+        self.signal_distances = []
 
     def line_distance(self, stop_line: Tuple[XY, XY], yaw_deg: float, frame: PathFrame, ego_hl: float) -> Optional[float]:
         """Distance from the ego's front to the line if it applies to the route ahead, else None."""
@@ -63,6 +65,7 @@ class JunctionRules:
         ego = scene.ego
         ego_hl, v = 0.5 * ego.length_m, max(ego.speed_mps, 0.0)
         out: List[StopPoint] = []
+        self.signal_distances = []
         if obey_lights:
             for light in scene.traffic_lights:
                 if light.state not in (LightState.RED, LightState.YELLOW):
@@ -70,6 +73,7 @@ class JunctionRules:
                 dist = self.line_distance(light.stop_line, light.yaw_deg, frame, ego_hl)
                 if dist is None:
                     continue
+                self.signal_distances.append(dist)
                 target = dist - c.light_stop_margin_m
                 limit = c.red_max_decel_mps2 if light.state == LightState.RED else c.yellow_max_decel_mps2
                 if v * v <= 2.0 * limit * max(dist, 0.05):
@@ -81,6 +85,7 @@ class JunctionRules:
                 if dist is None:
                     continue
                 ahead.add(sign.id)
+                self.signal_distances.append(dist)
                 if sign.id in self._done:
                     continue
                 if v < c.stop_speed_mps and dist <= c.stop_zone_m:

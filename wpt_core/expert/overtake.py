@@ -35,6 +35,9 @@ class OvertakeConfig:
     rear_clearance_m: float = 2.0      # the ego's rear passes the cluster by this before returning
     max_offset_lanes: float = 1.6
     stationary_vehicle_s: float = 6.0  # a scenario vehicle standing this long is an obstacle
+    stationary_background_s: float = 20.0  # any other vehicle (broken down, parked, deadlocked)
+    signal_clearance_m: float = 30.0   # ... unless a red light / stop line lies within this of it
+    max_cluster_m: float = 45.0        # longer stationary rows are queues, not obstacles: wait
     slow_cyclist_mps: float = 3.0      # scenario cyclists slower than this are overtaken
 
 
@@ -60,8 +63,10 @@ class OvertakePlanner:
         self.plan, self.ignore_ids, self.waiting_reason = None, [], ""
         self._still_since.clear()
 
-    def is_obstacle(self, tr: ActorTrack, time_s: float) -> bool:
-        """Static objects, and scenario vehicles/cyclists that stand (or crawl) in the lane."""
+    def is_obstacle(self, tr: ActorTrack, time_s: float, frame: PathFrame, signal_s: List[float]) -> bool:
+        """Static objects, slow scenario cyclists, and vehicles that have stood in the lane for long
+        (scenario vehicles after `stationary_vehicle_s`, any vehicle after `stationary_background_s`)
+        unless a red light / stop line or a junction explains why they stand."""
         a, c = tr.actor, self.config
         if tr.is_static:
             return True
@@ -69,18 +74,24 @@ class OvertakePlanner:
             self._still_since.pop(a.id, None)
         else:
             self._still_since.setdefault(a.id, time_s)
-        if a.role != "scenario":
+        if a.kind == ActorKind.BICYCLE:
+            return a.role == "scenario" and not tr.oncoming and a.speed_mps < c.slow_cyclist_mps
+        if a.kind != ActorKind.VEHICLE:
             return False
-        if a.kind == ActorKind.BICYCLE and not tr.oncoming and a.speed_mps < c.slow_cyclist_mps:
-            return True
-        return a.kind == ActorKind.VEHICLE and time_s - self._still_since.get(a.id, time_s) >= c.stationary_vehicle_s
+        still = time_s - self._still_since.get(a.id, time_s)
+        if still < (c.stationary_vehicle_s if a.role == "scenario" else c.stationary_background_s):
+            return False
+        if any(tr.s0 - c.signal_clearance_m < s < tr.s0 + c.signal_clearance_m for s in signal_s):
+            return False
+        return a.role == "scenario" or frame.interp(tr.s0, frame.in_junction.astype(float)) == 0.0
 
-    def cluster(self, tracks: List[ActorTrack], ego: EgoState, time_s: float) -> Optional[Cluster]:
+    def cluster(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, time_s: float,
+                signal_s: List[float]) -> Optional[Cluster]:
         c = self.config
         ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
         found = []
         for tr in tracks:
-            if not self.is_obstacle(tr, time_s):
+            if not self.is_obstacle(tr, time_s, frame, signal_s):
                 continue
             lo, hi = tr.d0 - tr.e_lat, tr.d0 + tr.e_lat
             blocking = lo < ego_hw + c.corridor_margin_m and hi > -(ego_hw + c.corridor_margin_m)
@@ -96,7 +107,7 @@ class OvertakePlanner:
                 break
             out.s_hi, out.d_lo, out.d_hi = max(out.s_hi, hi_s), min(out.d_lo, lo), max(out.d_hi, hi)
             out.ids.append(aid)
-        return out
+        return out if out.s_hi - out.s_lo <= c.max_cluster_m else None
 
     def offset_for(self, cl: Cluster, ego: EgoState, lane_width_m: float) -> Optional[float]:
         """Smallest lateral shift that clears the cluster (None if more than `max_offset_lanes`)."""
@@ -111,13 +122,14 @@ class OvertakePlanner:
         return offset if -offset <= c.max_offset_lanes * lane_width_m else None
 
     def update(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, ego_offset_m: float,
-               time_s: float, prediction_dt_s: float) -> Optional[LateralPlan]:
-        """The active plan (new, continued or None)."""
+               time_s: float, prediction_dt_s: float, signal_s: List[float]) -> Optional[LateralPlan]:
+        """The active plan (new, continued or None). `signal_s`: stop lines ahead (path s of the ego front)."""
         c = self.config
         self.waiting_reason = ""
         if not c.enabled:
             return None
-        cl = self.cluster(tracks, ego, time_s)
+        signal_s = [s + 0.5 * ego.length_m for s in signal_s]
+        cl = self.cluster(tracks, frame, ego, time_s, signal_s)
         route_s = frame.route_s0
         if self.plan is not None:
             if route_s > self.plan.end_m:
