@@ -254,3 +254,25 @@ def test_background_density_follows_the_ego_on_a_long_route(town):
         assert min(near[2:]) >= 2                        # still traffic around the ego late in the route
     finally:
         world.close()
+
+
+_TRACE_SCRIPT = """
+import hashlib, sys
+sys.path.insert(0, {tests!r})
+from test_world import _trace
+from wpt_core.sim.town import Town
+print(hashlib.sha256(repr(_trace(Town.load("EmbeddedGrid"), 7, 100)).encode()).hexdigest())
+"""
+
+
+def test_determinism_across_processes(town):
+    """Evaluation fans routes out over processes: a route must not depend on which process runs it
+    (hash seeds differ per process)."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    script = _TRACE_SCRIPT.format(tests=os.path.dirname(__file__))
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}
+    assert digests == {hashlib.sha256(repr(_trace(town, 7, 100)).encode()).hexdigest()}
