@@ -142,8 +142,6 @@ class BackgroundTraffic:
         self._v_near = np.zeros(len(self._v_xy), dtype=bool)
         self._p_near = np.zeros(len(self._p_xy), dtype=bool)
         self._v_ahead, self._p_ahead = self._v_near, self._p_near
-        self._v_within = np.zeros((len(self._v_xy), 0), dtype=bool)
-        self._p_within = np.zeros((len(self._p_xy), 0), dtype=bool)
         for t in BACKGROUND_CARS:
             define_vtype(ls, CATALOGUE[t])
         for t in WALKER_TYPES:
@@ -157,22 +155,6 @@ class BackgroundTraffic:
         seg = np.linalg.norm(np.diff(self._route_xy, axis=0), axis=1)
         self._route_s = np.concatenate([[0.0], np.cumsum(seg)])
         self._ego_s = 0.0
-        self._v_within = self._within_route(self._v_xy)
-        self._p_within = self._within_route(self._p_xy)
-
-    def _within_route(self, xy: np.ndarray, chunk: int = 4096) -> np.ndarray:
-        """(spawn points, route points) bool: which route points are within the spawn radius of each
-        spawn point; only points in the route's bounding box (+ radius) are tested, in chunks, so a
-        large town costs memory in proportion to the route's surroundings only."""
-        within = np.zeros((len(xy), len(self._route_xy)), dtype=bool)
-        if not len(self._route_xy):
-            return within
-        lo, hi = self._route_xy.min(axis=0) - self.radius, self._route_xy.max(axis=0) + self.radius
-        idx = np.flatnonzero(np.all((xy >= lo) & (xy <= hi), axis=1))
-        for start in range(0, len(idx), chunk):
-            rows = idx[start:start + chunk]
-            within[rows] = _sq_distances(xy[rows], self._route_xy) <= self.radius ** 2
-        return within
 
     def _update_region(self, ego_xy: np.ndarray) -> None:
         """Advance the ego along the route (nearest point in a forward window) and cache which spawn
@@ -186,13 +168,21 @@ class BackgroundTraffic:
             j = min(int(np.searchsorted(self._route_s, self._ego_s + 10.0)), len(self._route_xy) - 1)
             if j > i:
                 self._route_dir = (self._route_xy[j] - self._route_xy[i]) / (self._route_s[j] - self._route_s[i])
-        keep = (self._route_s >= self._ego_s - 50.0) & (self._route_s <= self._ego_s + self.radius)
+        lo, mid, hi = np.searchsorted(self._route_s, [self._ego_s - 50.0, self._ego_s, self._ego_s + self.radius])
         self._ego_xy = ego_xy
-        ahead = keep & (self._route_s >= self._ego_s)
-        self._v_near = self._v_within[:, keep].any(axis=1) & self._around_ego(self._v_xy, 1.0)
-        self._p_near = self._p_within[:, keep].any(axis=1) & self._around_ego(self._p_xy, 1.0)
-        self._v_ahead = self._v_near & self._v_within[:, ahead].any(axis=1)
-        self._p_ahead = self._p_near & self._p_within[:, ahead].any(axis=1)
+        self._v_near, self._v_ahead = self._near_route(self._v_xy, lo, mid, hi + 1)
+        self._p_near, self._p_ahead = self._near_route(self._p_xy, lo, mid, hi + 1)
+
+    def _near_route(self, xy: np.ndarray, lo: int, mid: int, hi: int) -> Tuple[np.ndarray, np.ndarray]:
+        """(N,) bool pair: points within the spawn radius of the ego and of route points [lo, hi) — and of
+        the part ahead of the ego, [mid, hi)."""
+        near, ahead = np.zeros(len(xy), dtype=bool), np.zeros(len(xy), dtype=bool)
+        rows = np.flatnonzero(self._around_ego(xy, 1.0))
+        if len(rows) and hi > lo:
+            within = _sq_distances(xy[rows], self._route_xy[lo:hi]) <= self.radius ** 2
+            near[rows] = within.any(axis=1)
+            ahead[rows] = within[:, mid - lo:].any(axis=1)
+        return near, ahead
 
     def _around_ego(self, xy: np.ndarray, factor: float) -> np.ndarray:
         """(N,) bool: points within factor · spawn radius of the ego."""
