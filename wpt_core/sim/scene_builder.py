@@ -51,6 +51,7 @@ class SceneBuilder:
             yaw, hx, hy = _approach_geometry(town, lane_id, stop_line)
             self._lights.append((tls_id, index, lane_id, _as_line(stop_line), yaw, (hx, hy, LIGHT_HEAD_Z_M)))
         self._light_xy = np.array([_mid(l[3]) for l in self._lights]).reshape(-1, 2)
+        self._light_objects: Dict[Tuple[int, str], TrafficLight] = {}
         self._signs = []
         for junction_id, lane_id, stop_line in town.stop_approaches():
             yaw, hx, hy = _approach_geometry(town, lane_id, stop_line)
@@ -117,8 +118,13 @@ class SceneBuilder:
             state = states.get(tls_id)
             if state is None:
                 state = states[tls_id] = self.ls.trafficlight.getRedYellowGreenState(tls_id)
-            out.append(TrafficLight(id=f"{tls_id}:{index}", state=light_state(state[index]), lane_id=lane_id,
-                                    stop_line=line, yaw_deg=yaw, head_xyz=head))
+            key = (i, state[index])
+            light = self._light_objects.get(key)
+            if light is None:       # one object per approach and state: a scene holds only shared, unchanged lights
+                light = self._light_objects[key] = TrafficLight(
+                    id=f"{tls_id}:{index}", state=light_state(state[index]), lane_id=lane_id, stop_line=line,
+                    yaw_deg=yaw, head_xyz=head)
+            out.append(light)
         return out
 
     def stop_signs(self, ego_xy: Tuple[float, float]) -> List[StopSign]:
