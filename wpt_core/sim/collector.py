@@ -6,7 +6,7 @@ configurable resolution) at 10 Hz, independently of what the driving agent asked
 """
 from __future__ import annotations
 
-import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -51,44 +51,53 @@ class RouteRecorder:
         self.clip_dir = out_dir / clip_name(scenario, task.route.town, task.route.id, weather_id(task))
         self.writer: Any = None
         self.suite: Any = None
+        self.tracker: Any = None
+        self.calibration: Dict[str, Any] = {}
         self.frames = 0
+        self.started = 0.0
 
     def on_start(self, run: RouteRun) -> None:
+        from wpt_core.data import rig
         from wpt_core.data.clip_writer import ClipWriter
-        from wpt_core.data.rig import bench2drive_rig_specs
+        from wpt_core.data.route_info import RouteTracker
         from wpt_core.sim.sensors.suite import SensorSuite
 
-        if self.clip_dir.exists():
-            shutil.rmtree(self.clip_dir)  # only unfinished clips reach here: finished routes are skipped
-        specs = bench2drive_rig_specs(self.config.camera_width, self.config.camera_height, lidar=self.config.lidar)
+        cfg = self.config
+        specs = rig.bench2drive_rig_specs(cfg.camera_width, cfg.camera_height, lidar=cfg.lidar)
         self.suite = SensorSuite(specs, ground=run.town.ground_map(), track="SENSORS", lat_ref=run.town.lat_ref,
                                  lon_ref=run.town.lon_ref, seed=self.task.seed)
+        self.calibration = rig.calibration(cfg.camera_width, cfg.camera_height)
+        self.tracker = RouteTracker(run.route)
         meta = {"route_id": str(self.task.route.id), "town": self.task.route.town,
-                "scenario": self.task.route.scenarios[0].type if self.task.route.scenarios else "",
-                "weather_id": weather_id(self.task), "rate_hz": self.config.record_hz, "simulator": "embedded",
-                "camera_width": self.config.camera_width, "camera_height": self.config.camera_height,
-                "seed": self.task.seed}
+                "scenario_type": self.task.route.scenarios[0].type if self.task.route.scenarios else "",
+                "weather_id": weather_id(self.task), "rate_hz": cfg.record_hz, "simulator": "embedded",
+                "camera_width": cfg.camera_width, "camera_height": cfg.camera_height, "seed": self.task.seed}
+        # resume=False: a clip reaching here never finished (finished routes are skipped), so start it over.
         self.writer = ClipWriter(self.clip_dir, meta=meta, resume=False)
         ego = run.world.ego
-        run.town.ground_map().crop((ego.x_m, ego.y_m), self.config.map_half_size_m).save(self.clip_dir / "map.npz")
+        self.writer.save_ground_map(run.town.ground_map().crop((ego.x_m, ego.y_m), cfg.map_half_size_m))
+        self.started = time.perf_counter()
 
     def on_tick(self, run: RouteRun, control: Control) -> None:
+        from wpt_core.data import rig
         from wpt_core.data.annotation import build_annotation
-        from wpt_core.data.route_info import RouteInfo
 
         if run.world.frame % (SIM_HZ // self.config.record_hz) != 0 or run.scene is None:
             return
+        ego = run.scene.ego
         data = self.suite.read(run.scene, run.world.frame)
         images = {sid: value for sid, (_, value) in data.items() if sid.startswith("CAM_")}
-        lidar = data.get("LIDAR_TOP", (None, None))[1]
-        route_info = RouteInfo.from_route(run.route, (run.scene.ego.x_m, run.scene.ego.y_m))
-        anno = build_annotation(run.scene, route_info=route_info, control=control,
-                                calibration=self.suite.calibration(run.scene), weather=_weather(self.task),
-                                should_brake=bool(control.brake > 0.5))
+        lidar = rig.lidar_to_ego(data[rig.LIDAR_NAME][1]) if self.config.lidar else None
+        info = self.tracker.step((ego.x_m, ego.y_m), ego.yaw_deg)
+        # The hook sees the control, not the expert's internals: "should brake" = the expert is braking.
+        anno = build_annotation(run.scene, info, control, self.calibration, _weather(self.task),
+                                should_brake=bool(control.brake > 0.5), imu=data["IMU"][1], lidar_ego=lidar)
         self.writer.write_frame(self.frames, anno, images, lidar)
         self.frames += 1
 
     def on_end(self, run: RouteRun, record: Dict[str, Any]) -> None:
+        elapsed = max(time.perf_counter() - self.started, 1e-9)
+        self.writer.meta["collection_fps"] = round(self.frames / elapsed, 2)
         self.writer.finish(record)
 
 

@@ -16,7 +16,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from tqdm import tqdm
 
-from wpt_core.sim.route_execution import HooksFactory, RouteTask, route_seed, run_route
+from wpt_core.sim.route_execution import (SENSORS_INVALID, HooksFactory, RouteOutcome, RouteTask, route_seed,
+                                         run_route)
 
 LOG = logging.getLogger(__name__)
 
@@ -82,10 +83,20 @@ def evaluate(options: EvalOptions, hooks_factory: Optional[HooksFactory] = None)
     LOG.info("%d routes, %d already done, %d to run on %d worker(s)", len(tasks), len(tasks) - len(pending),
              len(pending), options.workers)
     with tqdm(total=len(tasks), initial=len(tasks) - len(pending), desc="routes", unit="route") as bar:
-        for record in _run_all(pending, options.workers, hooks_factory):
-            results.add_record(record)
+        for outcome in _run_all(pending, options.workers, hooks_factory):
+            if outcome.sensors and outcome.record["status"] != SENSORS_INVALID and not results.document.get("sensors"):
+                results.set_sensors(outcome.sensors)
+            results.add_record(outcome.record)
             bar.update(1)
+            if outcome.record["status"] == SENSORS_INVALID:
+                # The leaderboard rejects the submission and stops at the first invalid sensor suite.
+                raise InvalidSensorsError(f"{options.agent_file}: the agent's sensors are invalid "
+                                          f"(see the log); results so far in {options.checkpoint}")
     return results.document
+
+
+class InvalidSensorsError(RuntimeError):
+    """The agent's `sensors()` failed the leaderboard's validation: the run is rejected."""
 
 
 def _run_all(tasks: List[RouteTask], workers: int, hooks_factory: Optional[HooksFactory]):
@@ -120,7 +131,7 @@ def _run_all(tasks: List[RouteTask], workers: int, hooks_factory: Optional[Hooks
             yield _run_isolated(task, hooks_factory)
 
 
-def _run_isolated(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> Dict[str, Any]:
+def _run_isolated(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> RouteOutcome:
     """Run one route in a fresh process so that a simulator crash cannot take the run down."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
@@ -128,10 +139,10 @@ def _run_isolated(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> Dic
             return pool.submit(run_route_with_config_suffix, task, hooks_factory).result()
         except BrokenProcessPool:
             LOG.error("simulation crashed on %s", task.route_key)
-            return crashed_record(task, "Failed - Simulation crashed")
+            return RouteOutcome(crashed_record(task, "Failed - Simulation crashed"))
 
 
-def run_route_with_config_suffix(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> Dict[str, Any]:
+def run_route_with_config_suffix(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> RouteOutcome:
     """Worker entry: pass `setup()` the Bench2Drive-style '<config>+<save_name>' string."""
     from dataclasses import replace
 
@@ -145,6 +156,8 @@ def crashed_record(task: RouteTask, status: str) -> Dict[str, Any]:
     """The record of a route whose simulation died before any criteria could be read."""
     from wpt_core.sim.criteria.route_criteria import empty_record
 
+    from wpt_core.sim.route_execution import weather_id
+
     return empty_record(index=task.index, route_id=task.route_key,
                         scenario_name=task.route.scenarios[0].name if task.route.scenarios else "",
-                        town_name=task.route.town, status=status)
+                        town_name=task.route.town, status=status, weather_id=weather_id(task))

@@ -174,7 +174,9 @@ class ResultsFile:
         self.document["values"] = global_values(glob)
         self.document["labels"] = list(LABELS)
         done, total = self.document["_checkpoint"]["progress"]
-        status = entry_status(self.records) if done >= total else "Started"
+        status = entry_status(self.records)
+        if status == "Finished" and done < total:
+            status = "Started"  # a rejection or a crash is final at once; "Finished" only at the end
         if status == "Finished" and any(rec["status"] == "Started" for rec in self.records):
             status = "Invalid"
         self.document["entry_status"] = status

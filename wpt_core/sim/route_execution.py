@@ -70,6 +70,18 @@ class RouteHooks(Protocol):
 
 HooksFactory = Callable[[RouteTask], RouteHooks]
 
+SENSORS_INVALID = "Failed - Agent's sensors were invalid"
+SETUP_FAILED = "Failed - Agent couldn't be set up"
+AGENT_CRASHED = "Failed - Agent crashed"
+
+
+@dataclass
+class RouteOutcome:
+    """A finished route: its leaderboard record and the sensor spec the agent asked for."""
+
+    record: Dict[str, Any]
+    sensors: List[Dict[str, Any]] = field(default_factory=list)
+
 
 def to_control(control: Any) -> Control:
     """`carla.VehicleControl` (or the stand-in) → our Control, clamped like the vehicle physics would."""
@@ -94,8 +106,8 @@ def weather_id(task: RouteTask) -> str:
     return str(weathers[0].get("id", weathers[0].get("route_percentage", "0"))) if weathers else "0"
 
 
-def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> Dict[str, Any]:
-    """Run `task` to its end and return the leaderboard record."""
+def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> RouteOutcome:
+    """Run `task` to its end: the leaderboard record and the agent's sensors."""
     from wpt_core.sim.agent_loader import instantiate_agent, load_agent_class
     from wpt_core.sim.criteria.route_criteria import RouteCriteria
     from wpt_core.sim.global_plan import global_plan
@@ -124,8 +136,8 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
             set_lane_invasion_allowed=lambda allowed: setattr(criteria, "allow_lane_invasion", allowed)))
         scenarios.setup()
         run = RouteRun(task, town, world, dense, lanes, scene=world.scene())
-        agent, suite, crashed = _setup_agent(task, town, dense, ground, instantiate_agent, load_agent_class,
-                                             global_plan, SensorSuite)
+        agent, specs, suite, crashed = _setup_agent(task, town, dense, ground, instantiate_agent,
+                                                    load_agent_class, global_plan, SensorSuite)
         if hooks is not None:
             hooks.on_start(run)
         while crashed is None:
@@ -134,7 +146,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
                 control = to_control(raw)
             except Exception:  # any agent error ends the route, as on the leaderboard
                 LOG.exception("agent crashed on %s", task.route_key)
-                crashed = "Failed - Agent crashed"
+                crashed = AGENT_CRASHED
                 break
             world.tick(control)
             scenarios.tick()
@@ -155,25 +167,33 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
                              crashed_status=crashed)
     if hooks is not None:
         hooks.on_end(run, record)
-    return record
+    return RouteOutcome(record, specs)
 
 
 def _setup_agent(task, town, dense, ground, instantiate_agent, load_agent_class, global_plan, sensor_suite_cls):
-    """Construct, plan, set up and query the agent; a failure here is 'Agent couldn't be set up'."""
+    """Construct, plan, set up and query the agent, in the leaderboard's order and with its failure statuses."""
+    from wpt_core.sim.sensors.spec import SensorConfigurationInvalid
+
+    specs: List[Dict[str, Any]] = []
     try:
         agent = instantiate_agent(load_agent_class(task.agent_file))
         gps, world_route = global_plan(dense, town.lat_ref, town.lon_ref)
         agent.set_global_plan(gps, world_route)
         agent.setup(task.agent_config)
-        track = getattr(getattr(agent, "track", None), "value", getattr(agent, "track", None))
-        if str(track) != task.track:
-            raise ValueError(f"agent track {track!r} does not match the evaluation track {task.track!r}")
-        suite = sensor_suite_cls(agent.sensors(), ground=ground, track=task.track,
-                                 lat_ref=town.lat_ref, lon_ref=town.lon_ref, seed=task.seed)
-        return agent, suite, None
+        specs = list(agent.sensors())
     except Exception:
         LOG.exception("agent could not be set up on %s", task.route_key)
-        return None, None, "Failed - Agent couldn't be set up"
+        return None, specs, None, SETUP_FAILED
+    try:
+        track = getattr(getattr(agent, "track", None), "value", getattr(agent, "track", None))
+        if str(track) != task.track:
+            raise SensorConfigurationInvalid(f"You are submitting to the wrong track [{track}]!")
+        suite = sensor_suite_cls(specs, ground=ground, track=task.track, lat_ref=town.lat_ref,
+                                 lon_ref=town.lon_ref, seed=task.seed)
+    except SensorConfigurationInvalid as exc:
+        LOG.error("invalid sensor configuration on %s: %s", task.route_key, exc)
+        return agent, specs, None, SENSORS_INVALID
+    return agent, specs, suite, None
 
 
 def _destroy(agent: Any) -> None:
