@@ -57,6 +57,7 @@ BACKGROUND_CARS = ("vehicle.lincoln.mkz_2020", "vehicle.tesla.model3", "vehicle.
                    "vehicle.mercedes.coupe_2020", "vehicle.nissan.patrol_2021")
 SPAWN_SPACING_M = 10.0
 MIN_RESPAWN_DISTANCE_M = 85.0      # replacements appear beyond LiDAR range (85 m), out of immediate view
+PENDING_ROUNDS = 3                 # upkeep rounds (seconds) a car may wait for a free spawn point
 EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the route
 
 
@@ -129,7 +130,8 @@ class BackgroundTraffic:
                  spawn_radius_m: float) -> None:
         self.ls, self.town, self.rng = ls, town, rng
         self.n_vehicles, self.n_pedestrians, self.radius = vehicles, pedestrians, spawn_radius_m
-        self.vehicles: Dict[str, None] = {}
+        self.vehicles: Dict[str, int] = {}            # id -> upkeep round it was added in
+        self._round = 0
         self.pedestrians: Dict[str, List[str]] = {}   # id -> edges of its last walking stage
         self._count = 0
         self._v_lanes, self._v_s, self._v_xy = _spawn_points(town, "driving")
@@ -234,7 +236,7 @@ class BackgroundTraffic:
         self.ls.route.add(f"{vid}_route", edges)
         self.ls.vehicle.add(vid, f"{vid}_route", typeID=type_id, departLane=str(lane.index),
                             departPos=f"{self._v_s[point]:.2f}", departSpeed="max")
-        self.vehicles[vid] = None
+        self.vehicles[vid] = self._round
         return True
 
     def _add_pedestrian(self, point: int) -> bool:
@@ -277,9 +279,14 @@ class BackgroundTraffic:
         """Once a second: drop lost or distant actors, extend trips about to end, refill near the ego."""
         ls, ego = self.ls, np.asarray(ego_xy, dtype=np.float64)
         self._update_region(ego)
+        self._round += 1
         running = set(ls.vehicle.getIDList())
         pending = set(ls.simulation.getPendingVehicles())
-        for vid in [v for v in self.vehicles if v not in running and v not in pending]:
+        for vid in [v for v in self.vehicles if v not in running]:
+            if vid in pending:
+                if self._round - self.vehicles[vid] < PENDING_ROUNDS:
+                    continue
+                ls.vehicle.remove(vid)              # its spawn point stayed blocked: try elsewhere
             del self.vehicles[vid]
         ids = [v for v in self.vehicles if v in running]
         for vid, far in zip(ids, self._far([ls.vehicle.getPosition(v) for v in ids])):
