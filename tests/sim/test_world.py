@@ -122,6 +122,7 @@ def test_traffic_light_states_match_sumo_and_force(town):
                 assert offset == pytest.approx(across, abs=0.05) and light.head_xyz[2] == pytest.approx(3.0)
         assert {LightState.RED, LightState.GREEN} <= seen
         tls = scene.traffic_lights[0].id.rsplit(":", 1)[0]
+        assert world.traffic_light_state(tls) == libsumo.trafficlight.getRedYellowGreenState(tls)
         n = len(libsumo.trafficlight.getRedYellowGreenState(tls))
         world.force_traffic_light(tls, "G" * n, 2.0)
         scene = run(world, 5)

@@ -281,6 +281,10 @@ class World:
         self._emergency.pop(actor_id, None)
         self._scene = None
 
+    def traffic_light_state(self, tls_id: str) -> str:
+        """The signal's current full SUMO state string (one character per controlled link)."""
+        return str(self._ls.trafficlight.getRedYellowGreenState(tls_id))
+
     def force_traffic_light(self, tls_id: str, state: str, duration_s: float) -> None:
         """Override a light's full SUMO state string for `duration_s`, then resume its own program."""
         ls = self._ls
