@@ -192,6 +192,9 @@ def test_static_blocks_lane_and_scripted_moves(town):
         scene = run(world, 400, Control(brake=1.0))
         by_id = {a.id: a for a in scene.actors}
         assert by_id[static].x_m == sx and by_id[static].kind == ActorKind.STATIC
+        import libsumo
+        mx, my = libsumo.vehicle.getPosition(static)        # its SUMO stand-in stayed put: front bumper
+        assert (mx, -my) == pytest.approx((sx + 4.9 / 2.0, sy), abs=0.05)
         assert by_id[npc].speed_mps < 0.1
         assert by_id[npc].x_m + by_id[npc].length_m / 2.0 < sx - 4.9 / 2.0      # queued behind the static
         world.move_scripted(walker, px + 1.0, py, 0.0, 1.0)

@@ -68,7 +68,7 @@ class World:
         self._roles: Dict[str, str] = {}
         self._emergency: Dict[str, None] = {}
         self._held: Dict[str, Actor] = {}         # scripted + static actors: their pose is ours, not SUMO's
-        self._mirrored: Dict[str, None] = {}      # held actors mirrored into SUMO (moveToXY each tick)
+        self._mirrored: Dict[str, bool] = {}      # held actors mirrored into SUMO -> pushed every tick (scripted)
         self._forced: Dict[str, Tuple[str, float]] = {}   # tls id -> (program to restore, until time)
         self._frozen: Dict[str, None] = {}        # pushed vehicles SUMO could not map: held still
 
@@ -143,9 +143,10 @@ class World:
         ls = self._ls
         self._ego.step(control.clamped(), self.DT_S)
         self._push(EGO_ID, self._ego.x_m, self._ego.y_m, self._ego.yaw_deg, EGO_TYPE.length_m)
-        for aid in self._mirrored:
-            a = self._held[aid]
-            self._push(aid, a.x_m, a.y_m, a.yaw_deg, a.length_m)
+        for aid, moving in self._mirrored.items():
+            if moving:
+                a = self._held[aid]
+                self._push(aid, a.x_m, a.y_m, a.yaw_deg, a.length_m)
         for tls_id, (program, until) in list(self._forced.items()):
             if self.time_s >= until:
                 ls.trafficlight.setProgram(tls_id, program)
@@ -224,14 +225,14 @@ class World:
         """An actor the scenario moves (move_scripted); in_sumo mirrors vehicles into SUMO so NPCs react."""
         aid = self._hold(actor, "sc_s")
         if in_sumo and actor.kind in (ActorKind.VEHICLE, ActorKind.BICYCLE):
-            self._mirror(self._held[aid])
+            self._mirror(self._held[aid], moving=True)
         return aid
 
     def add_static(self, actor: Actor, block_lane: bool = True) -> str:
         """A parked car / cone / debris; block_lane mirrors it as a stopped SUMO vehicle NPCs queue behind."""
         aid = self._hold(actor, "static")
         if block_lane:
-            self._mirror(self._held[aid])
+            self._mirror(self._held[aid], moving=False)
         return aid
 
     def _hold(self, actor: Actor, prefix: str) -> str:
@@ -242,13 +243,17 @@ class World:
         self._scene = None
         return aid
 
-    def _mirror(self, a: Actor) -> None:
+    def _mirror(self, a: Actor, moving: bool) -> None:
+        """A SUMO vehicle the size of `a` at its pose; a static one is placed once and held at speed 0."""
         kind = ActorKind.BICYCLE if a.kind == ActorKind.BICYCLE else ActorKind.VEHICLE
         t = ActorType(f"wpt.mirror.{a.length_m:.2f}x{a.width_m:.2f}x{a.height_m:.2f}.{kind.value}", kind,
                       a.length_m, a.width_m, a.height_m)
         self._ls.vehicle.add(a.id, f"{EGO_ID}_route", typeID=self._sumo_type(t))
         self._push(a.id, a.x_m, a.y_m, a.yaw_deg, a.length_m)
-        self._mirrored[a.id] = None
+        if not moving:
+            self._ls.vehicle.setSpeed(a.id, 0.0)
+            self._ls.vehicle.setLaneChangeMode(a.id, 0)
+        self._mirrored[a.id] = moving
 
     def move_scripted(self, actor_id: str, x: float, y: float, yaw_deg: float, speed_mps: float) -> None:
         """New pose (box centre) of a scripted actor; mirrored into SUMO on the next tick."""
