@@ -63,12 +63,12 @@ EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the 
 
 def actor_type(type_id: str, kind: ActorKind = ActorKind.VEHICLE, is_emergency: bool = False) -> ActorType:
     """Catalogue entry for `type_id`; unknown blueprints get car (or bicycle / walker) proportions.
-    The kind wins: asking for a bicycle with a car blueprint gives the default bicycle."""
+    A known blueprint keeps its own kind, except that a bicycle asked for with a car blueprint (the
+    default one) becomes the default bicycle."""
     known = CATALOGUE.get(type_id)
-    if known is not None and known.kind == kind:
-        return known
-    if known is not None and kind == ActorKind.BICYCLE:
-        return CATALOGUE[DEFAULT_BICYCLE]
+    if known is not None:
+        bicycle_wanted = kind == ActorKind.BICYCLE and known.kind != ActorKind.BICYCLE
+        return CATALOGUE[DEFAULT_BICYCLE] if bicycle_wanted else known
     if kind == ActorKind.WALKER:
         return ActorType(type_id, kind, 0.5, 0.5, 1.8)
     if kind == ActorKind.BICYCLE:
