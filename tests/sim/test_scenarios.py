@@ -474,3 +474,18 @@ def test_cut_in_adversary_drives_on_as_traffic_instead_of_vanishing(make_run):
     successor = [a for a in scene.actors if a.role == "background" and a.type_id == last.type_id
                  and math.hypot(a.x_m - last.x_m, a.y_m - last.y_m) < 2.0]
     assert len(successor) == 1 and abs(route_frame(run, successor[0])[1]) < 0.3   # same place, same lane
+
+
+def test_two_ways_keeps_background_out_of_the_opposite_lane(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "AccidentTwoWays", 15.0, {"distance": {"value": "60"}},
+                   config=WorldConfig(background_vehicles=60, background_pedestrians=0))
+    run.until(lambda sc: run.scenario.triggered)
+    opposite = set(run.town.edges["B1A1"])        # the oncoming lane next to the accident
+    previous: set = set()
+    for _ in range(300):
+        scene = run.tick(target_mps=2.0)
+        ego = scene.ego
+        far = {a.id for a in scene.actors if a.role == "background" and a.lane_id in opposite
+               and math.hypot(a.x_m - ego.x_m, a.y_m - ego.y_m) > 45.0}
+        assert not far & previous        # gone by the next tick (SUMO drops removals at its next step)
+        previous = far

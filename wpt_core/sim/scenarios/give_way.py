@@ -97,6 +97,7 @@ class InvadingTurn(Scenario):
             raise ValueError(f"{self.spec.name}: opposite lane {other.id} too short for the invading flow")
         self.shift_m = -(offset + other.width_m / 2 - 0.7)  # to the flow's left, i.e. into the ego lane
         self.flow_path = shape.sub(source_s, sink_s)
+        self.flow_edge = other.edge_id
         cone_lat = 0.8 * other.width_m / 2
         cone_s = 10.0
         while cone_s < min(10.0 + 0.5 * distance, self.flow_path.length_m):
@@ -107,6 +108,7 @@ class InvadingTurn(Scenario):
         self.count = 0
 
     def tick(self) -> None:
+        self.keep_clear(self.flow_edge)
         last = self.movers[-1] if self.movers else None
         if last is None or last.s >= self.spacing_m:
             self.count += 1

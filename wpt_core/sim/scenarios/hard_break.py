@@ -3,7 +3,9 @@
 scenario_runner does this with the background traffic (`StopFrontVehicles`, 10 s stopped, then
 `StartFrontVehicles`, end after the ego drives 15 m). Here the front vehicle is a scripted lead placed
 ahead of the trigger at route start; it pulls away as the ego approaches, keeping a time gap, so that at
-the trigger it is a normal lead car, then brakes at 7.5 m/s² to a stop, stands 10 s and drives on.
+the trigger it is a normal lead car, then brakes at 7.5 m/s² to a stop, stands 10 s and drives on. If at
+the trigger it is not yet leading (ego held up behind other traffic), it brakes as soon as it is moving
+within 40 m ahead of the ego (at most 15 s later).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ BRAKE_DECEL_MPS2 = 7.5
 STOP_DURATION_S = 10.0
 END_DISTANCE_M = 15.0
 WAKE_DISTANCE_M = 45.0
+MAX_WAIT_S = 15.0
 
 
 class HardBreakRoute(Scenario):
@@ -33,27 +36,32 @@ class HardBreakRoute(Scenario):
         self.movers.append(self.lead)
         self.lead.step()
         self.phase = "follow"
+        self.awake = False
         self.stopped_at: Optional[float] = None
         self.restart_ego_s: Optional[float] = None
 
     def _keep_gap(self) -> None:
-        """Before the trigger: drive ahead of the ego with a ~1.2 s + 12 m gap."""
+        """Before the trigger: wait until the ego comes near, then drive ahead of it with a 12 m + 1.2 s
+        gap (slower than the ego while the gap is larger, faster while it is smaller)."""
         ego = self.world.ego
         gap = self.lead.s - self.ego_s
-        if gap < WAKE_DISTANCE_M:
+        self.awake = self.awake or gap < WAKE_DISTANCE_M
+        if self.awake:
             wanted = 12.0 + 1.2 * ego.speed_mps
-            self.lead.target_mps = max(0.0, min(self.cruise_mps, ego.speed_mps + 0.5 * (gap - wanted) + 1.0))
+            self.lead.target_mps = max(0.0, min(self.cruise_mps, ego.speed_mps - 0.3 * (gap - wanted)))
         self.lead.step(actor_boxes(self.world, exclude=[self.lead.id]))
 
     def idle_tick(self) -> None:
         self._keep_gap()
 
-    def on_trigger(self) -> None:
-        self.phase = "brake"
-        self.lead.target_mps = 0.0
-
     def tick(self) -> None:
-        if self.phase == "brake":
+        if self.phase == "follow":  # brake once the lead is really leading (moving, close ahead of the ego)
+            self._keep_gap()
+            leading = self.lead.v > 3.0 and self.lead.s - self.ego_s < 40.0
+            if leading or self.elapsed_s() > MAX_WAIT_S:
+                self.phase = "brake"
+                self.lead.target_mps = 0.0
+        elif self.phase == "brake":
             self.lead.step(decel_override=BRAKE_DECEL_MPS2)
             if self.lead.v <= 0.0:
                 self.phase, self.stopped_at = "stopped", self.world.time_s

@@ -107,6 +107,7 @@ class _TwoWays:
         if other is None:
             raise ValueError(f"{self.spec.name}: the obstacle lane {lane.id} has no opposite lane")
         self.flow_path = Polyline(other.shape_xy)
+        self.flow_edge = other.edge_id
         seconds = self.param("frequency", float, None)  # route generation: one value, seconds between cars
         self.flow_spacing = (seconds * OPPOSITE_SPEED_MPS,) * 2 if seconds else self.interval("frequency", (20.0, 100.0))
         self.next_spawn_s = 0.0
@@ -115,6 +116,7 @@ class _TwoWays:
 
     def tick(self: "_Obstacle") -> None:
         """Spawn at the start of the opposite lane once the previous car has moved `spacing` m."""
+        self.keep_clear(self.flow_edge)
         last = self.movers[-1] if self.movers else None
         if last is None or last.s >= self.next_spawn_s:
             self.flow_count += 1
