@@ -280,3 +280,25 @@ def test_determinism_across_processes(town):
     digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}
     assert digests == {hashlib.sha256(repr(_trace(town, 7, 100)).encode()).hexdigest()}
+
+
+def test_background_kept_off_edges(town):
+    lanes, pose = east_route(town)
+    world = World(town, seed=4)
+    world.start(lanes, pose)
+    closed = list(town.edges)[::2]                   # half of the town's driving edges
+    try:
+        world.keep_background_off(closed)
+        import libsumo
+        waiting = libsumo.simulation.getPendingVehicles()
+        for vid in [v for v in libsumo.vehicle.getIDList() + waiting if v.startswith("bg_v")]:
+            libsumo.vehicle.remove(vid)             # every background car must be replaced
+        run(world, 21)                               # one upkeep round
+        fresh = [v for v in libsumo.vehicle.getIDList() + libsumo.simulation.getPendingVehicles()
+                 if v.startswith("bg_v")]
+        assert len(fresh) >= 20
+        for vid in fresh:
+            route = libsumo.vehicle.getRoute(vid)
+            assert route[0] not in closed and route[-1] not in closed
+    finally:
+        world.close()

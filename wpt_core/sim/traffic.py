@@ -135,6 +135,8 @@ class BackgroundTraffic:
         self.pedestrians: Dict[str, List[str]] = {}   # id -> edges of its last walking stage
         self._count = 0
         self._v_lanes, self._v_s, self._v_xy = _spawn_points(town, "driving")
+        self._v_edges = np.array([town.lanes[lane_id].edge_id for lane_id in self._v_lanes], dtype=object)
+        self._v_open = np.ones(len(self._v_lanes), dtype=bool)     # False on edges scenarios keep clear
         self._p_lanes, self._p_s, self._p_xy = _spawn_points(town, "sidewalk")
         self._route_xy = np.zeros((0, 2))
         self._route_s = np.zeros(0)
@@ -173,6 +175,8 @@ class BackgroundTraffic:
         lo, mid, hi = np.searchsorted(self._route_s, [self._ego_s - 50.0, self._ego_s, self._ego_s + self.radius])
         self._ego_xy = ego_xy
         self._v_near, self._v_ahead = self._near_route(self._v_xy, lo, mid, hi + 1)
+        self._v_near &= self._v_open
+        self._v_ahead &= self._v_open
         self._p_near, self._p_ahead = self._near_route(self._p_xy, lo, mid, hi + 1)
 
     def _near_route(self, xy: np.ndarray, lo: int, mid: int, hi: int) -> Tuple[np.ndarray, np.ndarray]:
@@ -185,6 +189,10 @@ class BackgroundTraffic:
             near[rows] = within.any(axis=1)
             ahead[rows] = within[:, mid - lo:].any(axis=1)
         return near, ahead
+
+    def keep_off(self, edge_ids: List[str]) -> None:
+        """No new background car starts on, or heads for, these edges (a scenario's own flow lanes)."""
+        self._v_open &= ~np.isin(self._v_edges, list(edge_ids))
 
     def _around_ego(self, xy: np.ndarray, factor: float) -> np.ndarray:
         """(N,) bool: points within factor · spawn radius of the ego."""

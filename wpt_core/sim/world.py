@@ -286,6 +286,11 @@ class World:
         self._emergency.pop(actor_id, None)
         self._scene = None
 
+    def keep_background_off(self, edge_ids: List[str]) -> None:
+        """From now on no background car spawns on or heads for `edge_ids` (Bench2Drive clears a
+        scenario's flow lanes of background traffic); cars already there are the scenario's to remove."""
+        self._traffic.keep_off(edge_ids)
+
     def traffic_light_state(self, tls_id: str) -> str:
         """The signal's current full SUMO state string (one character per controlled link)."""
         return str(self._ls.trafficlight.getRedYellowGreenState(tls_id))
