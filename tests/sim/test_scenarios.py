@@ -489,3 +489,14 @@ def test_two_ways_keeps_background_out_of_the_opposite_lane(make_run):
                and math.hypot(a.x_m - ego.x_m, a.y_m - ego.y_m) > 45.0}
         assert not far & previous        # gone by the next tick (SUMO drops removals at its next step)
         previous = far
+
+
+def test_left_turn_flow_keeps_flow_speed(make_run):
+    run = make_run("EmbeddedGrid", ["A2B2", "B2B3"], "NonSignalizedJunctionLeftTurn", 100.0,
+                   {"flow_speed": {"value": "6"}, "source_dist_interval": {"from": "20", "to": "30"}})
+    run.until(lambda sc: run.scenario.triggered, max_ticks=900)
+    speeds = []
+    for _ in range(200):
+        scene = run.tick(target_mps=0.0)
+        speeds += [a.speed_mps for a in run.scenario_actors(scene)]
+    assert speeds and max(speeds) <= 6.0 + 0.3

@@ -127,8 +127,9 @@ class _JunctionLeftTurn(JunctionScenario):
         self.keep_clear(self.src_lane.edge_id, beyond_m=4.0 * self.flow_speed)
         if self.world.time_s >= self.next_spawn_t:
             speed = min(self.flow_speed, self.src_lane.speed_mps)
-            self.spawn(self.src_lane.id, self.src_s, speed, route_edges=self.flow_edges,
-                       type_id=CAR_TYPES[len(self.actor_ids) % len(CAR_TYPES)])
+            vid = self.spawn(self.src_lane.id, self.src_s, speed, route_edges=self.flow_edges,
+                             type_id=CAR_TYPES[len(self.actor_ids) % len(CAR_TYPES)])
+            self.world.set_speed(vid, speed)  # the flow's speed, still keeping safe gaps (SUMO speed mode)
             gap = float(self.ctx.rng.uniform(*self.spacing))
             self.next_spawn_t = self.world.time_s + gap / max(speed, 1.0)
 
