@@ -82,11 +82,15 @@ class PedestrianCrossing(_WalkersScenario):
         _, lat_first, _ = self.geometry.path.project(path.xy[0])
         return path if lat_first > 0 else Polyline(path.xy[::-1])
 
-    def on_trigger(self) -> None:
-        walk = self.crosswalk()
+    def setup(self) -> None:
+        self.walk = self.crosswalk()  # found at route start: a site without one is skipped, not crashed
+        walk = self.walk
         hits = [self.geometry.path.project(walk.pose_at(s)[:2]) for s in np.arange(0.0, walk.length_m, 0.25)]
         self.conflict_s = min(hits, key=lambda h: h[2])[0]  # where the route crosses the crosswalk
         self.conflict_xy = self.geometry.path.pose_at(self.conflict_s)[:2]
+
+    def on_trigger(self) -> None:
+        walk = self.walk
         # kerb-side start points, spread along and across the crosswalk (scenario_runner's walker_data)
         for k, (back_m, across_m) in enumerate(((1.5, -1.0), (2.5, 0.0), (0.5, 1.0))):
             start = walk.pose_at(0.0, across_m)

@@ -50,7 +50,8 @@ class JunctionScenario(Scenario):
         found = approaches(self.town, self.junction_id, heading, link_dir="s") or \
             approaches(self.town, self.junction_id, heading, link_dir=None)
         if not found:
-            raise ValueError(f"{self.spec.name}: junction {self.junction_id} has no approach at {relative_deg:+.0f} deg")
+            raise ValueError(f"{self.spec.name}: junction {self.junction_id} has no approach at "
+                             f"{relative_deg:+.0f} deg")
         return found[0]
 
     def force_lights(self, approaches_colours: List[tuple], duration_s: float = HOLD_S) -> str:

@@ -4,7 +4,8 @@ As in scenario_runner's route_obstacles.py / construction_crash_vehicle.py: the 
 start, displaced towards `direction` (parked car 0.7, accident 0.6 × half the lane width); the scenario
 ends when the ego is 50 m past the last actor and times out after 240 s. TwoWays variants send an
 oncoming flow down the opposite lane (spacing drawn from `frequency` from/to, in metres as
-`OppositeActorFlow` reads it; a single `frequency` value is seconds between cars) and allow the ego into that lane until it is past.
+`OppositeActorFlow` reads it; a single `frequency` value is seconds between cars) and allow the ego
+into that lane until it is past.
 """
 from __future__ import annotations
 
@@ -109,7 +110,8 @@ class _TwoWays:
         self.flow_path = Polyline(other.shape_xy)
         self.flow_edge = other.edge_id
         seconds = self.param("frequency", float, None)  # route generation: one value, seconds between cars
-        self.flow_spacing = (seconds * OPPOSITE_SPEED_MPS,) * 2 if seconds else self.interval("frequency", (20.0, 100.0))
+        self.flow_spacing = (seconds * OPPOSITE_SPEED_MPS,) * 2 if seconds else \
+            self.interval("frequency", (20.0, 100.0))
         self.next_spawn_s = 0.0
         self.flow_count = 0
         self.allow_lane_invasion(True)
