@@ -500,3 +500,25 @@ def test_left_turn_flow_keeps_flow_speed(make_run):
         scene = run.tick(target_mps=0.0)
         speeds += [a.speed_mps for a in run.scenario_actors(scene)]
     assert speeds and max(speeds) <= 6.0 + 0.3
+
+
+def test_triggers_when_the_ego_reaches_the_trigger_point(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "ParkedObstacleTwoWays", 60.0, {"distance": {"value": "50"}})
+    before = None
+    while not run.scenario.triggered:
+        before = run.ego_s()
+        run.tick()
+    assert before is not None and 57.0 <= run.ego_s() <= 61.0 and before < 58.5   # within 2 m (+ one tick)
+    assert run.invasion == [True]
+
+
+def test_unusable_site_is_skipped_with_its_reason():
+    town = Town.load("EmbeddedGrid")
+    lanes = town.lane_path(["A2B2", "B2C2"])          # straight through B2, a stop junction (no signal)
+    route = town.dense_route(lanes)
+    ctx = ScenarioContext(None, town, route, lanes, np.random.default_rng(0), lambda *a: None, lambda a: None)
+    spec = ScenarioSpec("ORL_1", "OppositeVehicleRunningRedLight",
+                        (float(route.xy_m[100, 0]), float(route.xy_m[100, 1]), 0.0, 0.0))
+    manager = ScenarioManager([spec], ctx)
+    manager.setup()
+    assert manager.scenarios == [] and "no traffic light" in manager.skipped["ORL_1"]
