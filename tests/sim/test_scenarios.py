@@ -522,3 +522,15 @@ def test_unusable_site_is_skipped_with_its_reason():
     manager = ScenarioManager([spec], ctx)
     manager.setup()
     assert manager.scenarios == [] and "no traffic light" in manager.skipped["ORL_1"]
+
+
+def test_no_background_queue_builds_up_at_the_obstacle(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "ParkedObstacleTwoWays", 60.0, {"distance": {"value": "50"}},
+                   config=WorldConfig(background_vehicles=60, background_pedestrians=0))
+    previous: set = set()
+    for _ in range(700):                                   # the ego waits at the route start
+        scene = run.tick(target_mps=0.0)
+        ahead = {a.id for a in scene.actors if a.role == "background" and a.lane_id == "A1B1_1"
+                 and route_frame(run, a)[0] > run.ego_s() + 45.0}
+        assert not ahead & previous
+        previous = ahead

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -145,15 +145,16 @@ class Scenario:
         except Exception as err:  # SUMO refused the insertion (lane end, occupied): it just leaves
             LOG.debug("hand-over of %s failed: %s", mover.id, err)
 
-    def keep_clear(self, edge_id: str, beyond_m: float = 40.0) -> None:
-        """Bench2Drive's ChangeOppositeBehavior(False) / HandleJunctionScenario(remove_entries): background
-        vehicles on the scenario's lanes are taken out while still `beyond_m` from the ego, so the
-        scenario's own flow is the only traffic there."""
-        lanes = set(self.town.edges.get(edge_id, []))
+    def keep_clear(self, lane_ids: Iterable[str], beyond_m: float = 40.0) -> None:
+        """Bench2Drive's LeaveSpaceInFront / ChangeOppositeBehavior(False) / HandleJunctionScenario: background
+        vehicles on the scenario's lanes are taken out while still `beyond_m` from the ego, so nothing
+        queues at an obstacle ahead of the ego and the scenario's own flow is the only traffic there."""
+        lanes = set(lane_ids)
         ego = self.world.ego
         for actor in self.world.scene().actors:
             if actor.role == "background" and actor.lane_id in lanes and \
-                    math.hypot(actor.x_m - ego.x_m, actor.y_m - ego.y_m) > beyond_m:
+                    math.hypot(actor.x_m - ego.x_m, actor.y_m - ego.y_m) > beyond_m and \
+                    self.geometry.path.project((actor.x_m, actor.y_m))[0] > self.ego_s:  # ahead, not yet passed
                 self.world.remove(actor.id)
 
     def allow_lane_invasion(self, allowed: bool) -> None:

@@ -108,7 +108,7 @@ class InvadingTurn(Scenario):
         self.count = 0
 
     def tick(self) -> None:
-        self.keep_clear(self.flow_edge)
+        self.keep_clear(self.town.edges[self.flow_edge])
         last = self.movers[-1] if self.movers else None
         if last is None or last.s >= self.spacing_m:
             self.count += 1

@@ -95,7 +95,7 @@ class OppositeVehicleRunningRedLight(JunctionScenario):
         self.force_lights([(self.in_lane, "G")])
 
     def tick(self) -> None:
-        self.keep_clear(self.adv_lane.edge_id)
+        self.keep_clear(self.town.edges[self.adv_lane.edge_id])
         if self.adversary is None:
             dist, tta = self.ego_time_to(self.conflict_xy)
             sync = max(self.adv_conflict_s / self.speed_mps, self.min_sync_s)
@@ -125,7 +125,7 @@ class _JunctionLeftTurn(JunctionScenario):
         self.next_spawn_t = 0.0
 
     def tick(self) -> None:
-        self.keep_clear(self.src_lane.edge_id, beyond_m=4.0 * self.flow_speed)
+        self.keep_clear(self.town.edges[self.src_lane.edge_id], beyond_m=4.0 * self.flow_speed)
         if self.world.time_s >= self.next_spawn_t:
             speed = min(self.flow_speed, self.src_lane.speed_mps)
             vid = self.spawn(self.src_lane.id, self.src_s, speed, route_edges=self.flow_edges,

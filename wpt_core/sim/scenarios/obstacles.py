@@ -36,6 +36,7 @@ class _Obstacle(Scenario):
         self.obstacle_s = min(self.trigger_s + self.distance, self.route_length_m - 5.0)
         if self.obstacle_s <= self.trigger_s:
             raise ValueError(f"{spec.name}: the route ends before the obstacle position")
+        self.obstacle_lane = self.geometry.lane_at(self.obstacle_s)[0].id
 
     def side_pose(self, s: float, offset_fraction: float, yaw_jitter: float = 0.0) -> Tuple[float, float, float]:
         sign = 1.0 if self.direction == "right" else -1.0
@@ -46,6 +47,12 @@ class _Obstacle(Scenario):
         type_id = type_id or CAR_TYPES[int(self.ctx.rng.integers(len(CAR_TYPES)))]
         self.add_static(make_actor(self.uid(name), type_id, ActorKind.STATIC,
                                    self.side_pose(s, self.offset, yaw_jitter)), block_lane=True)
+
+    def idle_tick(self) -> None:
+        """Keep background cars from queueing at the obstacle ahead of the ego (LeaveSpaceInFront)."""
+        self.keep_clear([self.obstacle_lane])
+
+    tick = idle_tick
 
     def place_warning(self, s: float) -> None:
         """The warning triangle / sign at the road edge next to the trigger (Accident, ParkedObstacle)."""
@@ -118,7 +125,8 @@ class _TwoWays:
 
     def tick(self: "_Obstacle") -> None:
         """Spawn at the start of the opposite lane once the previous car has moved `spacing` m."""
-        self.keep_clear(self.flow_edge)
+        self.keep_clear(self.town.edges[self.flow_edge])
+        super().tick()
         last = self.movers[-1] if self.movers else None
         if last is None or last.s >= self.next_spawn_s:
             self.flow_count += 1
