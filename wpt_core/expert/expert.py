@@ -108,10 +108,10 @@ class Expert:
         junction_stops = self.junction.stop_points(scene, frame, c.obey_traffic_lights, c.obey_stop_signs)
         plan: Optional[LateralPlan] = self.overtake.update(tracks, frame, ego, tracker.lateral_m, scene.time_s, dt_pred,
                                                            self.junction.signal_distances)
-        cap_factor = 1.0
         give_way_plan, give_way_cap = self.give_way.update(tracks, frame, ego, tracker.lateral_m, scene.time_s, dt_pred)
+        cap_factor = give_way_cap
         if plan is None:
-            plan, cap_factor = give_way_plan, give_way_cap
+            plan = give_way_plan
         base = plan.at(frame.route_s0 + frame.s) if plan is not None else np.zeros_like(frame.s)
         blend = min(c.blend_min_m + c.blend_per_mps * v, c.blend_max_m)
         offsets = blend_from_ego(base, frame.s, tracker.lateral_m, blend)

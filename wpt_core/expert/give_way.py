@@ -2,9 +2,9 @@
 
 Emergency vehicle in the ego lane behind → move a lane width to the side whose corridor is free (the
 side with same-direction traffic seen recently first, else the left unless oncoming traffic was seen
-there), and slow down to let it pass; if neither side is free, hug the right edge of the lane.
+there) and slow down to let it pass; while neither side is free, slow down in the lane and retry.
 Oncoming vehicles invading the ego lane (InvadingTurn) → shift right within the lane just enough to
-keep `invade_clearance_m` from their edge, at most half the spare lane width plus `invade_extra_m`.
+keep `invade_clearance_m` from their edge, never leaving the lane (pedestrians walk right beside it).
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class GiveWayConfig:
     side_memory_m: float = 150.0         # how long (route metres) an observed neighbouring lane is remembered
     invade_range_m: float = 45.0
     invade_clearance_m: float = 0.8
-    invade_extra_m: float = 0.3
+    invade_edge_margin_m: float = 0.15   # the shift keeps the ego this far inside its lane (sidewalks!)
     invade_hold_s: float = 1.5
 
 
@@ -63,7 +63,7 @@ class GiveWayPlanner:
         lane_w = float(frame.interp(0.0, frame.lane_width_m))
         self._observe(tracks, lane_w, frame.route_s0)
         plan = self._emergency(tracks, frame, ego, ego_offset_m, lane_w, prediction_dt_s)
-        if plan is not None:
+        if plan is not None or self.emergency_id is not None:
             return plan, self.speed_cap_factor
         return self._invading(tracks, frame, ego, lane_w, time_s), 1.0
 
@@ -84,11 +84,13 @@ class GiveWayPlanner:
         if ev is None:
             self.emergency_id, self.emergency_offset, self.speed_cap_factor = None, 0.0, 1.0
             return None
-        if ev.actor.id != self.emergency_id:
+        if ev.actor.id != self.emergency_id or self.emergency_offset == 0.0:
+            # (re)try every tick until a neighbouring lane is free; then stick to it until the EV has passed
             self.emergency_id = ev.actor.id
             self.emergency_offset = self._choose_side(tracks, frame, ego, lane_w, ev, prediction_dt_s)
-        moved = abs(self.emergency_offset) >= 0.5 * lane_w
-        self.speed_cap_factor = c.emergency_speed_factor if moved else 1.0
+        self.speed_cap_factor = c.emergency_speed_factor
+        if self.emergency_offset == 0.0:
+            return None
         return LateralPlan.constant(self.emergency_offset, f"make room for {ev.actor.id}")
 
     def _choose_side(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, lane_w: float,
@@ -106,7 +108,7 @@ class GiveWayPlanner:
                                    [ev.actor.id], prediction_dt_s, self.check)
             if ok:
                 return offset
-        return max(0.0, 0.5 * (lane_w - ego.width_m)) + self.config.invade_extra_m
+        return 0.0   # no free lane yet: stay, slow down (lets the neighbouring traffic clear), retry
 
     def _invading(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, lane_w: float,
                   time_s: float) -> Optional[LateralPlan]:
@@ -121,7 +123,7 @@ class GiveWayPlanner:
                 continue
             need = max(need, tr.d0 + tr.e_lat + c.invade_clearance_m + ego_hw)
         if need > 0.05:
-            limit = max(0.0, 0.5 * (lane_w - ego.width_m)) + c.invade_extra_m
+            limit = max(0.0, 0.5 * (lane_w - ego.width_m) - c.invade_edge_margin_m)
             self._invade_offset = max(min(need, limit), self._invade_offset if time_s < self._invade_until else 0.0)
             self._invade_until = time_s + c.invade_hold_s
         elif time_s >= self._invade_until:

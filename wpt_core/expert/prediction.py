@@ -115,7 +115,7 @@ class ActorPredictor:
         parallel = ~walker & ((np.abs(dpsi) < tol) | (np.abs(dpsi) > math.pi - tol))
         oncoming = parallel & (np.abs(dpsi) > math.pi / 2)
         hl, hw = 0.5 * arr[:, 4], 0.5 * arr[:, 5]
-        radius = np.maximum(np.maximum(hl, hw), 0.4)
+        radius = np.maximum(np.maximum(hl, hw), 0.3)
         hl, hw = np.where(walker, radius, hl), np.where(walker, radius, hw)
         cos_d, sin_d = np.cos(dpsi), np.sin(dpsi)
         e_lon = np.abs(hl * cos_d) + np.abs(hw * sin_d)
