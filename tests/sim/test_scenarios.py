@@ -294,7 +294,9 @@ def test_opposite_vehicle_runs_red_light_across_ego_path(make_run):
         adv = next((a for a in run.scenario_actors(scene)), None)
         if adv is None:
             break
-        lane = town.nearest_lane((adv.x_m, adv.y_m), max_distance_m=5.0)
+        s_adv, lat_adv = route_frame(run, adv)
+        if abs(lat_adv) < 1.0:                                        # crossing the ego's path ...
+            assert 0.0 < s_adv - run.ego_s() < 15.0                    # ... just in front of the ego
         if inside(junction.polygon_xy, adv.x_m, adv.y_m):
             own = [lk.tls_index for lid in town.edges["B0B1"] for lk in town.lanes[lid].links if lk.tls_id]
             assert all(state[i] == "r" for i in own)                  # its own light is red

@@ -1,9 +1,9 @@
 """Conflicts at the junction the route enters after the trigger.
 
 OppositeVehicleRunningRedLight (opposite_vehicle_taking_priority.py): the ego's light is frozen green
-and every other red; a vehicle from the `direction` side is launched at 60 km/h, 30 m before its stop
-line, when the ego's time to the conflict point drops to the adversary's (at least 2.2 s), or the ego is
-12 m from it, and runs its red light across the ego's path.
+and every other red; a vehicle from the `direction` side runs its red light at 60 km/h across the ego's
+path, launched when the ego's time to the conflict point drops to its own (at least 2.2 s) or the ego is
+12 m from it (scenario_runner launches it from 30 m before its line; ours approaches from 70 m, paced).
 Signalized/NonSignalizedJunctionLeftTurn (signalized_junction_left_turn.py): the ego turns left across a
 flow of oncoming vehicles (`flow_speed`, spacing from `source_dist_interval`, sources 4 × flow_speed m
 before the junction); the signalised one holds the ego red and the flow green for 5 s, then both green
@@ -75,40 +75,61 @@ def conflict_point(path: Polyline, route: Polyline) -> Tuple[float, float, float
 
 
 class OppositeVehicleRunningRedLight(JunctionScenario):
+    """The runner appears at the trigger 70 m before its stop line and paces itself to meet the ego: it
+    drives at (distance to the conflict point) / (ego's time to it), never past its line while the ego is
+    far; it commits at 60 km/h once the ego's time to the conflict is no more than its own (at least
+    2.2 s) or the ego is 12 m from it, so a waiting ego sees a car stopped at its red light launch."""
+
     type_name = "OppositeVehicleRunningRedLight"
     speed_mps = 60.0 / 3.6
-    source_m = 30.0
+    approach_m = 70.0
     min_sync_s = 2.2
     min_trigger_dist_m = 12.0
+    launch_accel_mps2 = 8.0
 
     def setup(self) -> None:
         self.require_signal()
         direction = self.param("direction", str, "right")
         self.adv_lane, self.adv_link = self.approach(-90.0 if direction == "right" else 90.0)
         shape_len = Polyline(self.adv_lane.shape_xy).length_m
-        self.adv_path = link_path(self.town, self.adv_lane, self.adv_link, max(0.0, shape_len - self.source_m), 30.0)
+        start = max(0.0, shape_len - self.approach_m)
+        self.adv_path = link_path(self.town, self.adv_lane, self.adv_link, start, 30.0)
+        self.line_s = shape_len - start  # its stop line, on its path
         self.adv_conflict_s, conflict_route_s, _ = conflict_point(self.adv_path, self.geometry.path)
         self.conflict_xy = self.geometry.path.pose_at(conflict_route_s)[:2]
         self.adversary: Optional[ScriptedMover] = None
+        self.committed = False
 
     def on_trigger(self) -> None:
         self.force_lights([(self.in_lane, "G")])
+        actor = make_actor(self.uid("adversary"), CAR_TYPES[3], ActorKind.VEHICLE, (0.0, 0.0, 0.0))
+        self.adversary = ScriptedMover(self.world, actor, self.adv_path, 0.0, 0.6 * self.speed_mps,
+                                       accel_mps2=3.0, decel_mps2=6.0)
+        self.movers.append(self.adversary)
+
+    def _pace(self, adversary: ScriptedMover) -> None:
+        """Before committing: a speed that meets the ego at the conflict point, stopping at the line."""
+        dist, tta = self.ego_time_to(self.conflict_xy)
+        to_conflict = self.adv_conflict_s - adversary.s
+        if tta <= max(to_conflict / self.speed_mps, self.min_sync_s) or dist <= self.min_trigger_dist_m:
+            self.committed = True
+            adversary.target_mps, adversary.accel_mps2 = self.speed_mps, self.launch_accel_mps2
+            return
+        meet = to_conflict / tta if np.isfinite(tta) else 0.0
+        stop = float(np.sqrt(2.0 * adversary.decel_mps2 * max(self.line_s - 3.0 - adversary.s, 0.0)))
+        adversary.target_mps = float(min(self.speed_mps, meet, stop))
 
     def tick(self) -> None:
         self.keep_clear(self.town.edges[self.adv_lane.edge_id])
-        if self.adversary is None:
-            dist, tta = self.ego_time_to(self.conflict_xy)
-            sync = max(self.adv_conflict_s / self.speed_mps, self.min_sync_s)
-            if tta <= sync or dist <= self.min_trigger_dist_m:
-                actor = make_actor(self.uid("adversary"), CAR_TYPES[3], ActorKind.VEHICLE, (0.0, 0.0, 0.0))
-                self.adversary = ScriptedMover(self.world, actor, self.adv_path, 0.0, self.speed_mps,
-                                               decel_mps2=8.0)
-                self.movers.append(self.adversary)
+        adversary = self.adversary
+        if adversary is None or adversary not in self.movers:
             return
-        if not self.adversary.finished:
-            self.adversary.step(actor_boxes(self.world, exclude=[self.adversary.id]), min_gap_m=1.0)
-        elif self.adversary in self.movers:
-            self.hand_over(self.adversary)
+        if not self.committed:
+            self._pace(adversary)
+        if adversary.finished:
+            self.hand_over(adversary)
+        else:
+            adversary.step(actor_boxes(self.world, exclude=[adversary.id]), min_gap_m=1.0)
 
 
 class _JunctionLeftTurn(JunctionScenario):
