@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Opti
 
 import numpy as np
 
+from wpt_core.geometry import wrap_deg
 from wpt_core.sim.scenarios.motion import ScriptedMover
 from wpt_core.sim.scenarios.placement import RouteGeometry
-from wpt_core.geometry import wrap_deg
 from wpt_core.types import Actor, ActorKind, DenseRoute
 
 if TYPE_CHECKING:  # pragma: no cover

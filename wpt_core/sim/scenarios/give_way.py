@@ -54,8 +54,21 @@ class YieldToEmergencyVehicle(Scenario):
         x, y, yaw = self.ev.pose
         return (ego.x_m - x) * math.cos(math.radians(yaw)) + (ego.y_m - y) * math.sin(math.radians(yaw)) <= 0.0
 
+    def clear_ev_lane(self) -> None:
+        """Bench2Drive's RemoveRoadLane: no background car between the ambulance and the ego in the route
+        lane (taken out while more than 20 m from the ego), so only the ego can hold the ambulance up."""
+        ego = self.world.ego
+        for actor in self.world.scene().actors:
+            if actor.role != "background" or math.hypot(actor.x_m - ego.x_m, actor.y_m - ego.y_m) <= 20.0:
+                continue
+            s, lateral, _ = self.geometry.path.project((actor.x_m, actor.y_m))
+            if self.ev.s < s < self.ego_s and abs(lateral) < 1.5:
+                self.world.remove(actor.id)
+
     def tick(self) -> None:
         ego = self.world.ego
+        if self.passed_at_s is None:
+            self.clear_ev_lane()
         self.ev.target_mps = ego.speed_mps + EV_SPEED_INCREMENT_MPS
         self.ev.step(actor_boxes(self.world, exclude=[self.ev.id]))
         x, y, _ = self.ev.pose
@@ -69,7 +82,7 @@ class YieldToEmergencyVehicle(Scenario):
             self.result = self.ev_in_front()
             if not self.result:
                 self.ctx.report_infraction("yield_emergency_vehicle_infractions", YIELD_MESSAGE, ego.x_m, ego.y_m)
-        if self.result is not None:
+        if self.result:  # past the ego it drives on as traffic; still behind it, it is taken away (B2D)
             self.hand_over(self.ev)
 
     def finished(self) -> bool:
