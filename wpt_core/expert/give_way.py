@@ -27,7 +27,7 @@ class GiveWayConfig:
     side_memory_m: float = 150.0         # how long (route metres) an observed neighbouring lane is remembered
     invade_range_m: float = 45.0
     invade_clearance_m: float = 0.8
-    invade_edge_margin_m: float = 0.15   # the shift keeps the ego this far inside its lane (sidewalks!)
+    invade_edge_margin_m: float = 0.3    # the shift keeps the ego this far inside its lane (sidewalks!)
     invade_hold_s: float = 1.5
 
 

@@ -20,9 +20,10 @@ from wpt_core.types import EgoState
 
 @dataclass
 class HazardConfig:
-    lat_margin_m: float = 0.35         # vehicles: corridor half width = ego half width + this
+    lat_margin_m: float = 0.3          # vehicles: corridor half width = ego half width + this
     vru_lat_margin_m: float = 0.8      # pedestrians / cyclists moving towards the path
     vru_approach_mps: float = 0.3      # sideways speed towards the path that counts as approaching
+    vru_along_margin_m: float = 0.1    # pedestrians standing or walking along the path (sidewalks)
     time_buffer_s: float = 1.2         # vehicles: required separation of the corridor occupancy windows
     vru_time_buffer_s: float = 2.0
     stop_margin_m: float = 3.0         # stop this far before a crossing actor's path
@@ -69,8 +70,9 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
         if tr.actor.is_emergency and tr.s0 < 0.0:
             continue  # behind us: the give-way planner handles it
         margin = config.lat_margin_m
-        if tr.is_vru and -math.copysign(1.0, tr.d0) * tr.v_lat > config.vru_approach_mps:
-            margin = config.vru_lat_margin_m   # heading for the path: keep a wide berth
+        if tr.is_vru:   # heading for the path: a wide berth; walking along the road edge: just no contact
+            approaching = -math.copysign(1.0, tr.d0) * tr.v_lat > config.vru_approach_mps
+            margin = config.vru_lat_margin_m if approaching else config.vru_along_margin_m
         clear = np.abs(tr.d_k - np.interp(tr.s_k, frame.s, offsets)) - tr.e_lat - ego_hw
         inside = (clear < margin) & tr.valid_k & (tr.s_k + tr.e_lon > -ego_hl) & (tr.s_k - tr.e_lon < frame.length_m)
         inside &= ~np.isnan(tr.s_k)

@@ -8,7 +8,8 @@ manoeuvre (space-time check); until then the ego waits behind the obstacle with 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional
 
 import numpy as np
@@ -30,11 +31,13 @@ class OvertakeConfig:
     lateral_clearance_m: float = 0.7   # side clearance kept while passing
     pass_speed_mps: float = 6.0
     pass_accel_mps2: float = 1.5
+    pass_lat_accel_mps2: float = 2.0   # = the speed planner's curvature limit: the pass speed the check assumes
+    patience_s: float = 20.0           # waiting longer than this behind an obstacle relaxes the check
     ramp_in_m: float = 10.0
     ramp_out_m: float = 12.0
     rear_clearance_m: float = 2.0      # the ego's rear passes the cluster by this before returning
     max_offset_lanes: float = 1.6
-    stationary_vehicle_s: float = 6.0  # a scenario vehicle standing this long is an obstacle
+    stationary_vehicle_s: float = 15.0  # a scenario vehicle standing this long is an obstacle (HardBreak: 10 s)
     stationary_background_s: float = 20.0  # any other vehicle (broken down, parked, deadlocked)
     signal_clearance_m: float = 30.0   # ... unless a red light / stop line lies within this of it
     max_cluster_m: float = 45.0        # longer stationary rows are queues, not obstacles: wait
@@ -58,10 +61,12 @@ class OvertakePlanner:
         self.ignore_ids: List[str] = []
         self.waiting_reason = ""
         self._still_since: Dict[str, float] = {}
+        self._waiting_since: Optional[float] = None
 
     def reset(self) -> None:
         self.plan, self.ignore_ids, self.waiting_reason = None, [], ""
         self._still_since.clear()
+        self._waiting_since = None
 
     def is_obstacle(self, tr: ActorTrack, time_s: float, frame: PathFrame, signal_s: List[float]) -> bool:
         """Static objects, slow scenario cyclists, and vehicles that have stood in the lane for long
@@ -140,11 +145,12 @@ class OvertakePlanner:
                     self.plan.release_m, self.plan.end_m = release, release + c.ramp_out_m
                 self.ignore_ids = sorted(set(self.ignore_ids) | set(cl.ids))
             if self.plan is not None and route_s < self.plan.full_m and abs(ego_offset_m) < 0.5:
-                ok, why = self._clear(self.plan, tracks, frame, ego, prediction_dt_s)
+                ok, why = self._clear(self.plan, tracks, frame, ego, prediction_dt_s, time_s)
                 if not ok:
                     self.plan, self.waiting_reason = None, why
             return self.plan
         if cl is None or cl.s_lo - 0.5 * ego.length_m > c.commit_range_m:
+            self._waiting_since = None
             return None
         lane_w = float(frame.interp(max(cl.s_lo, 0.0), frame.lane_width_m))
         offset = self.offset_for(cl, ego, lane_w)
@@ -155,20 +161,30 @@ class OvertakePlanner:
         release = route_s + cl.s_hi + 0.5 * ego.length_m + c.rear_clearance_m
         plan = LateralPlan(offset, full - c.ramp_in_m, full, release, release + c.ramp_out_m, "overtake")
         self.ignore_ids = list(cl.ids)
-        ok, why = self._clear(plan, tracks, frame, ego, prediction_dt_s)
+        ok, why = self._clear(plan, tracks, frame, ego, prediction_dt_s, time_s)
         if ok:
-            self.plan = plan
+            self.plan, self._waiting_since = plan, None
         else:
             self.waiting_reason = why
         return self.plan
 
     def _clear(self, plan: LateralPlan, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState,
-               prediction_dt_s: float) -> tuple:
+               prediction_dt_s: float, time_s: float) -> tuple:
+        """Space-time check of the plan at the speed its lane-change curvature allows; after waiting
+        `patience_s` the margins shrink (oncoming traffic brakes for a car in its lane; being blocked
+        for good costs more than a tight pass)."""
         c = self.config
         offsets = plan.at(frame.route_s0 + frame.s)
-        times = np.arange(0.0, 30.0, 0.25)
-        s_e, _ = ego_progress(times, ego.speed_mps, c.pass_accel_mps2, c.pass_speed_mps)
+        ramp = max(min(plan.full_m - plan.start_m, plan.end_m - plan.release_m), 1.0)
+        kappa = 6.0 * abs(plan.offset_m) / (ramp * ramp)          # peak curvature of a smoothstep shift
+        v_pass = min(c.pass_speed_mps, math.sqrt(c.pass_lat_accel_mps2 / max(kappa, 1e-3)))
+        times = np.arange(0.0, 40.0, 0.25)
+        s_e, _ = ego_progress(times, ego.speed_mps, c.pass_accel_mps2, v_pass)
         remaining = plan.end_m - frame.route_s0
         duration = float(times[min(int(np.searchsorted(s_e, remaining)), len(times) - 1)]) + 1.0
-        return corridor_clear(tracks, frame, offsets, ego, duration, c.pass_speed_mps, c.pass_accel_mps2,
-                              self.ignore_ids, prediction_dt_s, self.check)
+        self._waiting_since = time_s if self._waiting_since is None else self._waiting_since
+        check = self.check
+        if time_s - self._waiting_since >= c.patience_s:
+            check = replace(check, headway_s=check.headway_s * 0.4, lon_margin_m=check.lon_margin_m * 0.5)
+        return corridor_clear(tracks, frame, offsets, ego, duration, v_pass, c.pass_accel_mps2,
+                              self.ignore_ids, prediction_dt_s, check)
