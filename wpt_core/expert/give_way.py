@@ -2,7 +2,7 @@
 
 Emergency vehicle in the ego lane behind → move a lane width to the side whose corridor is free (the
 side with same-direction traffic seen recently first, else the left unless oncoming traffic was seen
-there) and slow down to let it pass; while neither side is free, slow down in the lane and retry.
+there) and slow down to let it pass; while neither side is free, keep going and retry every tick.
 Oncoming vehicles invading the ego lane (InvadingTurn) → shift right within the lane just enough to
 keep `invade_clearance_m` from their edge, never leaving the lane (pedestrians walk right beside it).
 """
@@ -88,7 +88,8 @@ class GiveWayPlanner:
             # (re)try every tick until a neighbouring lane is free; then stick to it until the EV has passed
             self.emergency_id = ev.actor.id
             self.emergency_offset = self._choose_side(tracks, frame, ego, lane_w, ev, prediction_dt_s)
-        self.speed_cap_factor = c.emergency_speed_factor
+        # slow down only once aside: braking in front of it would invite a rear-end collision
+        self.speed_cap_factor = c.emergency_speed_factor if self.emergency_offset != 0.0 else 1.0
         if self.emergency_offset == 0.0:
             return None
         return LateralPlan.constant(self.emergency_offset, f"make room for {ev.actor.id}")
@@ -108,7 +109,7 @@ class GiveWayPlanner:
                                    [ev.actor.id], prediction_dt_s, self.check)
             if ok:
                 return offset
-        return 0.0   # no free lane yet: stay, slow down (lets the neighbouring traffic clear), retry
+        return 0.0   # no free lane yet: stay in lane and retry next tick
 
     def _invading(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, lane_w: float,
                   time_s: float) -> Optional[LateralPlan]:

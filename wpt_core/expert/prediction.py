@@ -27,6 +27,7 @@ class PredictionConfig:
     parallel_deg: float = 30.0          # |heading − path heading| below this (or above 180 − this) = along the road
     lateral_deadband_deg: float = 8.0   # heading noise of lane followers is not a lane change
     lateral_horizon_s: float = 3.0      # a cut-in's sideways motion is extrapolated this long at most
+    straight_path_deg: float = 25.0     # path heading change up to which along-the-road prediction is used
     braking_threshold_mps2: float = -0.7  # below this estimated accel, a vehicle is predicted to keep braking
     accel_smoothing: float = 0.3        # EMA weight of a new acceleration sample
 
@@ -113,6 +114,7 @@ class ActorPredictor:
         speed = np.where(static, 0.0, np.maximum(arr[:, 3], 0.0))
         tol = math.radians(c.parallel_deg)
         parallel = ~walker & ((np.abs(dpsi) < tol) | (np.abs(dpsi) > math.pi - tol))
+        parallel &= self._straight_between(frame, s0, parallel)
         oncoming = parallel & (np.abs(dpsi) > math.pi / 2)
         hl, hw = 0.5 * arr[:, 4], 0.5 * arr[:, 5]
         radius = np.maximum(np.maximum(hl, hw), 0.3)
@@ -134,6 +136,18 @@ class ActorPredictor:
         return [ActorTrack(a, float(s0[i]), float(d0[i]), float(dpsi[i]), float(v_lon[i]), float(v_lat[i]),
                            float(e_lon[i]), float(e_lat[i]), bool(parallel[i]), bool(oncoming[i]), float(braking[i]),
                            s_k[i], d_k[i], valid[i]) for i, a in enumerate(actors)]
+
+    def _straight_between(self, frame: PathFrame, s0: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """The along-the-road model only holds where the path is straight between the ego and the actor:
+        where it turns (junctions) an oncoming car goes straight across it."""
+        ok = np.ones(len(s0), dtype=bool)
+        limit = math.radians(self.config.straight_path_deg)
+        for i in np.nonzero(candidates)[0]:
+            lo = int(np.searchsorted(frame.s, min(0.0, s0[i]) - 5.0))
+            hi = int(np.searchsorted(frame.s, max(0.0, s0[i]) + 10.0))
+            seg = frame.yaw_rad[lo:max(hi, lo + 1)]
+            ok[i] = float(seg.max() - seg.min()) < limit if len(seg) else True
+        return ok
 
     def _project_crossing(self, todo: np.ndarray, arr: np.ndarray, dist: np.ndarray, s_k: np.ndarray,
                           d_k: np.ndarray, frame: PathFrame) -> None:
