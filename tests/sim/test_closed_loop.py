@@ -1,0 +1,173 @@
+"""Closed-loop runs of `wpt eval` on the real embedded simulator: every criterion can fire.
+
+Expected penalties are recomputed here from REFERENCE.md's coefficients and the record's own
+infraction lists, so a wrong coefficient or a missing multiplication in the scorer shows up.
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from wpt_core.sim.evaluator import EvalOptions, evaluate
+from wpt_core.sim.route_generation import generate_routes
+from wpt_core.sim.routes import write_routes
+from wpt_core.sim.town import Town
+
+REPO = Path(__file__).resolve().parents[2]
+AGENTS = REPO / "tests" / "fixtures" / "agents"
+EXPERT = REPO / "data_collection" / "expert_agent.py"
+SMOKE = REPO / "leaderboard_configs" / "routes" / "embedded_smoke.xml"
+
+COEFFICIENTS = {"collisions_pedestrian": 0.5, "collisions_vehicle": 0.6, "collisions_layout": 0.65,
+                "red_light": 0.7, "stop_infraction": 0.8, "scenario_timeouts": 0.7,
+                "yield_emergency_vehicle_infractions": 0.7}
+WALL_CLOCK_FIELDS = ("duration_system", "save_name")
+
+
+def expected_penalty(record):
+    penalty = 1.0
+    for key, coefficient in COEFFICIENTS.items():
+        penalty *= coefficient ** len(record["infractions"][key])
+    for message in record["infractions"]["outside_route_lanes"]:
+        percent = float(re.search(r"([\d.]+)% of the completed route", message).group(1))
+        penalty *= 1.0 - percent / 100.0
+    return penalty
+
+
+def run_eval(tmp_path, agent, routes, config="", subset="", seed=0, name="results.json"):
+    checkpoint = tmp_path / name
+    return evaluate(EvalOptions(routes_xml=str(routes), agent_file=str(agent), checkpoint=str(checkpoint),
+                                agent_config=config, routes_subset=subset, seed=seed))
+
+
+def one_route_file(tmp_path, town, scenario_type, seed=3):
+    routes = generate_routes(Town.load(town), 1, seed, types=[scenario_type])
+    path = tmp_path / f"{scenario_type}.xml"
+    write_routes(routes, path)
+    return path
+
+
+def only_record(document):
+    records = document["_checkpoint"]["records"]
+    assert len(records) == 1
+    return records[0]
+
+
+def assert_scores_consistent(record):
+    scores = record["scores"]
+    assert scores["score_penalty"] == pytest.approx(expected_penalty(record), rel=1e-6)
+    assert scores["score_composed"] == pytest.approx(scores["score_route"] * scores["score_penalty"], rel=1e-6)
+
+
+def test_standing_still_gets_blocked(tmp_path):
+    record = only_record(run_eval(tmp_path, AGENTS / "standstill_agent.py", SMOKE, subset=_first_smoke_id()))
+    assert record["status"] == "Failed - Agent got blocked"
+    assert len(record["infractions"]["vehicle_blocked"]) == 1
+    assert 60.0 <= record["meta"]["duration_game"] < 65.0   # B2D: blocked after 60 s below 0.1 m/s
+    assert record["scores"]["score_route"] < 5.0
+    assert_scores_consistent(record)
+
+
+def test_full_throttle_straight_collides_or_deviates(tmp_path):
+    record = only_record(run_eval(tmp_path, AGENTS / "full_throttle_agent.py", SMOKE, subset=_first_smoke_id()))
+    infractions = record["infractions"]
+    hit = any(infractions[k] for k in ("collisions_layout", "collisions_vehicle", "collisions_pedestrian",
+                                       "outside_route_lanes"))
+    assert hit or record["status"] == "Failed - Agent deviated from the route"
+    assert record["scores"]["score_composed"] < 100.0
+    assert_scores_consistent(record)
+
+
+def test_agent_crash_ends_route_and_run_continues_with_protocol_order(tmp_path):
+    log = tmp_path / "calls.jsonl"
+    document = run_eval(tmp_path, AGENTS / "crashing_agent.py", SMOKE, config=str(log))
+    records = document["_checkpoint"]["records"]
+    assert len(records) == 3 and all(r["status"] == "Failed - Agent crashed" for r in records)
+    assert document["_checkpoint"]["progress"] == [3, 3]
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(lines) == 3   # a new agent instance per route, each crashed once
+    for entry in lines:
+        assert entry["calls"] == ["__init__", "set_global_plan", "setup", "sensors", "run_step"]
+        assert entry["kept"] < entry["dense_len"] / 20   # the base class keeps ~1 point per 50 m of a 1 m route
+        assert entry["save_name"] and entry["save_name"] != str(log)
+        lat, lon, _ = entry["first_input"]["GPS"][1]
+        assert abs(lat - 42.0) < 0.05 and abs(lon - 2.0) < 0.05   # near the default geo-reference
+        assert entry["timestamp"] == pytest.approx(0.25, abs=0.06)   # 5 ticks of 0.05 s after the first step
+
+
+def test_expert_without_red_light_handling_runs_the_red(tmp_path):
+    config = tmp_path / "no_lights.yaml"
+    config.write_text("obey_traffic_lights: false\n")
+    routes = one_route_file(tmp_path, "EmbeddedGrid", "VanillaSignalizedTurnEncounterRedLight")
+    record = only_record(run_eval(tmp_path, EXPERT, routes, config=str(config)))
+    assert len(record["infractions"]["red_light"]) >= 1
+    assert record["scores"]["score_penalty"] <= 0.7 + 1e-9
+    assert_scores_consistent(record)
+
+
+def test_expert_without_stop_sign_handling_runs_the_stop(tmp_path):
+    config = tmp_path / "no_stops.yaml"
+    config.write_text("obey_stop_signs: false\n")
+    routes = one_route_file(tmp_path, "EmbeddedGrid", "VanillaNonSignalizedTurnEncounterStopsign")
+    record = only_record(run_eval(tmp_path, EXPERT, routes, config=str(config)))
+    assert len(record["infractions"]["stop_infraction"]) >= 1
+    assert record["scores"]["score_penalty"] <= 0.8 + 1e-9
+    assert_scores_consistent(record)
+
+
+def test_blind_driver_hits_a_crossing_pedestrian_and_pays_half(tmp_path):
+    routes = one_route_file(tmp_path, "EmbeddedGrid", "DynamicObjectCrossing")
+    record = only_record(run_eval(tmp_path, AGENTS / "blind_follower_agent.py", routes))
+    assert len(record["infractions"]["collisions_pedestrian"]) >= 1
+    assert_scores_consistent(record)   # includes one factor 0.5 per pedestrian collision
+
+
+def test_same_seed_gives_identical_records(tmp_path):
+    subset = _first_smoke_id()
+    first = only_record(run_eval(tmp_path, EXPERT, SMOKE, subset=subset, name="a.json"))
+    second = only_record(run_eval(tmp_path, EXPERT, SMOKE, subset=subset, name="b.json"))
+    for record in (first, second):
+        record["meta"].pop("duration_system", None)
+        record.pop("save_name", None)
+    assert first == second
+
+
+def _first_smoke_id():
+    from wpt_core.sim.routes import read_routes
+    return str(read_routes(SMOKE)[0].id)
+
+
+def test_invalid_sensor_suite_rejects_the_run(tmp_path):
+    from wpt_core.sim.evaluator import InvalidSensorsError
+
+    with pytest.raises(InvalidSensorsError, match="nine_cameras_agent.py"):
+        run_eval(tmp_path, AGENTS / "nine_cameras_agent.py", SMOKE)
+    document = json.loads((tmp_path / "results.json").read_text())
+    records = document["_checkpoint"]["records"]
+    assert len(records) == 1 and records[0]["status"] == "Failed - Agent's sensors were invalid"
+    assert document["entry_status"] == "Rejected"
+
+
+def test_resume_runs_only_the_missing_routes(tmp_path):
+    log = tmp_path / "calls.jsonl"
+    checkpoint = tmp_path / "results.json"
+    options = dict(routes_xml=str(SMOKE), agent_file=str(AGENTS / "crashing_agent.py"), checkpoint=str(checkpoint),
+                   agent_config=str(log))
+    evaluate(EvalOptions(**options, routes_subset=_first_smoke_id()))
+    # the first run was a one-route subset; resuming the full file must not redo that route
+    first = json.loads(checkpoint.read_text())["_checkpoint"]["records"]
+    with pytest.raises(Exception, match="total|route"):
+        evaluate(EvalOptions(**options, resume=True))   # different route count: refuse to mix runs
+    checkpoint.unlink()
+    evaluate(EvalOptions(**options))
+    assert len(log.read_text().splitlines()) == 1 + 3
+    partial = json.loads(checkpoint.read_text())
+    partial["_checkpoint"]["records"] = partial["_checkpoint"]["records"][:1]
+    partial["_checkpoint"]["progress"] = [1, 3]
+    checkpoint.write_text(json.dumps(partial))   # as if killed after the first route
+    document = evaluate(EvalOptions(**options, resume=True))
+    records = document["_checkpoint"]["records"]
+    assert len(log.read_text().splitlines()) == 1 + 3 + 2
+    assert [r["index"] for r in records] == [0, 1, 2] and document["_checkpoint"]["progress"] == [3, 3]
+    assert len({r["route_id"] for r in records}) == 3 and first[0]["route_id"] == records[0]["route_id"]
