@@ -444,6 +444,11 @@ SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route g
     "VanillaNonSignalizedTurnEncounterStopsign": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {}),
     "YieldToEmergencyVehicle": ("EmbeddedArterial", ["A1B1", "B1C1"], 150.0, {"distance": {"value": "100"}}),
     "InvadingTurn": ("EmbeddedGrid", ["A1B1", "B1C1"], 10.0, {"distance": {"value": "100"}}),
+    "HazardAtSideLane": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "50"}}),
+    "HazardAtSideLaneTwoWays": ("EmbeddedGrid", ["A1B1", "B1C1"], 15.0, {"distance": {"value": "50"}}),
+    "ParkingCrossingPedestrian": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "40"}}),
+    "OppositeVehicleTakingPriority": ("EmbeddedGrid", ["A2B2", "B2C2"], 100.0, {"direction": {"value": "right"}}),
+    "VanillaNonSignalizedTurn": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {}),
 }
 
 
@@ -536,3 +541,46 @@ def test_no_background_queue_builds_up_at_the_obstacle(make_run):
                  and route_frame(run, a)[0] > run.ego_s() + 45.0}
         assert not ahead & previous
         previous = ahead
+
+
+def test_hazard_at_side_lane_slow_cyclists_at_the_lane_edge(make_run):
+    run = make_run("EmbeddedArterial", ["A1B1", "B1C1"], "HazardAtSideLane", 20.0, {"distance": {"value": "50"}})
+    lane_w = run.route.lane_width_m[0]
+    scene = run.until(lambda sc: run.ego_s() > 45.0)          # both woke up (ego within 50 m) a while ago
+    bikes = [a for a in run.scenario_actors(scene) if a.kind.value == "bicycle"]
+    assert len(bikes) == 2
+    for bike in bikes:
+        s, lateral = route_frame(run, bike)
+        assert s > run.ego_s() and 0.0 < lateral < lane_w / 2            # ahead, in the right half of the lane
+        assert 1.0 < bike.speed_mps < 4.0                                  # riding slowly (10 km/h)
+
+
+def test_parking_crossing_pedestrian_steps_out_between_parked_cars(make_run):
+    run = make_run("EmbeddedArterial", ["A1B1", "B1C1"], "ParkingCrossingPedestrian", 20.0,
+                   {"distance": {"value": "40"}})
+    scene = run.world.scene()
+    lane_w = run.route.lane_width_m[0]
+    cars = sorted(route_frame(run, a) for a in run.scenario_actors(scene) if a.kind.value == "static")
+    walker = next(route_frame(run, a) for a in run.scenario_actors(scene) if a.kind.value == "walker")
+    assert len(cars) == 2 and all(lat > lane_w / 2 for _, lat in cars)    # parked at the kerb
+    assert cars[0][0] < walker[0] < cars[1][0]                             # the walker between them
+    scene = run.until(lambda sc: any(a.kind.value == "walker" and abs(route_frame(run, a)[1]) < 0.5
+                                     for a in run.scenario_actors(sc)))
+    assert run.ego_s() < walker[0]                                         # stepping out in front of the ego
+
+
+def test_opposite_vehicle_taking_priority_without_lights(make_run):
+    run = make_run("EmbeddedGrid", ["A2B2", "B2C2"], "OppositeVehicleTakingPriority", 100.0,
+                   {"direction": {"value": "right"}})
+    assert run.town.junctions["B2"].tls_id is None
+    crossed = False
+    for _ in range(900):
+        scene = run.tick()
+        for adv in run.scenario_actors(scene):
+            s_adv, lat = route_frame(run, adv)
+            if abs(lat) < 1.0:
+                crossed = True
+                assert 0.0 < s_adv - run.ego_s() < 15.0                     # cuts across just in front of the ego
+        if run.scenario.done:
+            break
+    assert crossed

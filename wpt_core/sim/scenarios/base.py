@@ -141,7 +141,7 @@ class Scenario:
         onward = route_edges[route_edges.index(lane.edge_id):] if lane.edge_id in route_edges else None
         try:  # on the route it keeps following the route (no sudden lane change for a turn elsewhere)
             self.world.spawn_vehicle(lane.id, match.s_m, mover.v, type_id=mover.type_id, route_edges=onward,
-                                     is_emergency=mover.is_emergency, role="background")
+                                     kind=mover.kind, is_emergency=mover.is_emergency, role="background")
         except Exception as err:  # SUMO refused the insertion (lane end, occupied): it just leaves
             LOG.debug("hand-over of %s failed: %s", mover.id, err)
 

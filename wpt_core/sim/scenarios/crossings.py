@@ -108,10 +108,13 @@ class DynamicObjectCrossing(_WalkersScenario):
     min_trigger_dist_m = 6.0
     walker_speed_mps = 2.0
 
+    def blocker_model(self) -> str:
+        return self.param("blocker_model", str, "static.prop.vendingmachine")
+
     def setup(self) -> None:
         distance = self.param("distance", float, 12.0)
         direction = self.param("direction", str, "right")
-        model = self.param("blocker_model", str, "static.prop.vendingmachine")
+        model = self.blocker_model()
         sign = 1.0 if direction == "right" else -1.0
         blocker_s = self.trigger_s + distance
         if blocker_s + 10.0 > self.route_length_m:
@@ -130,3 +133,20 @@ class DynamicObjectCrossing(_WalkersScenario):
         path = np.array([self.geometry.path.pose_at(self.conflict_s, lat)[:2] for lat in (walker_lat, far_lat)])
         self.conflict_xy = self.geometry.path.pose_at(self.conflict_s)[:2]
         self.add_walker("walker", Polyline(path), 0.0, self.walker_speed_mps)
+        if is_car and self.second_car:  # the walker stands in the gap between two parked cars
+            pose = self.geometry.path.pose_at(self.conflict_s + 0.75 + length / 2, blocker_lat)
+            self.add_static(make_actor(self.uid("parked2"), CAR_TYPES[1], ActorKind.STATIC, pose), block_lane=False)
+
+    second_car = False
+
+
+class ParkingCrossingPedestrian(DynamicObjectCrossing):
+    """A pedestrian steps out between two cars parked at the kerb (scenario_runner's variant of
+    DynamicObjectCrossing with a vehicle blocker; 2.15 s reaction time)."""
+
+    type_name = "ParkingCrossingPedestrian"
+    reaction_time_s = 2.15
+    second_car = True
+
+    def blocker_model(self) -> str:
+        return CAR_TYPES[0]

@@ -89,6 +89,9 @@ class OppositeVehicleRunningRedLight(JunctionScenario):
 
     def setup(self) -> None:
         self.require_signal()
+        self.setup_runner()
+
+    def setup_runner(self) -> None:
         direction = self.param("direction", str, "right")
         self.adv_lane, self.adv_link = self.approach(-90.0 if direction == "right" else 90.0)
         shape_len = Polyline(self.adv_lane.shape_xy).length_m
@@ -102,6 +105,9 @@ class OppositeVehicleRunningRedLight(JunctionScenario):
 
     def on_trigger(self) -> None:
         self.force_lights([(self.in_lane, "G")])
+        self.spawn_runner()
+
+    def spawn_runner(self) -> None:
         actor = make_actor(self.uid("adversary"), CAR_TYPES[3], ActorKind.VEHICLE, (0.0, 0.0, 0.0))
         self.adversary = ScriptedMover(self.world, actor, self.adv_path, 0.0, 0.6 * self.speed_mps,
                                        accel_mps2=3.0, decel_mps2=6.0)
@@ -130,6 +136,18 @@ class OppositeVehicleRunningRedLight(JunctionScenario):
             self.hand_over(adversary)
         else:
             adversary.step(actor_boxes(self.world, exclude=[adversary.id]), min_gap_m=1.0)
+
+
+class OppositeVehicleTakingPriority(OppositeVehicleRunningRedLight):
+    """The same adversary at a junction without lights: it takes the ego's right of way."""
+
+    type_name = "OppositeVehicleTakingPriority"
+
+    def setup(self) -> None:
+        self.setup_runner()
+
+    def on_trigger(self) -> None:
+        self.spawn_runner()
 
 
 class _JunctionLeftTurn(JunctionScenario):

@@ -106,6 +106,46 @@ class ConstructionObstacle(_Obstacle):
         self.end_s = s0 + 10.0 + END_DISTANCE_M
 
 
+class HazardAtSideLane(_Obstacle):
+    """Two cyclists 9 m apart at the right edge of the ego lane (0.55 × half its width), riding at
+    `bicycle_speed` km/h from when the ego is 50 m away; the ego must overtake them. Ends 50 m past them."""
+
+    type_name = "HazardAtSideLane"
+    offset = 0.55
+    wake_m = 50.0
+
+    def setup(self) -> None:
+        sign = 1.0 if self.direction == "right" else -1.0
+        speed = self.param("bicycle_speed", float, 10.0) / 3.6
+        self.bikes: List[ScriptedMover] = []
+        for k, ds in enumerate((0.0, 9.0)):
+            s0 = min(self.obstacle_s + ds, self.route_length_m - 1.0)
+            lateral = sign * self.offset * self.geometry.lane_width_at(s0) / 2
+            actor = make_actor(self.uid(f"bicycle{k}"), "vehicle.bh.crossbike", ActorKind.BICYCLE, (0.0, 0.0, 0.0))
+            bike = ScriptedMover(self.world, actor, self.geometry.path, s0, 0.0, accel_mps2=1.0, lateral_m=lateral)
+            bike.target_mps = 0.0
+            bike.step()
+            self.bikes.append(bike)
+            self.movers.append(bike)
+        self.bike_speed = speed
+
+    def tick(self) -> None:
+        self.keep_clear([self.obstacle_lane])
+        for bike in [b for b in self.bikes if b in self.movers]:
+            if bike.s - self.ego_s < self.wake_m:
+                bike.target_mps = self.bike_speed
+            bike.step(actor_boxes(self.world, exclude=[b.id for b in self.bikes]))
+            if bike.finished:
+                bike.remove()
+                self.movers.remove(bike)
+
+    idle_tick = tick
+
+    def finished(self) -> bool:
+        riding = [b.s for b in self.bikes if b in self.movers]
+        return not riding or self.ego_s > max(riding) + END_DISTANCE_M
+
+
 class _TwoWays:
     """Mixin: an oncoming flow in the opposite lane from trigger until the ego is past."""
 
@@ -152,3 +192,7 @@ class AccidentTwoWays(_TwoWays, Accident):
 
 class ConstructionObstacleTwoWays(_TwoWays, ConstructionObstacle):
     type_name = "ConstructionObstacleTwoWays"
+
+
+class HazardAtSideLaneTwoWays(_TwoWays, HazardAtSideLane):
+    type_name = "HazardAtSideLaneTwoWays"

@@ -4,15 +4,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Dict, Type
 
 from wpt_core.sim.scenarios.base import Scenario, ScenarioContext
-from wpt_core.sim.scenarios.crossings import DynamicObjectCrossing, PedestrianCrossing
+from wpt_core.sim.scenarios.crossings import DynamicObjectCrossing, ParkingCrossingPedestrian, PedestrianCrossing
 from wpt_core.sim.scenarios.cut_ins import ParkingCutIn, StaticCutIn
 from wpt_core.sim.scenarios.give_way import InvadingTurn, YieldToEmergencyVehicle
 from wpt_core.sim.scenarios.hard_break import HardBreakRoute
 from wpt_core.sim.scenarios.junction_conflicts import (NonSignalizedJunctionLeftTurn, OppositeVehicleRunningRedLight,
-                                                       SignalizedJunctionLeftTurn)
+                                                       OppositeVehicleTakingPriority, SignalizedJunctionLeftTurn)
 from wpt_core.sim.scenarios.obstacles import (Accident, AccidentTwoWays, ConstructionObstacle,
-                                              ConstructionObstacleTwoWays, ParkedObstacle, ParkedObstacleTwoWays)
-from wpt_core.sim.scenarios.vanilla_turns import (VanillaNonSignalizedTurnEncounterStopsign,
+                                              ConstructionObstacleTwoWays, HazardAtSideLane, HazardAtSideLaneTwoWays,
+                                              ParkedObstacle, ParkedObstacleTwoWays)
+from wpt_core.sim.scenarios.vanilla_turns import (VanillaNonSignalizedTurn, VanillaNonSignalizedTurnEncounterStopsign,
                                                   VanillaSignalizedTurnEncounterGreenLight,
                                                   VanillaSignalizedTurnEncounterRedLight)
 
@@ -24,7 +25,10 @@ SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
     AccidentTwoWays, HardBreakRoute, ParkingCutIn, StaticCutIn, DynamicObjectCrossing, PedestrianCrossing,
     OppositeVehicleRunningRedLight, SignalizedJunctionLeftTurn, NonSignalizedJunctionLeftTurn,
     VanillaSignalizedTurnEncounterRedLight, VanillaSignalizedTurnEncounterGreenLight,
-    VanillaNonSignalizedTurnEncounterStopsign, YieldToEmergencyVehicle, InvadingTurn)}
+    VanillaNonSignalizedTurnEncounterStopsign, YieldToEmergencyVehicle, InvadingTurn,
+    # Bench2Drive types beyond the route generator's set (usable from hand-written routes)
+    HazardAtSideLane, HazardAtSideLaneTwoWays, ParkingCrossingPedestrian, OppositeVehicleTakingPriority,
+    VanillaNonSignalizedTurn)}
 
 
 class UnknownScenarioType(KeyError):

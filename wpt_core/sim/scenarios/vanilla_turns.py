@@ -58,6 +58,12 @@ class VanillaSignalizedTurnEncounterGreenLight(JunctionScenario):
         self.force_lights([(self.in_lane, "G")])
 
 
+class VanillaNonSignalizedTurn(JunctionScenario):
+    """A plain turn at a junction without lights: nothing is added (background traffic only)."""
+
+    type_name = "VanillaNonSignalizedTurn"
+
+
 class VanillaNonSignalizedTurnEncounterStopsign(JunctionScenario):
     type_name = "VanillaNonSignalizedTurnEncounterStopsign"
 
