@@ -49,7 +49,10 @@ class ScriptedMover:
     def gap_to(self, boxes: Iterable[Box], corridor_margin_m: float = 0.3) -> float:
         """Free distance ahead along the path to the nearest box overlapping this actor's corridor."""
         gap = math.inf
+        horizon = 20.0 + 4.0 * self.v  # farther boxes cannot matter this tick; skips most projections
         for x, y, length, width in boxes:
+            if math.hypot(x - self.pose[0], y - self.pose[1]) > horizon:
+                continue
             s_o, lat, _ = self.path.project((x, y))
             if s_o <= self.s or abs(lat - self.lateral_m) > (self.width_m + width) / 2 + corridor_margin_m:
                 continue
