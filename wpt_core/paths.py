@@ -39,3 +39,9 @@ def save_path() -> Path | None:
     """`SAVE_PATH`: where leaderboard agents write their own outputs (e.g. `metric_info.json`)."""
     value = os.environ.get("SAVE_PATH")
     return Path(value) if value else None
+
+
+def set_save_path(path: Path) -> None:
+    """Export `SAVE_PATH` for agents (worker processes inherit it), as Bench2Drive's run scripts do."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.environ["SAVE_PATH"] = str(path.resolve())

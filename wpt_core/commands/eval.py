@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+from wpt_core.paths import save_path, set_save_path
 from wpt_core.sim.evaluator import EvalOptions, evaluate
 
 
@@ -18,15 +20,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, default=1, help="parallel simulator processes")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--track", default="SENSORS", choices=["SENSORS", "MAP"])
+    p.add_argument("--save-path", default=None,
+                   help="exported as SAVE_PATH for the agent (where it writes metric_info.json for comfort)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from wpt_core.evaluation.report import compute_report, format_report
 
+    if args.save_path:
+        set_save_path(Path(args.save_path))
     document = evaluate(EvalOptions(routes_xml=args.routes, agent_file=args.agent, checkpoint=args.checkpoint,
                                     agent_config=args.agent_config, resume=args.resume, workers=args.workers,
                                     seed=args.seed, repetitions=args.repetitions,
                                     routes_subset=args.routes_subset, track=args.track))
-    print(format_report(compute_report(document, metric_dir=None, expected_routes=None)))
+    print(format_report(compute_report(document, metric_dir=save_path(), expected_routes=None)))
     return 0

@@ -10,7 +10,7 @@ import json
 import os
 import time
 
-from wpt_core.paths import repo_configs_dir, run_dir
+from wpt_core.paths import repo_configs_dir, run_dir, save_path, set_save_path
 
 PROFILES = {
     # profile: (route file, repetitions)
@@ -36,13 +36,14 @@ def run(args: argparse.Namespace) -> int:
     routes_file, repetitions = PROFILES[args.profile]
     out = run_dir("pipeline", args.run or time.strftime("%Y%m%d_%H%M%S"))
     repo = repo_configs_dir().parent
+    set_save_path(out / "agent_outputs")
     document = evaluate(EvalOptions(
         routes_xml=str(repo_configs_dir() / "routes" / routes_file),
         agent_file=str(repo / "data_collection" / "expert_agent.py"),
         agent_config=str(repo_configs_dir() / "agents" / "expert.yaml"),
         checkpoint=str(out / "expert_eval.json"), resume=args.resume, workers=args.workers,
         seed=args.seed, repetitions=repetitions))
-    report = compute_report(document, metric_dir=None, expected_routes=None)
+    report = compute_report(document, metric_dir=save_path(), expected_routes=None)
     (out / "expert_report.json").write_text(json.dumps(report, indent=2))
     print(format_report(report))
     print(f"results: {out / 'expert_eval.json'}\nreport:  {out / 'expert_report.json'}")
