@@ -13,7 +13,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 import numpy as np
 import pytest
 
-from wpt_core.geometry import world_to_ego
+from wpt_core.geometry import OrientedBox, world_to_ego
 from wpt_core.sim.routes import ScenarioSpec
 from wpt_core.sim.scenarios.base import ScenarioContext, ScenarioManager
 from wpt_core.sim.scenarios.registry import SCENARIO_TYPES, UnknownScenarioType, build_scenario
@@ -584,3 +584,19 @@ def test_opposite_vehicle_taking_priority_without_lights(make_run):
         if run.scenario.done:
             break
     assert crossed
+
+
+def test_invading_flow_stops_for_an_ego_in_its_way_without_piling_up(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "InvadingTurn", 10.0,
+                   {"distance": {"value": "100"}, "offset": {"value": "0.5"}})
+    run.lateral_m = -1.0                                  # the ego hugs the centre line instead of moving aside
+    run.until(lambda sc: run.ego_s() > 40.0)
+    for _ in range(400):
+        scene = run.tick(target_mps=0.0)
+    cars = [a for a in run.scenario_actors(scene) if a.kind.value == "vehicle"]
+    assert len(cars) >= 2
+    ego = scene.ego
+    ego_box = OrientedBox(ego.x_m, ego.y_m, ego.yaw_deg, ego.length_m, ego.width_m)
+    boxes = [OrientedBox(a.x_m, a.y_m, a.yaw_deg, a.length_m, a.width_m) for a in cars]
+    assert not any(b.overlaps(ego_box) for b in boxes)                       # they wait for the ego
+    assert not any(b1.overlaps(b2) for i, b1 in enumerate(boxes) for b2 in boxes[i + 1:])   # in a queue

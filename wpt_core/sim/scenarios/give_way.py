@@ -70,7 +70,7 @@ class YieldToEmergencyVehicle(Scenario):
         if self.passed_at_s is None:
             self.clear_ev_lane()
         self.ev.target_mps = ego.speed_mps + EV_SPEED_INCREMENT_MPS
-        self.ev.step(actor_boxes(self.world, exclude=[self.ev.id]))
+        self.ev.step(actor_boxes(self.world))
         x, y, _ = self.ev.pose
         if self.near_since is None and math.hypot(ego.x_m - x, ego.y_m - y) <= EV_NEAR_M:
             self.near_since = self.world.time_s
@@ -128,8 +128,8 @@ class InvadingTurn(Scenario):
             actor = make_actor(self.uid(f"invader{self.count}"), CAR_TYPES[self.count % len(CAR_TYPES)],
                                ActorKind.VEHICLE, (0.0, 0.0, 0.0))
             self.movers.append(ScriptedMover(self.world, actor, self.flow_path, 0.0, self.speed_mps,
-                                             lateral_m=self.shift_m))
-        boxes = actor_boxes(self.world, exclude=[m.id for m in self.movers])
+                                             lateral_m=self.shift_m, corridor_margin_m=0.0))
+        boxes = actor_boxes(self.world)
         for mover in list(self.movers):
             mover.step(boxes)
             if mover.finished:

@@ -49,7 +49,7 @@ class HardBreakRoute(Scenario):
         if self.awake:
             wanted = 12.0 + 1.2 * ego.speed_mps
             self.lead.target_mps = max(0.0, min(self.cruise_mps, ego.speed_mps - 0.3 * (gap - wanted)))
-        self.lead.step(actor_boxes(self.world, exclude=[self.lead.id]))
+        self.lead.step(actor_boxes(self.world))
 
     def idle_tick(self) -> None:
         self._keep_gap()
@@ -71,7 +71,7 @@ class HardBreakRoute(Scenario):
                 self.phase, self.restart_ego_s = "go", self.ego_s
                 self.lead.target_mps = self.cruise_mps
         elif self.phase == "go":
-            self.lead.step(actor_boxes(self.world, exclude=[self.lead.id]))
+            self.lead.step(actor_boxes(self.world))
             if self.ego_s >= (self.restart_ego_s or 0.0) + END_DISTANCE_M or self.lead.finished:
                 self.hand_over(self.lead)
                 self.phase = "over"

@@ -135,7 +135,7 @@ class OppositeVehicleRunningRedLight(JunctionScenario):
         if adversary.finished:
             self.hand_over(adversary)
         else:
-            adversary.step(actor_boxes(self.world, exclude=[adversary.id]), min_gap_m=1.0)
+            adversary.step(actor_boxes(self.world), min_gap_m=1.0)
 
 
 class OppositeVehicleTakingPriority(OppositeVehicleRunningRedLight):

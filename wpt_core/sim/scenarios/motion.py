@@ -7,7 +7,7 @@ here, every tick, with `World.move_scripted` (and SUMO NPCs still see them).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Iterable, Optional, Tuple
+from typing import TYPE_CHECKING, Iterable, List, Optional, Tuple
 
 from wpt_core.sim.scenarios.placement import Polyline
 from wpt_core.types import Actor, ActorKind
@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from wpt_core.sim.world import World
 
 DT_S = 0.05
-Box = Tuple[float, float, float, float]  # x, y, length, width of something the mover must not run into
+Box = Tuple[str, float, float, float, float]  # id, x, y, length, width of something not to run into
 
 
 class ScriptedMover:
@@ -24,7 +24,7 @@ class ScriptedMover:
 
     def __init__(self, world: "World", actor: Actor, path: Polyline, s0: float = 0.0, speed_mps: float = 0.0,
                  accel_mps2: float = 3.0, decel_mps2: float = 6.0, in_sumo: bool = True,
-                 lateral_m: float = 0.0) -> None:
+                 lateral_m: float = 0.0, corridor_margin_m: float = 0.3) -> None:
         self.world = world
         self.path = path
         self.s = float(s0)
@@ -33,6 +33,7 @@ class ScriptedMover:
         self.accel_mps2 = accel_mps2
         self.decel_mps2 = decel_mps2
         self.lateral_m = lateral_m
+        self.corridor_margin_m = corridor_margin_m
         self.length_m, self.width_m = actor.length_m, actor.width_m
         self.type_id, self.is_emergency, self.kind = actor.type_id, actor.is_emergency, actor.kind
         x, y, yaw = path.pose_at(self.s, lateral_m)
@@ -46,15 +47,15 @@ class ScriptedMover:
     def finished(self) -> bool:
         return self.s >= self.path.length_m - 1e-3
 
-    def gap_to(self, boxes: Iterable[Box], corridor_margin_m: float = 0.3) -> float:
-        """Free distance ahead along the path to the nearest box overlapping this actor's corridor."""
+    def gap_to(self, boxes: Iterable[Box]) -> float:
+        """Free distance ahead along the path to the nearest box (not itself) overlapping its corridor."""
         gap = math.inf
         horizon = 20.0 + 4.0 * self.v  # farther boxes cannot matter this tick; skips most projections
-        for x, y, length, width in boxes:
-            if math.hypot(x - self.pose[0], y - self.pose[1]) > horizon:
+        for box_id, x, y, length, width in boxes:
+            if box_id == self.id or math.hypot(x - self.pose[0], y - self.pose[1]) > horizon:
                 continue
             s_o, lat, _ = self.path.project((x, y))
-            if s_o <= self.s or abs(lat - self.lateral_m) > (self.width_m + width) / 2 + corridor_margin_m:
+            if s_o <= self.s or abs(lat - self.lateral_m) > (self.width_m + width) / 2 + self.corridor_margin_m:
                 continue
             gap = min(gap, s_o - self.s - (self.length_m + length) / 2)
         return gap
@@ -78,11 +79,10 @@ class ScriptedMover:
         self.world.remove(self.id)
 
 
-def actor_boxes(world: "World", exclude: Iterable[str] = ()) -> list:
-    """Boxes of the ego and every scene actor (except `exclude`), for `ScriptedMover.step`."""
-    skip = set(exclude)
+def actor_boxes(world: "World") -> List[Box]:
+    """Boxes of the ego and every scene actor, for `ScriptedMover.step` (a mover skips its own)."""
     scene = world.scene()
     ego = scene.ego
-    boxes = [(ego.x_m, ego.y_m, ego.length_m, ego.width_m)]
-    boxes += [(a.x_m, a.y_m, a.length_m, a.width_m) for a in scene.actors if a.id not in skip]
+    boxes: List[Box] = [("ego", ego.x_m, ego.y_m, ego.length_m, ego.width_m)]
+    boxes += [(a.id, a.x_m, a.y_m, a.length_m, a.width_m) for a in scene.actors]
     return boxes

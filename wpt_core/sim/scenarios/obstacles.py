@@ -134,7 +134,7 @@ class HazardAtSideLane(_Obstacle):
         for bike in [b for b in self.bikes if b in self.movers]:
             if bike.s - self.ego_s < self.wake_m:
                 bike.target_mps = self.bike_speed
-            bike.step(actor_boxes(self.world, exclude=[b.id for b in self.bikes]))
+            bike.step(actor_boxes(self.world))
             if bike.finished:
                 bike.remove()
                 self.movers.remove(bike)
@@ -174,7 +174,7 @@ class _TwoWays:
                                ActorKind.VEHICLE, (0.0, 0.0, 0.0))
             self.movers.append(ScriptedMover(self.world, actor, self.flow_path, 0.0, OPPOSITE_SPEED_MPS))
             self.next_spawn_s = float(self.ctx.rng.uniform(*self.flow_spacing))
-        boxes = actor_boxes(self.world, exclude=[m.id for m in self.movers])
+        boxes = actor_boxes(self.world)
         for mover in list(self.movers):
             mover.step(boxes)
             if mover.finished:
