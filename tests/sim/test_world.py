@@ -302,3 +302,20 @@ def test_background_kept_off_edges(town):
             assert route[0] not in closed and route[-1] not in closed
     finally:
         world.close()
+
+
+def test_speed_capped_vehicle_keeps_its_catalogue_type(town):
+    """SUMO gives a vehicle a private `<type>@<id>` copy when its max speed changes; the scene must not
+    leak that name or fail once the copy is gone."""
+    lanes, pose = east_route(town)
+    world = World(town, seed=1, config=EMPTY)
+    world.start(lanes, pose)
+    try:
+        vid = world.spawn_vehicle(lanes[0], 60.0, 5.0, type_id="vehicle.lincoln.mkz_2020", max_speed_mps=6.0)
+        scene = run(world, 20)
+        actor = next(a for a in scene.actors if a.id == vid)
+        assert actor.type_id == "vehicle.lincoln.mkz_2020" and actor.length_m == pytest.approx(4.9, abs=0.1)
+        world.remove(vid)
+        assert all(a.id != vid for a in run(world, 2).actors)
+    finally:
+        world.close()

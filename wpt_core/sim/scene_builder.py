@@ -67,13 +67,20 @@ class SceneBuilder:
             ls.vehicle.subscribeContext(ego_id, domain, self.radius + 10.0, variables)
 
     def actor_type(self, type_id: str) -> ActorType:
-        """Catalogue entry, or one read once from SUMO for a vType defined elsewhere."""
+        """Catalogue entry, or one read once from SUMO for a vType defined elsewhere.
+
+        SUMO gives a vehicle a private type copy (`<type>@<vehicle>`) when one of its type parameters is
+        changed (e.g. `setMaxSpeed`); the copy disappears with the vehicle, so the base type is read.
+        """
         t = self._types.get(type_id)
         if t is None:
-            vt = self.ls.vehicletype
-            kind = _KIND_OF_CLASS.get(vt.getVehicleClass(type_id), ActorKind.VEHICLE)
-            t = ActorType(type_id, kind, vt.getLength(type_id), vt.getWidth(type_id), vt.getHeight(type_id),
-                          vt.getVehicleClass(type_id) == "emergency")
+            base = type_id.split("@", 1)[0]
+            t = self._types.get(base)
+            if t is None:
+                vt = self.ls.vehicletype
+                kind = _KIND_OF_CLASS.get(vt.getVehicleClass(base), ActorKind.VEHICLE)
+                t = ActorType(base, kind, vt.getLength(base), vt.getWidth(base), vt.getHeight(base),
+                              vt.getVehicleClass(base) == "emergency")
             self._types[type_id] = t
         return t
 
