@@ -56,10 +56,13 @@ def corridor_clear(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarr
             step = max(1, int(round(config.dt_s / prediction_dt_s)))
             s_k, d_k = tr.s_k[::step][: len(times)], tr.d_k[::step][: len(times)]
             valid = tr.valid_k[::step][: len(times)]
+            e_lat = tr.e_lat_k[::step][: len(times)][valid]
             s_k, d_k = s_k[valid], d_k[valid]
             se, ve = s_e[: len(valid)][valid], v_e[: len(valid)][valid]
+        if tr.parallel or tr.is_static:
+            e_lat = tr.e_lat
         off = np.interp(s_k, frame.s, offsets)
-        lateral = np.abs(d_k - off) - tr.e_lat - ego_hw < config.lat_margin_m
+        lateral = np.abs(d_k - off) - e_lat - ego_hw < config.lat_margin_m
         shifted = np.abs(off) > config.shifted_threshold_m
         closing = np.abs(ve - tr.v_lon)
         longitudinal = np.abs(s_k - se) < tr.e_lon + ego_hl + config.lon_margin_m + config.headway_s * closing

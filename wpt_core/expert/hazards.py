@@ -73,7 +73,7 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
         if tr.is_vru:   # heading for the path: a wide berth; walking along the road edge: just no contact
             approaching = -math.copysign(1.0, tr.d0) * tr.v_lat > config.vru_approach_mps
             margin = config.vru_lat_margin_m if approaching else config.vru_along_margin_m
-        clear = np.abs(tr.d_k - np.interp(tr.s_k, frame.s, offsets)) - tr.e_lat - ego_hw
+        clear = np.abs(tr.d_k - np.interp(tr.s_k, frame.s, offsets)) - tr.e_lat_k - ego_hw
         inside = (clear < margin) & tr.valid_k & (tr.s_k + tr.e_lon > -ego_hl) & (tr.s_k - tr.e_lon < frame.length_m)
         inside &= ~np.isnan(tr.s_k)
         if not inside.any():
@@ -102,6 +102,9 @@ def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl
                    cruise_mps: float, config: HazardConfig) -> float | None:
     """Distance to stop at if the actor's corridor occupancy overlaps the ego's; None if no conflict."""
     idx = np.nonzero(inside)[0]
+    gaps = np.nonzero(np.diff(idx) > 1)[0]
+    if len(gaps):
+        idx = idx[: gaps[0] + 1]   # the first crossing only (a later "re-entry" is a projection artefact)
     t_in = float(times[idx[0]])
     last_valid = int(np.nonzero(tr.valid_k)[0][-1])
     t_out = math.inf if idx[-1] == last_valid else float(times[idx[-1]])

@@ -50,6 +50,7 @@ class ActorTrack:
     s_k: np.ndarray
     d_k: np.ndarray
     valid_k: np.ndarray      # False beyond the actor's trusted horizon
+    e_lat_k: np.ndarray      # half extent across the path at each predicted sample (crossing actors turn relative to it)
 
     @property
     def is_vru(self) -> bool:
@@ -131,11 +132,16 @@ class ActorPredictor:
         lat_dist = travel(speed, braking, np.minimum(self.times, c.lateral_horizon_s))
         s_k = np.where(parallel[:, None], s0[:, None] + dist * cos_d[:, None], np.nan)
         d_k = np.where(parallel[:, None], d0[:, None] + lat_dist * side[:, None], np.nan)
+        e_lat_k = np.repeat(e_lat[:, None], len(self.times), axis=1)
         self._project_crossing(~parallel, arr, dist, s_k, d_k, frame)
+        crossing = np.nonzero(~parallel)[0]
+        if len(crossing):
+            rel = yaw[crossing, None] - frame.yaw_at(np.nan_to_num(s_k[crossing], nan=0.0))
+            e_lat_k[crossing] = np.abs(hl[crossing, None] * np.sin(rel)) + np.abs(hw[crossing, None] * np.cos(rel))
         v_lon, v_lat = speed * cos_d, speed * side
         return [ActorTrack(a, float(s0[i]), float(d0[i]), float(dpsi[i]), float(v_lon[i]), float(v_lat[i]),
                            float(e_lon[i]), float(e_lat[i]), bool(parallel[i]), bool(oncoming[i]), float(braking[i]),
-                           s_k[i], d_k[i], valid[i]) for i, a in enumerate(actors)]
+                           s_k[i], d_k[i], valid[i], e_lat_k[i]) for i, a in enumerate(actors)]
 
     def _straight_between(self, frame: PathFrame, s0: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """The along-the-road model only holds where the path is straight between the ego and the actor:
