@@ -1,1 +1,1 @@
-"""sim."""
+"""The embedded simulator: SUMO towns and world, Bench2Drive scenarios, leaderboard criteria, sensors, routes and the leaderboard-protocol evaluator. `libsumo` is imported lazily, never at package import."""
