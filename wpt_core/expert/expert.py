@@ -78,10 +78,11 @@ class Expert:
         self.give_way = GiveWayPlanner(config.give_way, config.corridor)
         self._route: Optional[DenseRoute] = None
         self._tracker: Optional[RouteTracker] = None
+        self._stopped_since: Optional[float] = None
 
     def reset(self) -> None:
         """Forget the route and all manoeuvre state (a new route)."""
-        self._route, self._tracker = None, None
+        self._route, self._tracker, self._stopped_since = None, None, None
         self.controller.reset()
         self.predictor.reset()
         self.junction.reset()
@@ -117,7 +118,11 @@ class Expert:
         offsets = blend_from_ego(base, frame.s, tracker.lateral_m, blend)
         path_xy = frame.to_world(frame.s, offsets)
 
-        leaders, stops = assess(tracks, frame, offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards)
+        if v >= c.controller.stopped_speed_mps or self._stopped_since is None:
+            self._stopped_since = scene.time_s
+        impatient = scene.time_s - self._stopped_since >= c.hazards.patience_s
+        leaders, stops = assess(tracks, frame, offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards,
+                                impatient)
         stops += junction_stops
         cap = c.speed.speed_limit_mps * cap_factor
         vlim = limit_profile(frame.s, path_xy, frame.in_junction, cap, c.speed)

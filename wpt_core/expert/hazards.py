@@ -29,7 +29,9 @@ class HazardConfig:
     stop_margin_m: float = 3.0         # stop this far before a crossing actor's path
     vru_stop_margin_m: float = 3.0
     cutin_horizon_s: float = 2.5       # a vehicle entering the corridor within this becomes a leader
-    go_accel_mps2: float = 1.5         # the ego's assumed acceleration when estimating its arrival
+    go_accel_mps2: float = 1.8         # the ego's assumed acceleration when estimating its arrival
+    patience_s: float = 10.0           # standing this long makes the ego accept tighter gaps ...
+    impatient_buffer_factor: float = 0.4   # ... in vehicle flows (time buffer × this)
     static_gap_m: float = 7.0          # stand back from obstacles (room to pull out around them)
 
 
@@ -60,8 +62,11 @@ def time_to_travel(dist_m: float, v0: float, accel: float, vmax: float) -> float
 
 
 def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego: EgoState, times: np.ndarray,
-           cruise_mps: float, config: HazardConfig) -> Tuple[List[Leader], List[StopPoint]]:
-    """Leaders and stop points for the path `frame` shifted by `offsets` (M,)."""
+           cruise_mps: float, config: HazardConfig, impatient: bool = False) -> Tuple[List[Leader], List[StopPoint]]:
+    """Leaders and stop points for the path `frame` shifted by `offsets` (M,).
+
+    `impatient` (the ego has stood for long) shrinks the vehicles' time buffer: gap acceptance in a
+    dense flow, otherwise the ego would wait for ever."""
     leaders: List[Leader] = []
     stops: List[StopPoint] = []
     ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
@@ -92,14 +97,14 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
             if not tr.oncoming and times[k_in] <= config.cutin_horizon_s and tr.s0 - tr.e_lon > ego_hl:
                 leaders.append(Leader(tr.s0 - tr.e_lon - ego_hl, tr.v_lon, tr.accel, f"cut-in {label}"))
             continue
-        stop = _crossing_stop(tr, inside, times, ego_hl, v, cruise_mps, config)
+        stop = _crossing_stop(tr, inside, times, ego_hl, v, cruise_mps, config, impatient)
         if stop is not None:
             stops.append(StopPoint(stop, f"yield {label}"))
     return leaders, stops
 
 
 def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl: float, v: float,
-                   cruise_mps: float, config: HazardConfig) -> float | None:
+                   cruise_mps: float, config: HazardConfig, impatient: bool) -> float | None:
     """Distance to stop at if the actor's corridor occupancy overlaps the ego's; None if no conflict."""
     idx = np.nonzero(inside)[0]
     gaps = np.nonzero(np.diff(idx) > 1)[0]
@@ -110,7 +115,7 @@ def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl
     t_out = math.inf if idx[-1] == last_valid else float(times[idx[-1]])
     s_lo = float(np.min(tr.s_k[idx]) - tr.e_lon)
     s_hi = float(np.max(tr.s_k[idx]) + tr.e_lon)
-    buffer = config.vru_time_buffer_s if tr.is_vru else config.time_buffer_s
+    buffer = config.vru_time_buffer_s if tr.is_vru else config.time_buffer_s * (config.impatient_buffer_factor if impatient else 1.0)
     t_ego_in = time_to_travel(s_lo - ego_hl, v, config.go_accel_mps2, cruise_mps)
     t_ego_out = time_to_travel(s_hi + ego_hl, v, config.go_accel_mps2, cruise_mps)
     if not (t_ego_in < t_out + buffer and t_in - buffer < t_ego_out):
