@@ -30,7 +30,8 @@ def get_entry_point() -> str:
     return "ExpertAgent"
 
 
-def dense_route_from_plan(world_plan: Sequence[Tuple[Any, Any]], lane_width_m: Optional[np.ndarray] = None) -> DenseRoute:
+def dense_route_from_plan(world_plan: Sequence[Tuple[Any, Any]],
+                          lane_width_m: Optional[np.ndarray] = None) -> DenseRoute:
     """[(Transform, RoadOption)] → DenseRoute (xy/yaw from the transforms, in_junction from the turn commands)."""
     xy = np.array([[t.location.x, t.location.y] for t, _ in world_plan], dtype=np.float64).reshape(-1, 2)
     z = np.array([t.location.z for t, _ in world_plan], dtype=np.float64)

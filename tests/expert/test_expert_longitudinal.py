@@ -90,7 +90,7 @@ def test_stop_sign_waits_for_crossing_traffic():
     log = simulate(Expert(), ROUTE, Bicycle(), 25, actors=collision_free(cross), stop_signs=STOP)
     fronts = np.array(log.x) + HALF_LEN
     t = np.array(log.t)
-    # the crossing car occupies x∈[44, 46] roughly for y∈[-4, 4] → t ∈ [9.3, 10.7]; the ego must still be waiting
+    # the crossing car is at x≈45, |y| < 4 for t ∈ [9.3, 10.7]: the ego must still be waiting then
     assert fronts[(t > 8.0) & (t < 10.0)].max() < 43.0
     assert fronts[-1] > 60.0
 

@@ -120,7 +120,8 @@ class GiveWayPlanner:
         for tr in tracks:
             if not (tr.oncoming and -ego_hl < tr.s0 < c.invade_range_m and tr.d0 < 0.0 and tr.actor.speed_mps > 1.0):
                 continue
-            if frame.interp(tr.s0, frame.in_junction.astype(float)) > 0.0 or frame.interp(0.0, frame.in_junction.astype(float)) > 0.0:
+            junction = frame.in_junction.astype(float)
+            if frame.interp(tr.s0, junction) > 0.0 or frame.interp(0.0, junction) > 0.0:
                 continue
             need = max(need, tr.d0 + tr.e_lat + c.invade_clearance_m + ego_hw)
         if need > 0.05:

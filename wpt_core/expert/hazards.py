@@ -115,7 +115,9 @@ def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl
     t_out = math.inf if idx[-1] == last_valid else float(times[idx[-1]])
     s_lo = float(np.min(tr.s_k[idx]) - tr.e_lon)
     s_hi = float(np.max(tr.s_k[idx]) + tr.e_lon)
-    buffer = config.vru_time_buffer_s if tr.is_vru else config.time_buffer_s * (config.impatient_buffer_factor if impatient else 1.0)
+    buffer = config.time_buffer_s * (config.impatient_buffer_factor if impatient else 1.0)
+    if tr.is_vru:
+        buffer = config.vru_time_buffer_s
     t_ego_in = time_to_travel(s_lo - ego_hl, v, config.go_accel_mps2, cruise_mps)
     t_ego_out = time_to_travel(s_hi + ego_hl, v, config.go_accel_mps2, cruise_mps)
     if not (t_ego_in < t_out + buffer and t_in - buffer < t_ego_out):

@@ -44,7 +44,8 @@ class JunctionRules:
         self._done.clear()
         self.signal_distances = []
 
-    def line_distance(self, stop_line: Tuple[XY, XY], yaw_deg: float, frame: PathFrame, ego_hl: float) -> Optional[float]:
+    def line_distance(self, stop_line: Tuple[XY, XY], yaw_deg: float, frame: PathFrame,
+                      ego_hl: float) -> Optional[float]:
         """Distance from the ego's front to the line if it applies to the route ahead, else None."""
         mid = 0.5 * (np.asarray(stop_line[0], dtype=np.float64) + np.asarray(stop_line[1], dtype=np.float64))
         s, d, _ = frame.project(mid[None])

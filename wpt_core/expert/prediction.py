@@ -50,7 +50,7 @@ class ActorTrack:
     s_k: np.ndarray
     d_k: np.ndarray
     valid_k: np.ndarray      # False beyond the actor's trusted horizon
-    e_lat_k: np.ndarray      # half extent across the path at each predicted sample (crossing actors turn relative to it)
+    e_lat_k: np.ndarray      # half extent across the path per sample (a crossing actor turns relative to it)
 
     @property
     def is_vru(self) -> bool:

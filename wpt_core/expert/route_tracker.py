@@ -8,7 +8,8 @@ import numpy as np
 from wpt_core.types import DenseRoute
 
 
-def project_onto_polyline(xy: np.ndarray, s: np.ndarray, points: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def project_onto_polyline(xy: np.ndarray, s: np.ndarray,
+                          points: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Project (P, 2) points on the polyline (M, 2) with arc lengths s (M,).
 
     Returns (s_p, d_p, dist): arc length of the foot point, signed lateral offset (+ = right of the
@@ -66,7 +67,8 @@ class RouteTracker:
         s, d, _ = self._project(xy, 0, n, prefer_first=self.index is None)
         return self._store(s, d)
 
-    def _project(self, xy: Tuple[float, float], lo: int, hi: int, prefer_first: bool = False) -> Tuple[float, float, float]:
+    def _project(self, xy: Tuple[float, float], lo: int, hi: int,
+                 prefer_first: bool = False) -> Tuple[float, float, float]:
         hi = max(hi, lo + 2)
         pts, s = self.route.xy_m[lo:hi], self.s_m[lo:hi]
         if prefer_first:
