@@ -65,7 +65,7 @@ class GiveWayPlanner:
         plan = self._emergency(tracks, frame, ego, ego_offset_m, lane_w, prediction_dt_s)
         if plan is not None or self.emergency_id is not None:
             return plan, self.speed_cap_factor
-        return self._invading(tracks, frame, ego, lane_w, time_s), 1.0
+        return self._invading(tracks, ego, lane_w, time_s), 1.0
 
     def _emergency(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, ego_offset_m: float,
                    lane_w: float, prediction_dt_s: float) -> Optional[LateralPlan]:
@@ -111,17 +111,14 @@ class GiveWayPlanner:
                 return offset
         return 0.0   # no free lane yet: stay in lane and retry next tick
 
-    def _invading(self, tracks: List[ActorTrack], frame: PathFrame, ego: EgoState, lane_w: float,
-                  time_s: float) -> Optional[LateralPlan]:
-        """Oncoming traffic cutting into the lane on a road (not turning traffic inside a junction)."""
+    def _invading(self, tracks: List[ActorTrack], ego: EgoState, lane_w: float, time_s: float) -> Optional[LateralPlan]:
+        """Oncoming traffic cutting into the lane (tracks are only `oncoming` where the path is straight,
+        so turning traffic inside a junction does not count)."""
         c = self.config
         ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
         need = 0.0
         for tr in tracks:
             if not (tr.oncoming and -ego_hl < tr.s0 < c.invade_range_m and tr.d0 < 0.0 and tr.actor.speed_mps > 1.0):
-                continue
-            junction = frame.in_junction.astype(float)
-            if frame.interp(tr.s0, junction) > 0.0 or frame.interp(0.0, junction) > 0.0:
                 continue
             need = max(need, tr.d0 + tr.e_lat + c.invade_clearance_m + ego_hw)
         if need > 0.05:

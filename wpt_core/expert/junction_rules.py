@@ -44,13 +44,14 @@ class JunctionRules:
         self._done.clear()
         self.signal_distances = []
 
-    def line_distance(self, stop_line: Tuple[XY, XY], yaw_deg: float, frame: PathFrame,
-                      ego_hl: float) -> Optional[float]:
-        """Distance from the ego's front to the line if it applies to the route ahead, else None."""
+    def line_distance(self, stop_line: Tuple[XY, XY], yaw_deg: float, frame: PathFrame, ego_hl: float,
+                      behind_front_m: float = 0.0) -> Optional[float]:
+        """Distance from the ego's front to the line if it applies to the route ahead (or lies at most
+        `behind_front_m` behind the front), else None."""
         mid = 0.5 * (np.asarray(stop_line[0], dtype=np.float64) + np.asarray(stop_line[1], dtype=np.float64))
         s, d, _ = frame.project(mid[None])
         s, d = float(s[0]), float(d[0])
-        if not (ego_hl < s < frame.length_m):
+        if not (ego_hl - behind_front_m < s < frame.length_m):
             return None
         if abs(d) > 0.5 * float(frame.interp(s, frame.lane_width_m)) + 0.3:
             return None
@@ -71,7 +72,9 @@ class JunctionRules:
             for light in scene.traffic_lights:
                 if light.state not in (LightState.RED, LightState.YELLOW):
                     continue
-                dist = self.line_distance(light.stop_line, light.yaw_deg, frame, ego_hl)
+                # a light counts until the ego's rear is over its line: a car that stopped with its nose
+                # over the line (yielding to a walker) must not move on when the light turns red
+                dist = self.line_distance(light.stop_line, light.yaw_deg, frame, ego_hl, behind_front_m=2.0 * ego_hl)
                 if dist is None:
                     continue
                 self.signal_distances.append(dist)

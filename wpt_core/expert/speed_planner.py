@@ -26,6 +26,7 @@ class SpeedConfig:
     max_decel_mps2: float = 8.0
     stop_gain_per_s: float = 2.5      # how hard a speed excess is corrected
     brake_onset: float = 0.8          # start braking for a stop once it needs this × comfort_decel
+    stop_hold_m: float = 0.7          # standing this close to a stop point counts as stopped there
     anticipation_s: float = 1.0       # speed limits are read this far ahead of the ego
     idm_headway_s: float = 1.5
     idm_min_gap_m: float = 4.0
@@ -134,6 +135,8 @@ def stop_accel(v: float, distance_m: float, config: SpeedConfig) -> float:
     before that, only keep the speed below the comfortable stopping profile."""
     if distance_m <= 0.05:
         return -config.max_decel_mps2 if v > 0.05 else -config.comfort_decel_mps2
+    if distance_m <= config.stop_hold_m and v < 0.5:
+        return -config.comfort_decel_mps2   # close enough: do not creep up to the line (and over it)
     needed = v * v / (2.0 * distance_m)
     if needed >= config.brake_onset * config.comfort_decel_mps2:
         return -needed
