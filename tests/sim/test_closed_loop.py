@@ -171,3 +171,32 @@ def test_resume_runs_only_the_missing_routes(tmp_path):
     assert len(log.read_text().splitlines()) == 1 + 3 + 2
     assert [r["index"] for r in records] == [0, 1, 2] and document["_checkpoint"]["progress"] == [3, 3]
     assert len({r["route_id"] for r in records}) == 3 and first[0]["route_id"] == records[0]["route_id"]
+
+
+class FailingRecorder:
+    """A route hook that fails mid-route, like a recorder hitting a full disk (picklable for workers)."""
+
+    def __call__(self, task):
+        return self
+
+    def on_start(self, run):
+        pass
+
+    def on_tick(self, run, control):
+        if run.world.frame == 20:
+            raise OSError("No space left on device")
+
+    def on_end(self, run, record):
+        pass
+
+
+def test_simulation_failure_is_recorded_and_rerun_on_resume(tmp_path):
+    options = dict(routes_xml=str(SMOKE), agent_file=str(AGENTS / "standstill_agent.py"),
+                   checkpoint=str(tmp_path / "results.json"), routes_subset=_first_smoke_id())
+    document = evaluate(EvalOptions(**options), hooks_factory=FailingRecorder())
+    record = only_record(document)
+    assert record["status"] == "Failed - Simulation crashed" and document["entry_status"] == "Crashed"
+    assert record["meta"]["duration_game"] == pytest.approx(20 * 0.05)   # scored up to the failure
+    document = evaluate(EvalOptions(**options, resume=True))
+    assert only_record(document)["status"] == "Failed - Agent got blocked"
+    assert document["entry_status"] == "Finished"

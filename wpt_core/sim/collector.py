@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from wpt_core.sim.route_execution import RouteRun, RouteTask, weather_id
+from wpt_core.sim.route_execution import SIMULATION_CRASHED, RouteRun, RouteTask, weather_id
 from wpt_core.types import Control
 
 SIM_HZ = 20
@@ -96,6 +96,8 @@ class RouteRecorder:
         self.frames += 1
 
     def on_end(self, run: RouteRun, record: Dict[str, Any]) -> None:
+        if record["status"] == SIMULATION_CRASHED:
+            return  # left incomplete: a resumed collection records this route again
         elapsed = max(time.perf_counter() - self.started, 1e-9)
         self.writer.meta["collection_fps"] = round(self.frames / elapsed, 2)
         self.writer.finish(record)

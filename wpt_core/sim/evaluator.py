@@ -16,8 +16,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from tqdm import tqdm
 
-from wpt_core.sim.route_execution import (SENSORS_INVALID, HooksFactory, RouteOutcome, RouteTask, route_seed,
-                                         run_route)
+from wpt_core.sim.route_execution import (SENSORS_INVALID, SIMULATION_CRASHED, HooksFactory, RouteOutcome,
+                                         RouteTask, route_seed, run_route)
 
 LOG = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _run_isolated(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> Rou
             return pool.submit(run_route_with_config_suffix, task, hooks_factory).result()
         except BrokenProcessPool:
             LOG.error("simulation crashed on %s", task.route_key)
-            return RouteOutcome(crashed_record(task, "Failed - Simulation crashed"))
+            return RouteOutcome(crashed_record(task, SIMULATION_CRASHED))
 
 
 def run_route_with_config_suffix(task: RouteTask, hooks_factory: Optional[HooksFactory]) -> RouteOutcome:
@@ -149,7 +149,11 @@ def run_route_with_config_suffix(task: RouteTask, hooks_factory: Optional[HooksF
     from wpt_core.sim.route_execution import save_name
 
     logging.basicConfig(level=logging.WARNING)
-    return run_route(replace(task, agent_config=f"{task.agent_config}+{save_name(task)}"), hooks_factory)
+    try:
+        return run_route(replace(task, agent_config=f"{task.agent_config}+{save_name(task)}"), hooks_factory)
+    except Exception:  # before the route could be scored (e.g. SUMO refused to start): no partial record
+        LOG.exception("simulation crashed while preparing %s", task.route_key)
+        return RouteOutcome(crashed_record(task, SIMULATION_CRASHED))
 
 
 def crashed_record(task: RouteTask, status: str) -> Dict[str, Any]:

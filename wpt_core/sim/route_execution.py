@@ -73,6 +73,7 @@ HooksFactory = Callable[[RouteTask], RouteHooks]
 SENSORS_INVALID = "Failed - Agent's sensors were invalid"
 SETUP_FAILED = "Failed - Agent couldn't be set up"
 AGENT_CRASHED = "Failed - Agent crashed"
+SIMULATION_CRASHED = "Failed - Simulation crashed"
 
 
 @dataclass
@@ -148,12 +149,17 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
                 LOG.exception("agent crashed on %s", task.route_key)
                 crashed = AGENT_CRASHED
                 break
-            world.tick(control)
-            scenarios.tick()
-            run.scene = world.scene()
-            criteria.update(run.scene)
-            if hooks is not None:
-                hooks.on_tick(run, control)
+            try:
+                world.tick(control)
+                scenarios.tick()
+                run.scene = world.scene()
+                criteria.update(run.scene)
+                if hooks is not None:
+                    hooks.on_tick(run, control)
+            except Exception:  # the simulator (or a recorder) failed, not the agent: keep what was scored
+                LOG.exception("simulation crashed on %s", task.route_key)
+                crashed = SIMULATION_CRASHED
+                break
             if criteria.terminated or criteria.completed:
                 break
         _destroy(agent)
