@@ -17,28 +17,19 @@ except ImportError:
     from wpt_core.protocol import AutonomousAgent, Track
 
 from wpt_core.config import load_config
+from wpt_core.evaluation.metric_info import MetricInfoLogger
 from wpt_core.expert import Expert, ExpertConfig, ExpertOutput
+from wpt_core.paths import save_path
 from wpt_core.privileged import get_provider
 from wpt_core.protocol import VehicleControl  # carla.VehicleControl whenever `carla` imports
-from wpt_core.types import DenseRoute, RoadOption
+from wpt_core.types import DenseRoute
 
-DEFAULT_LANE_WIDTH_M = 3.5
-_JUNCTION_COMMANDS = (int(RoadOption.LEFT), int(RoadOption.RIGHT), int(RoadOption.STRAIGHT))
+# Bench2Drive agents log the hero's kinematics for the comfort metric at 10 Hz (every other 20 Hz step).
+METRIC_EVERY_STEPS = 2
 
 
 def get_entry_point() -> str:
     return "ExpertAgent"
-
-
-def dense_route_from_plan(world_plan: Sequence[Tuple[Any, Any]],
-                          lane_width_m: Optional[np.ndarray] = None) -> DenseRoute:
-    """[(Transform, RoadOption)] → DenseRoute (xy/yaw from the transforms, in_junction from the turn commands)."""
-    xy = np.array([[t.location.x, t.location.y] for t, _ in world_plan], dtype=np.float64).reshape(-1, 2)
-    z = np.array([t.location.z for t, _ in world_plan], dtype=np.float64)
-    yaw = np.array([t.rotation.yaw for t, _ in world_plan], dtype=np.float64)
-    commands = np.array([int(getattr(o, "value", o)) for _, o in world_plan], dtype=np.int64)
-    widths = np.full(len(xy), DEFAULT_LANE_WIDTH_M) if lane_width_m is None else np.asarray(lane_width_m, np.float64)
-    return DenseRoute(xy, yaw, commands, np.isin(commands, _JUNCTION_COMMANDS), widths, z)
 
 
 class ExpertAgent(AutonomousAgent):
@@ -54,6 +45,9 @@ class ExpertAgent(AutonomousAgent):
         self.expert = Expert(self.config)
         self.last_output: Optional[ExpertOutput] = None
         self._route: Optional[DenseRoute] = None
+        root = save_path()
+        self.metrics = MetricInfoLogger(root / self.save_name if root is not None and self.save_name else None)
+        self.step = 0
 
     def sensors(self) -> List[Dict[str, Any]]:
         mount = {"x": -1.4, "y": 0.0, "z": 0.0, "roll": 0.0, "pitch": 0.0, "yaw": 0.0}
@@ -82,14 +76,18 @@ class ExpertAgent(AutonomousAgent):
             if callable(lookup):
                 xy = np.array([[t.location.x, t.location.y] for t, _ in plan], dtype=np.float64).reshape(-1, 2)
                 widths = lookup(xy)
-            self._route = dense_route_from_plan(plan, widths)
+            self._route = DenseRoute.from_global_plan(plan, widths)
         return self._route
 
     def run_step(self, input_data: Dict[str, Tuple[int, Any]], timestamp: float) -> Any:
         scene = get_provider().scene()
+        if self.step % METRIC_EVERY_STEPS == 0:
+            self.metrics.record(self.step // METRIC_EVERY_STEPS, scene.ego)
+        self.step += 1
         self.last_output = self.expert.run_step(scene, self.dense_route())
         c = self.last_output.control.clamped()
         return VehicleControl(throttle=c.throttle, steer=c.steer, brake=c.brake)
 
     def destroy(self) -> None:
+        self.metrics.save()
         self.expert.reset()

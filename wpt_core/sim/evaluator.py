@@ -150,7 +150,8 @@ def run_route_with_config_suffix(task: RouteTask, hooks_factory: Optional[HooksF
 
     logging.basicConfig(level=logging.WARNING)
     try:
-        return run_route(replace(task, agent_config=f"{task.agent_config}+{save_name(task)}"), hooks_factory)
+        name = save_name(task)
+        return run_route(replace(task, agent_config=f"{task.agent_config}+{name}", save_name=name), hooks_factory)
     except Exception:  # before the route could be scored (e.g. SUMO refused to start): no partial record
         LOG.exception("simulation crashed while preparing %s", task.route_key)
         return RouteOutcome(crashed_record(task, SIMULATION_CRASHED))

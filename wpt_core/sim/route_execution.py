@@ -38,6 +38,7 @@ class RouteTask:
     seed: int
     track: str = "SENSORS"
     world_config: Any = None  # sim.world.WorldConfig; None = defaults
+    save_name: str = ""  # fixed once per route: the agent's '+<save_name>' and the record must agree
 
     @property
     def route_key(self) -> str:
@@ -168,7 +169,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
         world.close()
     record = criteria.record(index=task.index, route_id=task.route_key,
                              scenario_name=task.route.scenarios[0].name if task.route.scenarios else "",
-                             weather_id=weather_id(task), save_name=save_name(task), town_name=task.route.town,
+                             weather_id=weather_id(task), save_name=task.save_name or save_name(task), town_name=task.route.town,
                              duration_game=world.time_s, duration_system=time.time() - wall_start,
                              crashed_status=crashed)
     if hooks is not None:
