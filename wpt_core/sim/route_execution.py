@@ -10,11 +10,21 @@ import logging
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Protocol
+from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
 
 import numpy as np
 
 from wpt_core import privileged
+from wpt_core.ground_map import GroundMap
+from wpt_core.sim.agent_loader import instantiate_agent, load_agent_class
+from wpt_core.sim.criteria.route_criteria import RouteCriteria
+from wpt_core.sim.global_plan import global_plan
+from wpt_core.sim.routes import route_plan
+from wpt_core.sim.scenarios.base import ScenarioContext, ScenarioManager
+from wpt_core.sim.sensors.spec import SensorConfigurationInvalid
+from wpt_core.sim.sensors.suite import SensorSuite
+from wpt_core.sim.town import Town
+from wpt_core.sim.world import World, WorldConfig
 from wpt_core.types import Control, DenseRoute, Scene
 
 LOG = logging.getLogger(__name__)
@@ -110,15 +120,6 @@ def weather_id(task: RouteTask) -> str:
 
 def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> RouteOutcome:
     """Run `task` to its end: the leaderboard record and the agent's sensors."""
-    from wpt_core.sim.agent_loader import instantiate_agent, load_agent_class
-    from wpt_core.sim.criteria.route_criteria import RouteCriteria
-    from wpt_core.sim.global_plan import global_plan
-    from wpt_core.sim.routes import route_plan
-    from wpt_core.sim.scenarios.base import ScenarioContext, ScenarioManager
-    from wpt_core.sim.sensors.suite import SensorSuite
-    from wpt_core.sim.town import Town
-    from wpt_core.sim.world import World, WorldConfig
-
     wall_start = time.time()
     town = Town.load(task.route.town)
     lanes, dense = route_plan(town, task.route)
@@ -138,8 +139,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
             set_lane_invasion_allowed=lambda allowed: setattr(criteria, "allow_lane_invasion", allowed)))
         scenarios.setup()
         run = RouteRun(task, town, world, dense, lanes, scene=world.scene())
-        agent, specs, suite, crashed = _setup_agent(task, town, dense, ground, instantiate_agent,
-                                                    load_agent_class, global_plan, SensorSuite)
+        agent, specs, suite, crashed = _setup_agent(task, town, dense, ground)
         if hooks is not None:
             hooks.on_start(run)
         while crashed is None:
@@ -177,10 +177,9 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
     return RouteOutcome(record, specs)
 
 
-def _setup_agent(task, town, dense, ground, instantiate_agent, load_agent_class, global_plan, sensor_suite_cls):
+def _setup_agent(task: RouteTask, town: Town, dense: DenseRoute, ground: GroundMap
+                 ) -> Tuple[Any, List[Dict[str, Any]], Optional[SensorSuite], Optional[str]]:
     """Construct, plan, set up and query the agent, in the leaderboard's order and with its failure statuses."""
-    from wpt_core.sim.sensors.spec import SensorConfigurationInvalid
-
     specs: List[Dict[str, Any]] = []
     try:
         agent = instantiate_agent(load_agent_class(task.agent_file))
@@ -195,7 +194,7 @@ def _setup_agent(task, town, dense, ground, instantiate_agent, load_agent_class,
         track = getattr(getattr(agent, "track", None), "value", getattr(agent, "track", None))
         if str(track) != task.track:
             raise SensorConfigurationInvalid(f"You are submitting to the wrong track [{track}]!")
-        suite = sensor_suite_cls(specs, ground=ground, track=task.track, lat_ref=town.lat_ref,
+        suite = SensorSuite(specs, ground=ground, track=task.track, lat_ref=town.lat_ref,
                                  lon_ref=town.lon_ref, seed=task.seed)
     except SensorConfigurationInvalid as exc:
         LOG.error("invalid sensor configuration on %s: %s", task.route_key, exc)
