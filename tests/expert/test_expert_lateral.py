@@ -139,3 +139,23 @@ def test_step_time_with_dense_traffic():
         expert.run_step(Scene(k, 0.05 * k, EgoState(0.05 * k * 5.0, 0.0, 0.0, 5.0), actors), route)
     per_step_ms = (time.perf_counter() - t0) * 10.0
     assert per_step_ms < 15.0, per_step_ms           # ~2-4 ms here; generous for loaded CI machines
+
+
+def test_pulls_out_around_a_close_obstacle_without_touching_it():
+    # stopped 3 m (bumper to bumper) behind a parked car, opposite lane free: the pull-out must clear the
+    # car's corner although there is little room to shift before it
+    parked = vehicle("close", 7.9, 0.0, kind=ActorKind.STATIC, role="scenario")
+    log = simulate(Expert(), ROUTE, Bicycle(), 20, actors=collision_free(lambda t, e: [parked]))
+    assert log.x[-1] > 40.0 and abs(log.y[-1]) < 0.5
+
+
+def test_no_pass_into_a_car_seen_far_away():
+    # standing 10 m behind the obstacle, an oncoming car 99 m away (beyond 80 m) reaches the pass in ~9 s, while a
+    # pass from a standstill (~35 m) would still be under way: the ego must count it and let it go by first
+    def scene(t, e):
+        return [OBSTACLE, vehicle("far", 134.0 - 8.0 * t, -3.5, yaw=180.0, speed=8.0)]
+    log = simulate(Expert(), ROUTE, Bicycle(x=35.0), 30, actors=collision_free(scene))
+    x, y, t = np.array(log.x), np.array(log.y), np.array(log.t)
+    car_gone = t > (134.0 - 50.0 + 2 * HALF_LEN) / 8.0           # its rear is past the obstacle's rear
+    assert np.abs(y[~car_gone]).max() < 0.5                    # did not pull out before the car went by
+    assert x[-1] > 60.0

@@ -15,7 +15,7 @@ import numpy as np
 from wpt_core.control.vehicle_controller import ControllerConfig, ControlTarget, VehicleController
 from wpt_core.expert.corridor_check import CorridorCheckConfig
 from wpt_core.expert.give_way import GiveWayConfig, GiveWayPlanner
-from wpt_core.expert.hazards import HazardConfig, assess
+from wpt_core.expert.hazards import HazardConfig, StopPoint, assess
 from wpt_core.expert.junction_rules import JunctionConfig, JunctionRules
 from wpt_core.expert.lateral_plan import LateralPlan, blend_from_ego
 from wpt_core.expert.overtake import OvertakeConfig, OvertakePlanner
@@ -47,6 +47,7 @@ class ExpertConfig:
     blend_min_m: float = 5.0           # the path merges from the ego's lateral position over this (+ per m/s)
     blend_per_mps: float = 0.8
     blend_max_m: float = 12.0
+    blend_floor_m: float = 2.0         # shortest merge (a shorter one asks for more steering than exists)
     speed: SpeedConfig = field(default_factory=SpeedConfig)
     hazards: HazardConfig = field(default_factory=HazardConfig)
     prediction: PredictionConfig = field(default_factory=PredictionConfig)
@@ -79,10 +80,12 @@ class Expert:
         self._route: Optional[DenseRoute] = None
         self._tracker: Optional[RouteTracker] = None
         self._stopped_since: Optional[float] = None
+        self._yielding: frozenset = frozenset()
 
     def reset(self) -> None:
         """Forget the route and all manoeuvre state (a new route)."""
         self._route, self._tracker, self._stopped_since = None, None, None
+        self._yielding = frozenset()
         self.controller.reset()
         self.predictor.reset()
         self.junction.reset()
@@ -115,6 +118,10 @@ class Expert:
             plan = give_way_plan
         base = plan.at(frame.route_s0 + frame.s) if plan is not None else np.zeros_like(frame.s)
         blend = min(c.blend_min_m + c.blend_per_mps * v, c.blend_max_m)
+        if plan is not None and plan.full_m > frame.route_s0:
+            # merge into the plan no later than where it must be fully shifted (beside the obstacle): a
+            # blend that grows with speed would otherwise push the shift past the obstacle's corner
+            blend = min(blend, max(plan.full_m - frame.route_s0, c.blend_floor_m))
         offsets = blend_from_ego(base, frame.s, tracker.lateral_m, blend)
         path_xy = frame.to_world(frame.s, offsets)
 
@@ -122,7 +129,9 @@ class Expert:
             self._stopped_since = scene.time_s
         impatient = scene.time_s - self._stopped_since >= c.hazards.patience_s
         leaders, stops = assess(tracks, frame, offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards,
-                                impatient)
+                                impatient, self._yielding)
+        self._yielding = frozenset(st.actor_id for st in stops if st.actor_id)
+        stops += self._walker_stops_behind_lines(tracks, leaders, stops, ego.length_m, v)
         stops += junction_stops
         cap = c.speed.speed_limit_mps * cap_factor
         vlim = limit_profile(frame.s, path_xy, frame.in_junction, cap, c.speed)
@@ -146,6 +155,18 @@ class Expert:
             reason = f"{reason}; overtake blocked by {self.overtake.waiting_reason}"
         should_brake = target < c.controller.brake_below_mps or v > c.controller.brake_ratio * max(target, 1e-3)
         return ExpertOutput(trajectory, control, target, reason, bool(should_brake))
+
+    def _walker_stops_behind_lines(self, tracks: list, leaders: list, stops: list, ego_length_m: float,
+                                   v: float) -> list:
+        """Extra stops before a light's line where waiting for a walker or cyclist (crossing ahead, or
+        standing in the path as a leader) would leave the ego astride the line."""
+        c = self.config
+        vru = {tr.actor.id for tr in tracks if tr.is_vru}
+        wanted = [st for st in stops if st.actor_id in vru]
+        wanted += [StopPoint(ld.gap_m - c.speed.idm_min_gap_m, ld.reason, ld.actor_id)
+                   for ld in leaders if ld.actor_id in vru]
+        moved = self.junction.wait_behind_lines(wanted, ego_length_m, v)
+        return [st for st, orig in zip(moved, wanted) if st is not orig]
 
     def _standstill(self, n: int, reason: str) -> ExpertOutput:
         traj = Trajectory(np.zeros((n, 2)), self.config.trajectory_dt_s, np.zeros(n))

@@ -23,7 +23,7 @@ class PredictionConfig:
     horizon_s: float = 6.0
     dt_s: float = 0.25
     walker_horizon_s: float = 3.0       # walkers change their mind: do not trust them further
-    radius_m: float = 80.0              # actors farther than this from the ego are ignored
+    radius_m: float = 100.0             # actors farther are ignored (= the scene radius: a pass needs it all)
     parallel_deg: float = 30.0          # |heading − path heading| below this (or above 180 − this) = along the road
     lateral_deadband_deg: float = 8.0   # heading noise of lane followers is not a lane change
     lateral_horizon_s: float = 3.0      # a cut-in's sideways motion is extrapolated this long at most
