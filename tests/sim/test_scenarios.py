@@ -25,6 +25,7 @@ from wpt_core.sim.town import Town  # noqa: E402
 from wpt_core.sim.world import World, WorldConfig  # noqa: E402
 
 EMPTY = WorldConfig(background_vehicles=0, background_pedestrians=0)
+WIDE = WorldConfig(background_vehicles=0, background_pedestrians=0, scene_radius_m=300.0)  # sees a whole flow
 
 
 class Run:
@@ -600,3 +601,97 @@ def test_invading_flow_stops_for_an_ego_in_its_way_without_piling_up(make_run):
     boxes = [OrientedBox(a.x_m, a.y_m, a.yaw_deg, a.length_m, a.width_m) for a in cars]
     assert not any(b.overlaps(ego_box) for b in boxes)                       # they wait for the ego
     assert not any(b1.overlaps(b2) for i, b1 in enumerate(boxes) for b2 in boxes[i + 1:])   # in a queue
+
+
+def pass_times(run: Run, ticks: int, obstacle_s: float, stop_s: float) -> Tuple[List[float], List[float]]:
+    """The ego drives to route s `stop_s` and stands there: when oncoming cars appear, and when they drive
+    past route s `obstacle_s`."""
+    passed: Dict[str, float] = {}
+    spawned: Dict[str, float] = {}
+    for _ in range(ticks):
+        scene = run.tick(target_mps=0.0 if run.ego_s() > stop_s else None)
+        for car in run.scenario_actors(scene):
+            if "oncoming" not in car.id:
+                continue
+            spawned.setdefault(car.id, run.world.time_s)
+            if car.id not in passed and route_frame(run, car)[0] < obstacle_s:
+                passed[car.id] = run.world.time_s
+    return sorted(spawned.values()), sorted(passed.values())
+
+
+def test_two_ways_flow_opens_a_gap_for_an_ego_waiting_behind_the_obstacle(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "ParkedObstacleTwoWays", 15.0,
+                   {"distance": {"value": "60"}, "frequency": {"value": "3"}}, config=WIDE)  # a car every 3 s
+    spawned, passed = pass_times(run, 1100, 75.0, stop_s=55.0)                     # waits 20 m behind it
+    assert np.diff(spawned[:3]) == pytest.approx([3.0, 3.0], abs=0.1)              # `frequency` in seconds
+    gaps = np.diff(passed)
+    assert gaps[0] == pytest.approx(3.0, abs=0.1)                                   # the flow, while it lasts
+    k = int(np.argmax(gaps))
+    assert gaps[k] >= 20.0 and k + 1 < len(passed)                                  # a gap, then cars again
+
+
+def test_two_ways_flow_spacing_in_metres_from_a_range(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "AccidentTwoWays", 15.0,
+                   {"distance": {"value": "60"}, "frequency": {"from": "40", "to": "60"}}, config=WIDE)
+    spawned, _ = pass_times(run, 400, 75.0, stop_s=16.0)                            # the ego waits far back
+    spacing = np.diff(spawned) * 8.0                                                # cars drive at 8 m/s
+    assert len(spacing) >= 2 and all(39.0 < d < 61.5 for d in spacing) and np.ptp(spacing) > 0.5
+
+
+def test_oncoming_cars_wait_beyond_the_obstacle_while_the_ego_passes_it(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "ParkedObstacleTwoWays", 50.0,
+                   {"distance": {"value": "25"}, "frequency": {"value": "3"}}, config=WIDE)
+    run.lateral_m = -run.route.lane_width_m[0]                                      # in the opposite lane
+    spawned, _ = pass_times(run, 400, 75.0, stop_s=72.0)                            # beside the parked car
+    scene = run.world.scene()
+    ego = scene.ego
+    ahead = [a for a in run.scenario_actors(scene) if "oncoming" in a.id]
+    assert spawned and ahead and all(a.speed_mps < 0.1 for a in ahead)             # waiting ...
+    assert min(route_frame(run, a)[0] for a in ahead) > 75.0 + 25.0                 # ... well beyond the obstacle
+    run.until(lambda sc: run.ego_s() > 85.0, target_mps=3.0)
+    run.lateral_m = 0.0
+    top_speed = {a.id: 0.0 for a in ahead}
+    for _ in range(300):
+        scene = run.tick(target_mps=3.0)
+        ego = scene.ego
+        ego_box = OrientedBox(ego.x_m, ego.y_m, ego.yaw_deg, ego.length_m, ego.width_m)
+        for a in run.scenario_actors(scene):
+            assert not OrientedBox(a.x_m, a.y_m, a.yaw_deg, a.length_m, a.width_m).overlaps(ego_box)
+            if a.id in top_speed:
+                top_speed[a.id] = max(top_speed[a.id], a.speed_mps)
+    assert abs(route_frame(run, ego)[1]) < 0.3                                      # back in its lane ...
+    assert min(top_speed.values()) > 5.0                                            # ... and they drove on
+
+
+def test_invaders_appear_far_ahead_of_the_ego_only(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "InvadingTurn", 10.0,
+                   {"distance": {"value": "100"}, "offset": {"value": "0.5"}}, cruise_mps=5.0)
+    run.lateral_m = 0.8                                                             # the ego makes room
+    first: Dict[str, float] = {}
+    for _ in range(2400):
+        scene = run.tick()
+        ego = scene.ego
+        for car in run.scenario_actors(scene):
+            if car.kind.value == "vehicle" and car.id not in first:
+                first[car.id] = math.hypot(car.x_m - ego.x_m, car.y_m - ego.y_m)
+        if run.scenario.done:
+            break
+    assert run.scenario.done and len(first) >= 3
+    assert min(first.values()) >= 50.0
+
+
+def test_an_invader_held_up_by_the_ego_moves_back_into_its_lane(make_run):
+    run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "InvadingTurn", 10.0,
+                   {"distance": {"value": "100"}, "offset": {"value": "0.5"}})
+    run.lateral_m = -0.5                                  # the ego keeps to the centre line and stops
+    run.until(lambda sc: run.ego_s() > 40.0)
+    passed = set()
+    for _ in range(600):
+        scene = run.tick(target_mps=0.0)
+        ego_left = route_frame(run, scene.ego)[1] - scene.ego.width_m / 2
+        for car in run.scenario_actors(scene):
+            s, lateral = route_frame(run, car)
+            if car.kind.value == "vehicle" and abs(s - run.ego_s()) < 3.0:
+                passed.add(car.id)
+                assert lateral + car.width_m / 2 < ego_left                 # goes by on the ego's left
+    assert passed                                                          # not stuck facing the ego

@@ -6,8 +6,11 @@ whatever is in its lane). Once it is within 50 m of the ego the ego has 10 s; if
 still behind the ego → 'yield_emergency_vehicle_infractions' (leaderboard's YieldToEmergencyVehicleTest).
 The scenario also ends (passed) when the ambulance is in front of the ego and has driven 50 m more.
 InvadingTurn: from the trigger, oncoming cars every 40 m in the opposite lane, shifted `offset` m
-(+ lane width / 2 − 0.7) towards the ego lane, from trigger + `distance` down to the trigger, with cones
-on their right over half that stretch; ends when the ego is past trigger + `distance`, 240 s timeout.
+(+ lane width / 2 − 0.7) towards the ego lane, from trigger + `distance` + 30 m (B2D's source, clamped to
+the start of the opposite lane) down to the trigger, with cones on their right over half that stretch;
+background traffic is kept out of the ego lane there (B2D's RemoveRoadLane). Cars appear only while the
+ego is at least 50 m from the source and brake for what is in their way; one held up by the ego moves
+back into its own lane. Ends when the ego is past the source (B2D: in front of it), 240 s timeout.
 """
 from __future__ import annotations
 
@@ -15,9 +18,10 @@ import math
 from typing import Optional
 
 from wpt_core.sim.scenarios.base import Scenario
+from wpt_core.sim.scenarios.flows import ScriptedFlow
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
 from wpt_core.sim.scenarios.placement import Polyline, opposite_lane
-from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
+from wpt_core.sim.scenarios.props import make_actor
 from wpt_core.types import ActorKind
 
 EV_TYPE = "vehicle.ford.ambulance"
@@ -94,44 +98,40 @@ class InvadingTurn(Scenario):
     timeout_s = 240.0
     spacing_m = 40.0
     speed_mps = 8.0
+    source_extra_m = 30.0  # B2D: the flow starts this far beyond trigger + distance
 
     def setup(self) -> None:
         distance = self.param("distance", float, 100.0)
         offset = self.param("offset", float, 0.25)
-        self.end_s = min(self.trigger_s + distance, self.route_length_m - 1.0)
+        far_s = min(self.trigger_s + distance, self.route_length_m - 1.0)
         lane, _ = self.geometry.lane_at(self.trigger_s + 1.0)
         other = opposite_lane(self.town, lane)
         if other is None:
             raise ValueError(f"{self.spec.name}: lane {lane.id} has no opposite lane for the invading flow")
         shape = Polyline(other.shape_xy)
-        source_s, _, _ = shape.project(self.geometry.path.pose_at(self.end_s)[:2])
+        source_xy = self.geometry.path.pose_at(far_s + self.source_extra_m)[:2]
+        source_s, _, _ = shape.project(source_xy)
         sink_s, _, _ = shape.project(self.geometry.path.pose_at(self.trigger_s)[:2])
         if sink_s - source_s < 20.0:
             raise ValueError(f"{self.spec.name}: opposite lane {other.id} too short for the invading flow")
-        self.shift_m = -(offset + other.width_m / 2 - 0.7)  # to the flow's left, i.e. into the ego lane
-        self.flow_path = shape.sub(source_s, sink_s)
+        flow_path = shape.sub(source_s, sink_s)
+        self.end_s = max(far_s, min(self.geometry.path.project(flow_path.pose_at(0.0)[:2])[0],
+                                    self.route_length_m - 1.0))
+        shift_m = -(offset + other.width_m / 2 - 0.7)  # to the flow's left, i.e. into the ego lane
+        self.flow = ScriptedFlow(self, flow_path, "invader", (self.spacing_m, self.spacing_m), self.speed_mps,
+                                 lateral_m=shift_m, corridor_margin_m=0.0, yield_sideways=True)
         self.flow_edge = other.edge_id
+        self.ego_lanes = sorted({self.geometry.lane_at(s)[0].id for s in
+                                 range(int(self.trigger_s), int(self.end_s) + 1, 10)})
         cone_lat = 0.8 * other.width_m / 2
         cone_s = 10.0
-        while cone_s < min(10.0 + 0.5 * distance, self.flow_path.length_m):
-            pose = self.flow_path.pose_at(cone_s, cone_lat)
+        while cone_s < min(10.0 + 0.5 * distance, flow_path.length_m):
+            pose = flow_path.pose_at(cone_s, cone_lat)
             self.add_static(make_actor(self.uid(f"cone{int(cone_s)}"), "static.prop.constructioncone",
                                        ActorKind.STATIC, pose), block_lane=False)
             cone_s += 5.0
-        self.count = 0
 
     def tick(self) -> None:
         self.keep_clear(self.town.edges[self.flow_edge])
-        last = self.movers[-1] if self.movers else None
-        if last is None or last.s >= self.spacing_m:
-            self.count += 1
-            actor = make_actor(self.uid(f"invader{self.count}"), CAR_TYPES[self.count % len(CAR_TYPES)],
-                               ActorKind.VEHICLE, (0.0, 0.0, 0.0))
-            self.movers.append(ScriptedMover(self.world, actor, self.flow_path, 0.0, self.speed_mps,
-                                             lateral_m=self.shift_m, corridor_margin_m=0.0))
-        boxes = actor_boxes(self.world)
-        for mover in list(self.movers):
-            mover.step(boxes)
-            if mover.finished:
-                mover.remove()
-                self.movers.remove(mover)
+        self.keep_clear(self.ego_lanes)
+        self.flow.tick(actor_boxes(self.world))

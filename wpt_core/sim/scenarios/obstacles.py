@@ -5,13 +5,18 @@ start, displaced towards `direction` (parked car 0.7, accident 0.6 × half the l
 ends when the ego is 50 m past the last actor and times out after 240 s. TwoWays variants send an
 oncoming flow down the opposite lane (spacing drawn from `frequency` from/to, in metres as
 `OppositeActorFlow` reads it; a single `frequency` value is seconds between cars) and allow the ego
-into that lane until it is past.
+into that lane until it is past. B2D's flow is not endless for a waiting ego (its cars brake for the ego
+and the flow stalls behind them), so here an ego that has stood behind the obstacle for
+`WAIT_BEFORE_GAP_S` gets a gap: no car appears for `GAP_S` or until it is past the obstacle; and while
+the ego is in the opposite lane beside the obstacle, oncoming cars that can still stop wait `HOLD_M`
+beyond it, leaving the ego room to get back into its lane.
 """
 from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
 from wpt_core.sim.scenarios.base import Scenario
+from wpt_core.sim.scenarios.flows import ScriptedFlow
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
 from wpt_core.sim.scenarios.placement import Polyline, opposite_lane
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
@@ -19,6 +24,11 @@ from wpt_core.types import ActorKind
 
 END_DISTANCE_M = 50.0
 OPPOSITE_SPEED_MPS = 8.0
+WAIT_SPEED_MPS = 0.5      # slower than this the ego is standing
+WAIT_ZONE_M = 40.0        # ... and waiting for a gap when it stands this close behind the obstacle
+WAIT_BEFORE_GAP_S = 3.0
+GAP_S = 20.0              # a careful pass from a standstill takes about 10 s
+HOLD_M = 30.0             # oncoming cars wait this far beyond the obstacle while the ego passes it
 
 
 class _Obstacle(Scenario):
@@ -37,6 +47,11 @@ class _Obstacle(Scenario):
         if self.obstacle_s <= self.trigger_s:
             raise ValueError(f"{spec.name}: the route ends before the obstacle position")
         self.obstacle_lane = self.geometry.lane_at(self.obstacle_s)[0].id
+        self.block_span = (self.obstacle_s, self.obstacle_s)
+
+    def blocked_span(self) -> Tuple[float, float]:
+        """Route s of the first and last thing blocking the ego lane."""
+        return self.block_span
 
     def side_pose(self, s: float, offset_fraction: float, yaw_jitter: float = 0.0) -> Tuple[float, float, float]:
         sign = 1.0 if self.direction == "right" else -1.0
@@ -82,6 +97,7 @@ class Accident(_Obstacle):
         last = min(self.obstacle_s + 16.0, self.route_length_m - 1.0)
         self.place_car("crashed1", min(self.obstacle_s + 10.0, last), yaw_jitter=25.0)
         self.place_car("crashed2", last, yaw_jitter=-15.0)
+        self.block_span = (self.obstacle_s, last)
         self.end_s = last + END_DISTANCE_M
 
 
@@ -103,6 +119,7 @@ class ConstructionObstacle(_Obstacle):
             x, y, yaw = self.geometry.path.pose_at(s0 + ds, lateral)
             self.add_static(make_actor(self.uid(f"cone{k}"), "static.prop.constructioncone", ActorKind.STATIC,
                                        (x, y, yaw)), block_lane=False)
+        self.block_span = (s0 + cones[0][0], s0 + cones[-1][0])
         self.end_s = s0 + 10.0 + END_DISTANCE_M
 
 
@@ -145,6 +162,10 @@ class HazardAtSideLane(_Obstacle):
         riding = [b.s for b in self.bikes if b in self.movers]
         return not riding or self.ego_s > max(riding) + END_DISTANCE_M
 
+    def blocked_span(self) -> Tuple[float, float]:
+        riding = [b.s for b in self.bikes if b in self.movers] or [self.obstacle_s]
+        return min(riding), max(riding)
+
 
 class _TwoWays:
     """Mixin: an oncoming flow in the opposite lane from trigger until the ego is past."""
@@ -154,32 +175,54 @@ class _TwoWays:
         other = opposite_lane(self.town, lane)
         if other is None:
             raise ValueError(f"{self.spec.name}: the obstacle lane {lane.id} has no opposite lane")
-        self.flow_path = Polyline(other.shape_xy)
         self.flow_edge = other.edge_id
+        self.flow_lane_width = other.width_m
         seconds = self.param("frequency", float, None)  # route generation: one value, seconds between cars
-        self.flow_spacing = (seconds * OPPOSITE_SPEED_MPS,) * 2 if seconds else \
-            self.interval("frequency", (20.0, 100.0))
-        self.next_spawn_s = 0.0
-        self.flow_count = 0
+        spacing = (seconds * OPPOSITE_SPEED_MPS,) * 2 if seconds else self.interval("frequency", (20.0, 100.0))
+        self.flow = ScriptedFlow(self, Polyline(other.shape_xy), "oncoming", spacing, OPPOSITE_SPEED_MPS)
+        self.waiting_since: Optional[float] = None
+        self.gap_until: Optional[float] = None
         self.allow_lane_invasion(True)
 
     def tick(self: "_Obstacle") -> None:
-        """Spawn at the start of the opposite lane once the previous car has moved `spacing` m."""
         self.keep_clear(self.town.edges[self.flow_edge])
         super().tick()
-        last = self.movers[-1] if self.movers else None
-        if last is None or last.s >= self.next_spawn_s:
-            self.flow_count += 1
-            actor = make_actor(self.uid(f"oncoming{self.flow_count}"), CAR_TYPES[self.flow_count % len(CAR_TYPES)],
-                               ActorKind.VEHICLE, (0.0, 0.0, 0.0))
-            self.movers.append(ScriptedMover(self.world, actor, self.flow_path, 0.0, OPPOSITE_SPEED_MPS))
-            self.next_spawn_s = float(self.ctx.rng.uniform(*self.flow_spacing))
-        boxes = actor_boxes(self.world)
-        for mover in list(self.movers):
-            mover.step(boxes)
-            if mover.finished:
-                mover.remove()
-                self.movers.remove(mover)
+        lo, hi = self.blocked_span()
+        self.flow.spawning = not self.gap_open(lo, hi)
+        self.flow.hold_s = self.hold_point(hi) if self.ego_passing(lo, hi) else None
+        self.flow.tick(actor_boxes(self.world))
+
+    def gap_open(self: "_Obstacle", lo: float, hi: float) -> bool:
+        """Whether the flow holds back new cars: from `WAIT_BEFORE_GAP_S` of the ego standing behind the
+        obstacle until it is past it or `GAP_S` are over (then the flow resumes and the clock restarts)."""
+        now = self.world.time_s
+        waiting = self.world.ego.speed_mps < WAIT_SPEED_MPS and lo - WAIT_ZONE_M <= self.ego_s <= hi
+        if self.gap_until is not None:
+            if now < self.gap_until and self.ego_s <= hi:
+                return True
+            self.gap_until, self.waiting_since = None, None
+            return False
+        if not waiting:
+            self.waiting_since = None
+            return False
+        self.waiting_since = now if self.waiting_since is None else self.waiting_since
+        if now - self.waiting_since >= WAIT_BEFORE_GAP_S:
+            self.gap_until = now + GAP_S
+            return True
+        return False
+
+    def ego_passing(self: "_Obstacle", lo: float, hi: float) -> bool:
+        """The ego is beside the obstacle with part of its body in the opposite lane."""
+        if not lo - WAIT_ZONE_M <= self.ego_s <= hi + HOLD_M:
+            return False
+        ego = self.world.ego
+        _, lateral, _ = self.flow.path.project((ego.x_m, ego.y_m))
+        return abs(lateral) < (self.flow_lane_width + ego.width_m) / 2 - 0.2
+
+    def hold_point(self: "_Obstacle", hi: float) -> float:
+        """Flow s of the point `HOLD_M` beyond the obstacle (as the ego drives), where cars wait."""
+        x, y, _ = self.geometry.path.pose_at(hi + HOLD_M)
+        return self.flow.path.project((x, y))[0]
 
 
 class ParkedObstacleTwoWays(_TwoWays, ParkedObstacle):
