@@ -202,8 +202,8 @@ def test_static_blocks_lane_and_scripted_moves(town):
         assert (moved.x_m, moved.yaw_deg) == (px + 1.0, 0.0)
         world.remove(walker)
         world.remove(npc)
-        scene = run(world, 1)
-        assert walker not in {a.id for a in scene.actors} and npc not in {a.id for a in scene.actors}
+        for scene in (world.scene(), run(world, 1)):       # gone at once, not only after the next step
+            assert walker not in {a.id for a in scene.actors} and npc not in {a.id for a in scene.actors}
     finally:
         world.close()
 
@@ -317,5 +317,35 @@ def test_speed_capped_vehicle_keeps_its_catalogue_type(town):
         assert actor.type_id == "vehicle.lincoln.mkz_2020" and actor.length_m == pytest.approx(4.9, abs=0.1)
         world.remove(vid)
         assert all(a.id != vid for a in run(world, 2).actors)
+    finally:
+        world.close()
+
+
+def test_stalled_background_actors_do_not_stand_forever(town):
+    """SUMO's junction deadlocks (a car in a junction waiting for walkers who wait for that car) never
+    resolve on their own and block the ego for good: background walkers and cars standing far longer than
+    any red phase or gap wait are taken out; scenario actors, which scenarios hold on purpose, are not."""
+    from wpt_core.sim.traffic import PEDESTRIAN_STALL_S, RED_LIGHT_QUEUE_M, VEHICLE_STALL_S
+    lanes, pose = east_route(town)
+    world = World(town, seed=3, config=WorldConfig(background_vehicles=6, background_pedestrians=6))
+    world.start(lanes, pose)
+    try:
+        import libsumo
+        run(world, 2)
+        walker = next(p for p in libsumo.person.getIDList() if p.startswith("bg_p"))
+        car = next(v for v in libsumo.vehicle.getIDList() if v.startswith("bg_v") and all(
+            tls[2] > RED_LIGHT_QUEUE_M + 20.0 for tls in libsumo.vehicle.getNextTLS(v)))   # no light excuses it
+        held = world.spawn_vehicle(lanes[0], 60.0, 0.0)
+        for actor_id in (car, held):
+            libsumo.vehicle.setSpeed(actor_id, 0.0)
+        libsumo.person.setSpeed(walker, 0.0)
+        run(world, int(20 * (PEDESTRIAN_STALL_S - 5.0)), Control(brake=1.0))
+        assert walker in libsumo.person.getIDList()           # a short wait is not a stall
+        run(world, int(20 * (max(PEDESTRIAN_STALL_S, VEHICLE_STALL_S) - PEDESTRIAN_STALL_S + 7.0)),
+            Control(brake=1.0))
+        assert walker not in libsumo.person.getIDList() and car not in libsumo.vehicle.getIDList()
+        scene_ids = {a.id for a in world.scene().actors}
+        assert walker not in scene_ids and car not in scene_ids
+        assert held in scene_ids and libsumo.vehicle.getWaitingTime(held) > VEHICLE_STALL_S
     finally:
         world.close()

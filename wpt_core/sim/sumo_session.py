@@ -17,13 +17,15 @@ _active: Optional["SumoSession"] = None
 
 def sumo_options(net_path: Path, seed: int) -> List[str]:
     """Command line: 20 Hz, seeded, quiet, no SUMO collision handling (the project checks ego boxes
-    itself), no teleporting (a queued NPC must not vanish in the middle of a scenario) and lane changes
-    that take 2 s, as a driven car's do (SUMO's default moves a car one lane sideways in one tick)."""
+    itself), no teleporting (a queued NPC must not vanish in the middle of a scenario), lane changes
+    that take 2 s, as a driven car's do (SUMO's default moves a car one lane sideways in one tick), and
+    impatience that grows over 30 s instead of 300 s, so a car at a stop sign facing a slow continuous
+    queue eventually takes a gap, as drivers do, instead of waiting for the rest of the route."""
     return ["sumo", "-n", str(net_path), "--step-length", str(STEP_LENGTH_S), "--seed", str(int(seed)),
             "--no-step-log", "true", "--no-warnings", "true", "--duration-log.disable", "true",
             "--xml-validation", "never", "--collision.action", "none", "--time-to-teleport", "-1",
             "--pedestrian.model", "striping", "--default.speeddev", "0.1",
-            "--lanechange.duration", "2.0"]
+            "--lanechange.duration", "2.0", "--time-to-impatience", "30"]
 
 
 class SumoSession:

@@ -59,6 +59,11 @@ SPAWN_SPACING_M = 10.0
 MIN_RESPAWN_DISTANCE_M = 85.0      # replacements appear beyond LiDAR range (85 m), out of immediate view
 PENDING_ROUNDS = 3                 # upkeep rounds (seconds) a car may wait for a free spawn point
 EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the route
+PEDESTRIAN_STALL_S = 25.0          # a walker standing this long is caught in a crossing deadlock: removed
+VEHICLE_STALL_S = 40.0             # a car that stood this long of the last 100 s (creeping included), not
+                                   # at a red light, is in a gridlock: removed
+RED_LIGHT_QUEUE_M = 60.0           # a car within this distance of a red light may be queued for it
+_RED_STATES = frozenset("rRyYu")
 
 
 def actor_type(type_id: str, kind: ActorKind = ActorKind.VEHICLE, is_emergency: bool = False) -> ActorType:
@@ -283,11 +288,13 @@ class BackgroundTraffic:
 
     # --- upkeep ------------------------------------------------------------------------------------
 
-    def maintain(self, ego_xy: Tuple[float, float]) -> None:
-        """Once a second: drop lost or distant actors, extend trips about to end, refill near the ego."""
+    def maintain(self, ego_xy: Tuple[float, float]) -> List[str]:
+        """Once a second: drop lost, distant or stalled actors, extend trips about to end, refill near the
+        ego. Returns the ids removed from SUMO (still in this step's subscription results)."""
         ls, ego = self.ls, np.asarray(ego_xy, dtype=np.float64)
         self._update_region(ego)
         self._round += 1
+        removed = self._drop_stalled()
         running = set(ls.vehicle.getIDList())
         pending = set(ls.simulation.getPendingVehicles())
         for vid in [v for v in self.vehicles if v not in running]:
@@ -301,6 +308,7 @@ class BackgroundTraffic:
             if far:
                 ls.vehicle.remove(vid)
                 del self.vehicles[vid]
+                removed.append(vid)
             elif ls.vehicle.getRouteIndex(vid) >= len(ls.vehicle.getRoute(vid)) - 2:
                 self._extend_trip(vid)
         persons = set(ls.person.getIDList())
@@ -311,9 +319,33 @@ class BackgroundTraffic:
             if far:
                 ls.person.removeStages(pid)
                 del self.pedestrians[pid]
+                removed.append(pid)
             elif ls.person.getRoadID(pid) == self.pedestrians[pid][-1]:
                 self._extend_walk(pid)
         self._fill(ego, initial=False)
+        return removed
+
+    def _drop_stalled(self) -> List[str]:
+        """Remove background actors stuck in SUMO's junction deadlocks, which never resolve on their own:
+        a car inside a junction waits for walkers about to cross while the walkers wait for that car to
+        clear the crossing; queues and stop-sign traffic then wait behind both (and the ego behind them).
+        Cars that may be queued at a red light are left alone."""
+        ls, removed = self.ls, []
+        running = set(ls.vehicle.getIDList())
+        for vid in [v for v in self.vehicles if v in running]:
+            if ls.vehicle.getAccumulatedWaitingTime(vid) >= VEHICLE_STALL_S:
+                tls = ls.vehicle.getNextTLS(vid)
+                if not tls or tls[0][2] > RED_LIGHT_QUEUE_M or tls[0][3] not in _RED_STATES:
+                    ls.vehicle.remove(vid)
+                    del self.vehicles[vid]
+                    removed.append(vid)
+        persons = set(ls.person.getIDList())
+        for pid in [p for p in self.pedestrians if p in persons]:
+            if ls.person.getWaitingTime(pid) >= PEDESTRIAN_STALL_S:
+                ls.person.removeStages(pid)
+                del self.pedestrians[pid]
+                removed.append(pid)
+        return removed
 
     def _far(self, sumo_xy: List[Tuple[float, float]]) -> np.ndarray:
         """(N,) bool: SUMO positions the ego has left behind: beyond 1.2 spawn radii, or behind it (along

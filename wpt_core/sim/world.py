@@ -71,6 +71,7 @@ class World:
         self._mirrored: Dict[str, bool] = {}      # held actors mirrored into SUMO -> pushed every tick (scripted)
         self._forced: Dict[str, Tuple[str, float]] = {}   # tls id -> (program to restore, until time)
         self._frozen: Dict[str, None] = {}        # pushed vehicles SUMO could not map: held still
+        self._gone: Dict[str, None] = {}          # removed since the last step: still in SUMO's subscription
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -81,6 +82,7 @@ class World:
         ls = self._ls = self._session.start()
         self.frame, self.time_s, self._scene, self._count = 0, 0.0, None, 0
         self._roles, self._emergency, self._held, self._mirrored, self._forced, self._frozen = {}, {}, {}, {}, {}, {}
+        self._gone = {}
         self._rng = np.random.default_rng(self.seed)
         self._ego = EgoDynamics(*ego_pose)
         self._route_edges = self._edges_of(route_lanes)
@@ -155,15 +157,17 @@ class World:
         self.frame += 1
         self.time_s = self.frame * self.DT_S
         self._scene = None
+        self._gone = {}
         if self.frame % MAINTAIN_EVERY_TICKS == 0:
-            self._traffic.maintain((self._ego.x_m, self._ego.y_m))
+            self._gone = dict.fromkeys(self._traffic.maintain((self._ego.x_m, self._ego.y_m)))
 
     def scene(self) -> Scene:
         """Privileged state at this tick (cached until the next tick or scenario change)."""
         if self._scene is None:
             ego = self._ego.state()
             xy = (ego.x_m, ego.y_m)
-            actors = self._builder.actors(EGO_ID, xy, self._held, self._roles, self._emergency)
+            skip = {**self._held, **self._gone} if self._gone else self._held
+            actors = self._builder.actors(EGO_ID, xy, skip, self._roles, self._emergency)
             r2 = self.config.scene_radius_m ** 2
             actors += [a for a in self._held.values() if (a.x_m - xy[0]) ** 2 + (a.y_m - xy[1]) ** 2 <= r2]
             self._scene = Scene(frame=self.frame, time_s=self.time_s, ego=ego, actors=actors,
@@ -282,6 +286,7 @@ class World:
             else:
                 ls.vehicle.remove(actor_id)
         self._mirrored.pop(actor_id, None)
+        self._gone[actor_id] = None
         self._roles.pop(actor_id, None)
         self._emergency.pop(actor_id, None)
         self._scene = None
