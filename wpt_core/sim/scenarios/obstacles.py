@@ -188,17 +188,19 @@ class _TwoWays:
         self.keep_clear(self.town.edges[self.flow_edge])
         super().tick()
         lo, hi = self.blocked_span()
-        self.flow.spawning = not self.gap_open(lo, hi)
-        self.flow.hold_s = self.hold_point(hi) if self.ego_passing(lo, hi) else None
+        passing = self.ego_passing(lo, hi)
+        self.flow.spawning = not self.gap_open(lo, hi, passing)
+        self.flow.hold_s = self.hold_point(hi) if passing else None
         self.flow.tick(actor_boxes(self.world))
 
-    def gap_open(self: "_Obstacle", lo: float, hi: float) -> bool:
+    def gap_open(self: "_Obstacle", lo: float, hi: float, passing: bool) -> bool:
         """Whether the flow holds back new cars: from `WAIT_BEFORE_GAP_S` of the ego standing behind the
-        obstacle until it is past it or `GAP_S` are over (then the flow resumes and the clock restarts)."""
+        obstacle until it is past it and back in its lane or `GAP_S` are over (then the flow resumes and
+        the clock restarts)."""
         now = self.world.time_s
         waiting = self.world.ego.speed_mps < WAIT_SPEED_MPS and lo - WAIT_ZONE_M <= self.ego_s <= hi
         if self.gap_until is not None:
-            if now < self.gap_until and self.ego_s <= hi:
+            if now < self.gap_until and (self.ego_s <= hi or passing):
                 return True
             self.gap_until, self.waiting_since = None, None
             return False
