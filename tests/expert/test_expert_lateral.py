@@ -159,3 +159,14 @@ def test_no_pass_into_a_car_seen_far_away():
     car_gone = t > (134.0 - 50.0 + 2 * HALF_LEN) / 8.0           # its rear is past the obstacle's rear
     assert np.abs(y[~car_gone]).max() < 0.5                    # did not pull out before the car went by
     assert x[-1] > 60.0
+
+
+def test_pull_out_does_not_cut_the_corner_of_a_car_queued_behind_the_obstacle():
+    # a car stands 4 m behind the (scenario) obstacle; the ego stops behind that car. The pass around the
+    # obstacle must not start while its shifting path would clip the waiting car's corner; once that car
+    # has stood long enough to count as an obstacle too, both are passed in one go
+    lead = vehicle("lead", 60.0, 0.0, kind=ActorKind.STATIC, role="scenario")
+    queued = vehicle("queued", 53.2, 0.0)
+    queued.length_m, queued.width_m = 4.0, 1.8     # a small car: its centre clears a shifting path sooner
+    log = simulate(Expert(), ROUTE, Bicycle(), 45, actors=collision_free(lambda t, e: [lead, queued]))
+    assert log.x[-1] > 70.0 and abs(log.y[-1]) < 0.5

@@ -80,12 +80,10 @@ class Expert:
         self._route: Optional[DenseRoute] = None
         self._tracker: Optional[RouteTracker] = None
         self._stopped_since: Optional[float] = None
-        self._yielding: frozenset = frozenset()
 
     def reset(self) -> None:
         """Forget the route and all manoeuvre state (a new route)."""
         self._route, self._tracker, self._stopped_since = None, None, None
-        self._yielding = frozenset()
         self.controller.reset()
         self.predictor.reset()
         self.junction.reset()
@@ -129,8 +127,7 @@ class Expert:
             self._stopped_since = scene.time_s
         impatient = scene.time_s - self._stopped_since >= c.hazards.patience_s
         leaders, stops = assess(tracks, frame, offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards,
-                                impatient, self._yielding)
-        self._yielding = frozenset(st.actor_id for st in stops if st.actor_id)
+                                impatient)
         stops += self._walker_stops_behind_lines(tracks, leaders, stops, ego.length_m, v)
         stops += junction_stops
         cap = c.speed.speed_limit_mps * cap_factor

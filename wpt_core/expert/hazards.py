@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import FrozenSet, List, Tuple
+from typing import List, Tuple
 
 import numpy as np
 
@@ -33,9 +33,6 @@ class HazardConfig:
     patience_s: float = 10.0           # standing this long makes the ego accept tighter gaps ...
     impatient_buffer_factor: float = 0.4   # ... in vehicle flows (time buffer × this)
     static_gap_m: float = 7.0          # stand back from obstacles (room to pull out around them)
-    release_factor: float = 1.5        # a vehicle already yielded to needs this × the gap to go (no flicker)
-    commit_speed_mps: float = 2.0      # 'already in the conflict zone' only counts when moving this fast ...
-    commit_depth_m: float = 1.5        # ... or with the front this deep in it (a crawling ego can still stop)
 
 
 @dataclass
@@ -67,14 +64,11 @@ def time_to_travel(dist_m: float, v0: float, accel: float, vmax: float) -> float
 
 
 def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego: EgoState, times: np.ndarray,
-           cruise_mps: float, config: HazardConfig, impatient: bool = False,
-           yielding: FrozenSet[str] = frozenset()) -> Tuple[List[Leader], List[StopPoint]]:
+           cruise_mps: float, config: HazardConfig, impatient: bool = False) -> Tuple[List[Leader], List[StopPoint]]:
     """Leaders and stop points for the path `frame` shifted by `offsets` (M,).
 
     `impatient` (the ego has stood for long) shrinks the vehicles' time buffer: gap acceptance in a
-    dense flow, otherwise the ego would wait for ever. `yielding`: actors the ego yielded to last step;
-    releasing them needs a larger gap than engaging (hysteresis), or a gap at the threshold makes the
-    ego lurch forward and back and creep into the conflict zone."""
+    dense flow, otherwise the ego would wait for ever."""
     leaders: List[Leader] = []
     stops: List[StopPoint] = []
     ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
@@ -86,7 +80,10 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
         if tr.is_vru:   # heading for the path: a wide berth; walking along the road edge: just no contact
             approaching = -math.copysign(1.0, tr.d0) * tr.v_lat > config.vru_approach_mps
             margin = config.vru_lat_margin_m if approaching else config.vru_along_margin_m
-        clear = np.abs(tr.d_k - np.interp(tr.s_k, frame.s, offsets)) - tr.e_lat_k - ego_hw
+        # the path's offset at the actor's front, centre and rear: a shifting path (pulling out) can clear
+        # an actor's centre and still cut its corner
+        clear = np.min([np.abs(tr.d_k - np.interp(tr.s_k + ds, frame.s, offsets))
+                        for ds in (-tr.e_lon, 0.0, tr.e_lon)], axis=0) - tr.e_lat_k - ego_hw
         inside = (clear < margin) & tr.valid_k & (tr.s_k + tr.e_lon > -ego_hl) & (tr.s_k - tr.e_lon < frame.length_m)
         inside &= ~np.isnan(tr.s_k)
         if not inside.any():
@@ -105,15 +102,14 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
             if not tr.oncoming and times[k_in] <= config.cutin_horizon_s and tr.s0 - tr.e_lon > ego_hl:
                 leaders.append(Leader(tr.s0 - tr.e_lon - ego_hl, tr.v_lon, tr.accel, f"cut-in {label}"))
             continue
-        stop = _crossing_stop(tr, inside, times, ego_hl, v, cruise_mps, config, impatient,
-                              tr.actor.id in yielding)
+        stop = _crossing_stop(tr, inside, times, ego_hl, v, cruise_mps, config, impatient)
         if stop is not None:
             stops.append(StopPoint(stop, f"yield {label}", tr.actor.id))
     return leaders, stops
 
 
 def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl: float, v: float,
-                   cruise_mps: float, config: HazardConfig, impatient: bool, was_yielding: bool = False) -> float | None:
+                   cruise_mps: float, config: HazardConfig, impatient: bool) -> float | None:
     """Distance to stop at if the actor's corridor occupancy overlaps the ego's; None if no conflict."""
     idx = np.nonzero(inside)[0]
     gaps = np.nonzero(np.diff(idx) > 1)[0]
@@ -127,13 +123,10 @@ def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl
     buffer = config.time_buffer_s * (config.impatient_buffer_factor if impatient else 1.0)
     if tr.is_vru:
         buffer = config.vru_time_buffer_s
-    if was_yielding:
-        buffer *= config.release_factor
     t_ego_in = time_to_travel(s_lo - ego_hl, v, config.go_accel_mps2, cruise_mps)
     t_ego_out = time_to_travel(s_hi + ego_hl, v, config.go_accel_mps2, cruise_mps)
     if not (t_ego_in < t_out + buffer and t_in - buffer < t_ego_out):
         return None
-    committed = v >= config.commit_speed_mps or s_lo < ego_hl - config.commit_depth_m
-    if s_lo < ego_hl and not tr.is_vru and committed:
+    if s_lo < ego_hl and not tr.is_vru:
         return None         # already in the conflict zone: clear it rather than stop inside it
     return max(0.0, s_lo - ego_hl - (config.vru_stop_margin_m if tr.is_vru else config.stop_margin_m))

@@ -143,6 +143,9 @@ class OvertakePlanner:
                 release = frame.route_s0 + cl.s_hi + 0.5 * ego.length_m + c.rear_clearance_m
                 if release > self.plan.release_m:
                     self.plan.release_m, self.plan.end_m = release, release + c.ramp_out_m
+                full = frame.route_s0 + cl.s_lo - 1.0
+                if full < self.plan.full_m:   # a new obstacle before the planned one: be out by its rear
+                    self.plan.start_m, self.plan.full_m = full - c.ramp_in_m, full
                 self.ignore_ids = sorted(set(self.ignore_ids) | set(cl.ids))
             if self.plan is not None and route_s < self.plan.full_m and abs(ego_offset_m) < 0.5:
                 ok, why = self._clear(self.plan, tracks, frame, ego, prediction_dt_s, time_s)
