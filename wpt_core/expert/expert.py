@@ -7,6 +7,7 @@ forward-simulated speed plan → trajectory samples and a PID control towards an
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -25,6 +26,9 @@ from wpt_core.expert.route_tracker import RouteTracker
 from wpt_core.expert.speed_planner import SpeedConfig, limit_profile, plan_speed, sample_plan
 from wpt_core.geometry import world_to_ego
 from wpt_core.types import Control, DenseRoute, Scene, Trajectory
+
+
+CROSSING_SIN = 0.5   # |sin(heading − path heading)| above this (30°+) = crossing the road, not walking along it
 
 
 def _expert_controller() -> ControllerConfig:
@@ -155,10 +159,11 @@ class Expert:
 
     def _walker_stops_behind_lines(self, tracks: list, leaders: list, stops: list, ego_length_m: float,
                                    v: float) -> list:
-        """Extra stops before a light's line where waiting for a walker or cyclist (crossing ahead, or
-        standing in the path as a leader) would leave the ego astride the line."""
+        """Extra stops before a light's line where waiting for a walker or cyclist crossing the road
+        (ahead, or already in the path as a leader) would leave the ego astride the line. Those walking
+        along the road are no crosswalk wait: a stop before the line would not end when they pass."""
         c = self.config
-        vru = {tr.actor.id for tr in tracks if tr.is_vru}
+        vru = {tr.actor.id for tr in tracks if tr.is_vru and abs(math.sin(tr.dpsi_rad)) > CROSSING_SIN}
         wanted = [st for st in stops if st.actor_id in vru]
         wanted += [StopPoint(ld.gap_m - c.speed.idm_min_gap_m, ld.reason, ld.actor_id)
                    for ld in leaders if ld.actor_id in vru]
