@@ -116,26 +116,3 @@ def test_brakes_for_pedestrian_crossing():
 def test_pedestrian_standing_on_the_sidewalk_is_ignored():
     log = simulate(Expert(), ROUTE, Bicycle(), 12, actors=lambda t, e: [walker("p", 40.0, 5.0, -90.0, 0.0)])
     assert min(np.array(log.speed)[np.array(log.t) > 5.0]) > 7.0
-
-
-def test_waits_for_walkers_before_a_green_lights_line_not_astride_it():
-    # a slow walker crosses 5.5 m beyond a green light's line (x = 50): the ego (seeing it in time) must
-    # wait with its front before the line, not astride it: a light turning red would trap it there
-    def ped(t, e):
-        y = 4.0 - 0.5 * t
-        return [walker("p", 55.5, y, -90.0, 0.5 if y > -6.0 else 0.0)]
-    log = simulate(Expert(), ROUTE, Bicycle(x=25.0), 40, actors=collision_free(ped),
-                   lights=_light(lambda t: LightState.GREEN))
-    fronts, t = np.array(log.x) + HALF_LEN, np.array(log.t)
-    in_lane = t < (4.0 + 1.0) / 0.5                                 # until the walker is 1 m past the lane centre
-    assert 44.0 < fronts[in_lane].max() < 50.0                     # stopped close to, but before, the line
-    assert fronts[-1] > 80.0                                        # and went on once the walker had crossed
-
-
-def test_walker_along_the_road_beyond_a_line_is_no_crosswalk_wait():
-    # a walker standing at the lane edge beyond a green light's line, facing along the road, is followed
-    # like any leader; moving the wait back before the line is only for walkers crossing the road
-    log = simulate(Expert(), ROUTE, Bicycle(x=25.0), 10, actors=lambda t, e: [walker("p", 57.0, 1.2, 180.0, 0.0)],
-                   lights=_light(lambda t: LightState.GREEN))
-    assert any("walker" in r for r in log.reason)
-    assert not any("before the line" in r for r in log.reason)

@@ -7,7 +7,6 @@ forward-simulated speed plan → trajectory samples and a PID control towards an
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -16,7 +15,7 @@ import numpy as np
 from wpt_core.control.vehicle_controller import ControllerConfig, ControlTarget, VehicleController
 from wpt_core.expert.corridor_check import CorridorCheckConfig
 from wpt_core.expert.give_way import GiveWayConfig, GiveWayPlanner
-from wpt_core.expert.hazards import HazardConfig, StopPoint, assess
+from wpt_core.expert.hazards import HazardConfig, assess
 from wpt_core.expert.junction_rules import JunctionConfig, JunctionRules
 from wpt_core.expert.lateral_plan import LateralPlan, blend_from_ego
 from wpt_core.expert.overtake import OvertakeConfig, OvertakePlanner
@@ -26,9 +25,6 @@ from wpt_core.expert.route_tracker import RouteTracker
 from wpt_core.expert.speed_planner import SpeedConfig, limit_profile, plan_speed, sample_plan
 from wpt_core.geometry import world_to_ego
 from wpt_core.types import Control, DenseRoute, Scene, Trajectory
-
-
-CROSSING_SIN = 0.5   # |sin(heading − path heading)| above this (30°+) = crossing the road, not walking along it
 
 
 def _expert_controller() -> ControllerConfig:
@@ -132,7 +128,6 @@ class Expert:
         impatient = scene.time_s - self._stopped_since >= c.hazards.patience_s
         leaders, stops = assess(tracks, frame, offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards,
                                 impatient)
-        stops += self._walker_stops_behind_lines(tracks, leaders, stops, ego.length_m, v)
         stops += junction_stops
         cap = c.speed.speed_limit_mps * cap_factor
         vlim = limit_profile(frame.s, path_xy, frame.in_junction, cap, c.speed)
@@ -156,19 +151,6 @@ class Expert:
             reason = f"{reason}; overtake blocked by {self.overtake.waiting_reason}"
         should_brake = target < c.controller.brake_below_mps or v > c.controller.brake_ratio * max(target, 1e-3)
         return ExpertOutput(trajectory, control, target, reason, bool(should_brake))
-
-    def _walker_stops_behind_lines(self, tracks: list, leaders: list, stops: list, ego_length_m: float,
-                                   v: float) -> list:
-        """Extra stops before a light's line where waiting for a walker or cyclist crossing the road
-        (ahead, or already in the path as a leader) would leave the ego astride the line. Those walking
-        along the road are no crosswalk wait: a stop before the line would not end when they pass."""
-        c = self.config
-        vru = {tr.actor.id for tr in tracks if tr.is_vru and abs(math.sin(tr.dpsi_rad)) > CROSSING_SIN}
-        wanted = [st for st in stops if st.actor_id in vru]
-        wanted += [StopPoint(ld.gap_m - c.speed.idm_min_gap_m, ld.reason, ld.actor_id)
-                   for ld in leaders if ld.actor_id in vru]
-        moved = self.junction.wait_behind_lines(wanted, ego_length_m, v)
-        return [st for st, orig in zip(moved, wanted) if st is not orig]
 
     def _standstill(self, n: int, reason: str) -> ExpertOutput:
         traj = Trajectory(np.zeros((n, 2)), self.config.trajectory_dt_s, np.zeros(n))

@@ -42,14 +42,12 @@ class Leader:
     accel_mps2: float
     reason: str
     min_gap_m: float | None = None
-    actor_id: str = ""
 
 
 @dataclass
 class StopPoint:
     distance_m: float          # from the ego's front bumper along the path
     reason: str
-    actor_id: str = ""         # the actor yielded to ('' for lights and signs)
 
 
 def time_to_travel(dist_m: float, v0: float, accel: float, vmax: float) -> float:
@@ -94,7 +92,7 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
                 speed = max(tr.v_lon, 0.0) if tr.is_vru else tr.v_lon
                 gap = tr.s0 - tr.e_lon - ego_hl
                 leaders.append(Leader(gap, speed, tr.accel, f"leader {label}",
-                                      config.static_gap_m if tr.is_static else None, tr.actor.id))
+                                      config.static_gap_m if tr.is_static else None))
             continue
         k_in = int(np.argmax(inside))
         if tr.parallel:
@@ -104,7 +102,7 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
             continue
         stop = _crossing_stop(tr, inside, times, ego_hl, v, cruise_mps, config, impatient)
         if stop is not None:
-            stops.append(StopPoint(stop, f"yield {label}", tr.actor.id))
+            stops.append(StopPoint(stop, f"yield {label}"))
     return leaders, stops
 
 

@@ -28,7 +28,6 @@ class JunctionConfig:
     stop_speed_mps: float = 0.1
     stop_hold_s: float = 0.5
     match_heading_deg: float = 50.0
-    line_wait_decel_mps2: float = 5.0    # braking accepted to wait for walkers before a line, not astride it
 
 
 class JunctionRules:
@@ -39,13 +38,11 @@ class JunctionRules:
         self._stopped_since: Dict[str, float] = {}
         self._done: set = set()
         self.signal_distances: List[float] = []   # red/yellow/stop lines on the path ahead (from the ego front)
-        self.light_lines: List[float] = []        # every light's line ahead, whatever its state
 
     def reset(self) -> None:
         self._stopped_since.clear()
         self._done.clear()
         self.signal_distances = []
-        self.light_lines = []
 
     def line_distance(self, stop_line: Tuple[XY, XY], yaw_deg: float, frame: PathFrame, ego_hl: float,
                       behind_front_m: float = 0.0) -> Optional[float]:
@@ -71,17 +68,14 @@ class JunctionRules:
         ego_hl, v = 0.5 * ego.length_m, max(ego.speed_mps, 0.0)
         out: List[StopPoint] = []
         self.signal_distances = []
-        self.light_lines = []
         if obey_lights:
             for light in scene.traffic_lights:
+                if light.state not in (LightState.RED, LightState.YELLOW):
+                    continue
                 # a light counts until the ego's rear is over its line: a car that stopped with its nose
                 # over the line (yielding to a walker) must not move on when the light turns red
                 dist = self.line_distance(light.stop_line, light.yaw_deg, frame, ego_hl, behind_front_m=2.0 * ego_hl)
                 if dist is None:
-                    continue
-                if dist > 0.0:
-                    self.light_lines.append(dist)
-                if light.state not in (LightState.RED, LightState.YELLOW):
                     continue
                 self.signal_distances.append(dist)
                 target = dist - c.light_stop_margin_m
@@ -107,22 +101,4 @@ class JunctionRules:
                     self._stopped_since.pop(sign.id, None)
                 out.append(StopPoint(max(dist - c.stop_sign_margin_m, 0.0), f"stop sign {sign.id}"))
         self._done &= ahead
-        return out
-
-    def wait_behind_lines(self, stops: List[StopPoint], ego_length_m: float, v: float) -> List[StopPoint]:
-        """Move stops that would leave the ego standing astride a light's stop line back before the line.
-
-        A car waiting on the line (for walkers on the crosswalk beyond it) is trapped when the light
-        turns red: moving on then crosses the line on red. So it waits before the line whenever it
-        can still stop there (`line_wait_decel_mps2`); otherwise it keeps the stop where it is."""
-        tail_m = ego_length_m + 1.0    # the red-light check looks 1 m behind the rear bumper
-        out = []
-        for stop in stops:
-            for line in sorted(self.light_lines):
-                target = line - self.config.light_stop_margin_m
-                astride = line < stop.distance_m < line + tail_m
-                if astride and target > 0.0 and v * v <= 2.0 * self.config.line_wait_decel_mps2 * target:
-                    stop = StopPoint(target, f"{stop.reason} (before the line)", stop.actor_id)
-                    break
-            out.append(stop)
         return out
