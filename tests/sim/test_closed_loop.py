@@ -96,23 +96,18 @@ def test_agent_crash_ends_route_and_run_continues_with_protocol_order(tmp_path):
         assert entry["timestamp"] == pytest.approx(0.25, abs=0.06)   # 5 ticks of 0.05 s after the first step
 
 
-def test_expert_without_red_light_handling_runs_the_red(tmp_path):
-    config = tmp_path / "no_lights.yaml"
-    config.write_text("obey_traffic_lights: false\n")
-    routes = one_route_file(tmp_path, "EmbeddedGrid", "VanillaSignalizedTurnEncounterRedLight")
+@pytest.mark.parametrize("switch, scenario_type, infraction, coefficient", [
+    ("obey_traffic_lights", "VanillaSignalizedTurnEncounterRedLight", "red_light", 0.7),
+    ("obey_stop_signs", "VanillaNonSignalizedTurnEncounterStopsign", "stop_infraction", 0.8),
+])
+def test_expert_with_a_rule_switched_off_collects_that_infraction(tmp_path, switch, scenario_type, infraction,
+                                                                  coefficient):
+    config = tmp_path / "expert.yaml"
+    config.write_text(f"{switch}: false\n")
+    routes = one_route_file(tmp_path, "EmbeddedGrid", scenario_type)
     record = only_record(run_eval(tmp_path, EXPERT, routes, config=str(config)))
-    assert len(record["infractions"]["red_light"]) >= 1
-    assert record["scores"]["score_penalty"] <= 0.7 + 1e-9
-    assert_scores_consistent(record)
-
-
-def test_expert_without_stop_sign_handling_runs_the_stop(tmp_path):
-    config = tmp_path / "no_stops.yaml"
-    config.write_text("obey_stop_signs: false\n")
-    routes = one_route_file(tmp_path, "EmbeddedGrid", "VanillaNonSignalizedTurnEncounterStopsign")
-    record = only_record(run_eval(tmp_path, EXPERT, routes, config=str(config)))
-    assert len(record["infractions"]["stop_infraction"]) >= 1
-    assert record["scores"]["score_penalty"] <= 0.8 + 1e-9
+    assert len(record["infractions"][infraction]) >= 1
+    assert record["scores"]["score_penalty"] <= coefficient + 1e-9
     assert_scores_consistent(record)
 
 
