@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Dict, List, Sequence, Tuple
 import numpy as np
 
 from wpt_core.types import DenseRoute
+from wpt_core.sim.xml_files import parse_xml_root
 
 if TYPE_CHECKING:
     from wpt_core.sim.town import Town
@@ -102,14 +103,7 @@ def _parse_route(elem: ET.Element, path: Path) -> RouteSpec:
 def read_routes(path: str | Path) -> List[RouteSpec]:
     """All routes of a leaderboard route file, in file order."""
     path = Path(path)
-    try:
-        root = ET.parse(path).getroot()
-    except FileNotFoundError:
-        raise RouteFileError(f"{path}: route file not found") from None
-    except ET.ParseError as exc:
-        raise RouteFileError(f"{path}: not valid XML: {exc}") from None
-    if root.tag != "routes":
-        raise RouteFileError(f"{path}: root element is <{root.tag}>, expected <routes>")
+    root = parse_xml_root(path, "routes", "route file", RouteFileError)
     routes = [_parse_route(r, path) for r in list(root) if r.tag == "route"]
     seen: Dict[str, int] = {}
     for r in routes:

@@ -16,6 +16,7 @@ import numpy as np
 from wpt_core.geometry import DEFAULT_LAT_REF, DEFAULT_LON_REF
 from wpt_core.sim.convert import sumo_to_carla_xy
 from wpt_core.sim.town_lanes import Junction, Lane, Link
+from wpt_core.sim.xml_files import parse_xml_root
 
 SUMO_DEFAULT_LANE_WIDTH_M = 3.2
 
@@ -70,14 +71,7 @@ def _geo_reference(root: ET.Element) -> Tuple[float, float]:
 
 def parse_net(path: Path) -> ParsedNet:
     """Parse `path`; raises `TownError` naming the file when it is missing or not a SUMO network."""
-    try:
-        root = ET.parse(path).getroot()
-    except FileNotFoundError:
-        raise TownError(f"{path}: network file not found") from None
-    except ET.ParseError as exc:
-        raise TownError(f"{path}: not valid XML: {exc}") from None
-    if root.tag != "net":
-        raise TownError(f"{path}: not a SUMO network (root element <{root.tag}>, expected <net>)")
+    root = parse_xml_root(path, "net", "SUMO network", TownError)
     net = ParsedNet()
     net.lat_ref, net.lon_ref = _geo_reference(root)
     for edge in root.iter("edge"):
