@@ -179,13 +179,23 @@ def bad_input_case(name, tmp):
         path = write(tmp / "collect.yaml", "camera_width: [800\n")
         return ["collect", "--routes", routes, "--out", str(tmp / "clips"), "--config", path], "collect.yaml", \
             "not valid YAML"
+    if name == "routes check: malformed route XML":
+        return ["routes", "check", write(tmp / "broken.xml", "<routes><route")], "broken.xml", "not valid XML"
+    if name == "data attach-results: malformed results JSON":
+        (tmp / "clip_root").mkdir()
+        return ["data", "attach-results", str(tmp / "results.json"), str(tmp / "clip_root")], "results.json", \
+            "not a readable results JSON"
+    if name == "maps convert: missing OpenDRIVE file":
+        return ["maps", "convert", "--xodr", str(tmp / "Town99.xodr"), "--out", str(tmp / "t.net.xml")], \
+            "Town99.xodr", "not found"
     raise KeyError(name)
 
 
 BAD_INPUTS = ["missing agent file", "no get_entry_point", "unknown town", "waypoint off the network",
               "malformed route XML", "route subset matching nothing", "malformed YAML agent config",
               "malformed results JSON for resume", "malformed results JSON for report",
-              "collect: malformed route XML", "collect: malformed YAML config"]
+              "collect: malformed route XML", "collect: malformed YAML config", "routes check: malformed route XML",
+              "data attach-results: malformed results JSON", "maps convert: missing OpenDRIVE file"]
 
 
 @pytest.mark.parametrize("name", BAD_INPUTS)

@@ -24,9 +24,10 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _attach(args: argparse.Namespace) -> int:
+    from wpt_core.sim.results import load_results
+
     checkpoint, root = Path(args.checkpoint), Path(args.dir)
-    if not checkpoint.is_file():
-        raise InputError(f"{checkpoint}: results JSON not found")
+    load_results(checkpoint)   # a missing or malformed file: `ResultsFileError`, one line from `wpt`
     if not root.is_dir():
         raise InputError(f"{root}: not a folder of clips")
     print(f"attached {attach_leaderboard_records(checkpoint, root)} leaderboard records under {root}")
