@@ -6,7 +6,7 @@ from pathlib import Path
 import wpt_core
 
 ROOT = Path(wpt_core.__file__).parent
-CORE = {"types", "geometry", "config", "paths", "protocol", "privileged", "ground_map", "__init__"}
+CORE = {"types", "geometry", "config", "paths", "protocol", "privileged", "ground_map", "errors", "__init__"}
 TIER = {**{name: 0 for name in CORE},
         "models": 1, "data": 1, "sim": 1, "expert": 1, "control": 1, "carla_bridge": 1,
         "training": 2, "evaluation": 2, "cli": 3, "commands": 3}

@@ -1,4 +1,9 @@
-"""The `wpt` command: one subcommand family per module in `wpt_core.commands`."""
+"""The `wpt` command: one subcommand family per module in `wpt_core.commands`.
+
+Bad input — the project's `InputError` types and the results file's `ResultsFileError` — ends as one
+line on stderr (the message names the file and the problem) and exit status 2; every other exception
+is a bug and keeps its traceback.
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +14,10 @@ import sys
 from typing import List, Optional
 
 import wpt_core.commands
+from wpt_core.errors import InputError
+from wpt_core.sim.results import ResultsFileError
+
+INPUT_ERROR_EXIT = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +35,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except (InputError, ResultsFileError) as exc:
+        print(f"wpt {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return INPUT_ERROR_EXIT
 
 
 if __name__ == "__main__":

@@ -12,10 +12,12 @@ from typing import Any, Dict, Iterable, Mapping, Type, TypeVar
 
 import yaml
 
+from wpt_core.errors import InputError
+
 T = TypeVar("T")
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError, ValueError):
     """A config file or override that does not match its dataclass."""
 
 
@@ -109,18 +111,31 @@ def apply_overrides(data: Dict[str, Any], overrides: Iterable[str]) -> Dict[str,
     return data
 
 
+def read_yaml(path: str | Path) -> Any:
+    """The parsed YAML document of `path`; a missing or unparsable file raises a one-line `ConfigError`."""
+    try:
+        text = Path(path).read_text()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ConfigError(f"{path}: not valid YAML: {exc.problem or exc.context}{where}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
+
+
 def load_config(cls: Type[T], path: str | Path | None = None, overrides: Iterable[str] = ()) -> T:
     """Defaults of `cls`, updated by YAML file `path`, then by dotted `overrides`."""
     data: Dict[str, Any] = to_dict(cls())
     where = "<defaults>"
     if path is not None:
         where = str(path)
-        try:
-            loaded = yaml.safe_load(Path(path).read_text()) or {}
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: config file not found") from None
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        loaded = read_yaml(path) or {}
         if not isinstance(loaded, dict):
             raise ConfigError(f"{path}: top level must be a mapping, got {type(loaded).__name__}")
         _merge(data, loaded, where)

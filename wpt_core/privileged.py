@@ -2,7 +2,8 @@
 
 In CARLA this role is played by `CarlaDataProvider`, a process-wide singleton; here it is the same
 idea, simulator-agnostic: the embedded runner registers its world, the CARLA data agent registers a
-`carla_bridge` provider, and the expert only ever sees a `Scene`.
+`carla_bridge` provider, and the expert only ever sees a `Scene`. The protocol stand-in's base class
+finds its `hero_actor` here too, as Bench2Drive's finds it through `CarlaDataProvider`.
 """
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ def set_provider(provider: Optional[SceneProvider]) -> None:
     """Register (or clear, with None) the provider of the running simulation."""
     global _provider
     _provider = provider
+
+
+def registered_provider() -> Optional[SceneProvider]:
+    """The registered provider, or None outside a running simulation."""
+    return _provider
 
 
 def get_provider() -> SceneProvider:

@@ -10,6 +10,7 @@ from data_helpers import write_clip
 from wpt_core.commands import data as data_command
 from wpt_core.data.clip_layout import clip_name
 from wpt_core.data.stats import dataset_stats
+from wpt_core.errors import InputError
 
 
 def _make_set(root):
@@ -37,7 +38,8 @@ def test_stats_command_writes_json(tmp_path, capsys):
     assert "3 clips (2 complete, 1 incomplete), 9 frames" in capsys.readouterr().out
     assert json.loads(out.read_text())["frames"] == 9
     bad = parser.parse_args(["data", "stats", str(tmp_path / "missing")])
-    assert bad.func(bad) == 2
+    with pytest.raises(InputError, match="missing: not a folder of clips"):   # `wpt` prints it as one line, exit 2
+        bad.func(bad)
 
 
 def test_attach_leaderboard_records(tmp_path):

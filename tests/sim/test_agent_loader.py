@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from wpt_core.protocol import Track
 from wpt_core.sim.agent_loader import AgentLoadError, instantiate_agent, load_agent_class
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "agents"
@@ -12,7 +13,8 @@ def test_loads_by_basename_from_its_folder_and_constructs_with_leaderboard_signa
     cls = load_agent_class(FIXTURES / "standstill_agent.py")
     assert cls.__name__ == "StandstillAgent"
     agent = instantiate_agent(cls)
-    assert agent.track is None and agent._global_plan is None   # base-class state before setup()
+    # Bench2Drive's base-class state before setup(): SENSORS track, no plan; no simulation, so no hero
+    assert agent.track is Track.SENSORS and agent._global_plan is None and agent.hero_actor is None
 
 
 def test_missing_entry_point_and_missing_file(tmp_path):

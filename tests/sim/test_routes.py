@@ -78,10 +78,30 @@ def test_malformed_route_files_name_file_and_route(tmp_path, text, pattern):
 def test_unknown_town_and_missing_file_name_the_file(tmp_path):
     spec = _sample_route()
     spec.town, spec.source = "Atlantis", str(tmp_path / "x.xml")
-    with pytest.raises(RouteFileError, match=r"x\.xml: route 7: .*Atlantis"):
+    with pytest.raises(RouteFileError, match=r"x\.xml: route 7: unknown town 'Atlantis' \(known: EmbeddedArterial, "
+                                             r"EmbeddedGrid, EmbeddedRand;"):
         route_town(spec)
     with pytest.raises(RouteFileError, match="missing.xml"):
         read_routes(tmp_path / "missing.xml")
+
+
+def test_waypoints_must_lie_within_one_lane_width_of_a_driving_lane():
+    town = Town.load("EmbeddedGrid")
+    lane = town.lanes["B1C1_1"]                  # the rightmost driving lane; to its right only a sidewalk
+    x, y, yaw = lane.pose_at(lane.length_m / 2)
+
+    def route_with_middle_waypoint_off_by(offset_m):
+        right = (-math.sin(math.radians(yaw)), math.cos(math.radians(yaw)))   # CARLA: +y is right of east
+        start, end = town.lanes["A1B1_1"].pose_at(20.0), town.lanes["C1D1_1"].pose_at(20.0)
+        return RouteSpec("9", "EmbeddedGrid", [(start[0], start[1], 0.0),
+                                               (x + offset_m * right[0], y + offset_m * right[1], 0.0),
+                                               (end[0], end[1], 0.0)], source="off.xml")
+
+    assert "B1C1_1" in route_lanes(town, route_with_middle_waypoint_off_by(3.4))   # on the verge: still this road
+    with pytest.raises(RouteFileError, match=r"^off\.xml: route 9: waypoint 1 \(225\.0, -124\.\d\) is not on a road "
+                                             r"of EmbeddedGrid: the nearest driving lane is 3\.6 m away "
+                                             r"\(tolerance 3\.5 m\)$"):
+        route_lanes(town, route_with_middle_waypoint_off_by(3.6))
 
 
 # --- generated routes --------------------------------------------------------------------------------

@@ -40,11 +40,23 @@ def test_second_gnss_is_rejected():
         validate_sensor_specs(gnss)
 
 
-def test_mount_radius_is_the_3d_norm_and_limited_to_3_m():
+def test_mount_radius_is_the_3d_norm_and_limited_to_3_m(monkeypatch):
+    monkeypatch.delenv("SAVE_PATH", raising=False)
     validate_sensor_specs([cam("ok", x=2.0, z=2.0)])            # sqrt(8) = 2.83 m
     with pytest.raises(SensorConfigurationInvalid,
                        match=r"^Illegal sensor extrinsics used for sensor 'far'. Max allowed radius is 3.0m$"):
         validate_sensor_specs([cam("far", x=2.5, z=1.7)])       # sqrt(6.25 + 2.89) = 3.02 m
+
+
+def test_save_path_raises_the_mount_limit_to_100_m_as_bench2drives_wrapper(monkeypatch, tmp_path):
+    bev = dict(cam("bev", z=50.0), pitch=-90.0)                  # the Zoo agents' bird's-eye camera
+    monkeypatch.delenv("SAVE_PATH", raising=False)
+    with pytest.raises(SensorConfigurationInvalid, match=r"sensor 'bev'. Max allowed radius is 3.0m$"):
+        validate_sensor_specs([bev])
+    monkeypatch.setenv("SAVE_PATH", str(tmp_path))
+    validate_sensor_specs([bev, cam("edge", x=60.0, y=80.0, z=0.0)])   # 100 m exactly is still allowed
+    with pytest.raises(SensorConfigurationInvalid, match=r"sensor 'far'. Max allowed radius is 100.0m$"):
+        validate_sensor_specs([cam("far", x=60.0, y=80.0, z=1.0)])   # sqrt(3600 + 6400 + 1) > 100
 
 
 def test_unknown_type_and_opendrive_on_sensors_track_are_illegal():

@@ -26,19 +26,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check every input (config, agent, routes) before the output folder is touched, then collect."""
     from wpt_core.sim.collector import ClipRecorder, CollectConfig
     from wpt_core.sim.evaluator import EvalOptions, evaluate
+    from wpt_core.sim.preflight import check_run_inputs
 
     config = load_config(CollectConfig, args.config, args.overrides)
     out = Path(args.out)
+    agent = args.agent or str(repo_configs_dir().parent / "data_collection" / "expert_agent.py")
+    options = EvalOptions(routes_xml=args.routes, agent_file=agent, checkpoint=str(out / "collect_results.json"),
+                          resume=args.resume, workers=args.workers, seed=args.seed,
+                          routes_subset=args.routes_subset)
+    check_run_inputs(options)
     out.mkdir(parents=True, exist_ok=True)
     save_config(config, out / "collect_config.yaml")
-    agent = args.agent or str(repo_configs_dir().parent / "data_collection" / "expert_agent.py")
-    if not Path(agent).is_file():
-        raise SystemExit(f"{agent}: expert agent file not found (run from a source checkout or pass --agent)")
-    evaluate(EvalOptions(routes_xml=args.routes, agent_file=agent, checkpoint=str(out / "collect_results.json"),
-                         resume=args.resume, workers=args.workers, seed=args.seed,
-                         routes_subset=args.routes_subset),
-             hooks_factory=ClipRecorder(str(out), config))
+    evaluate(options, hooks_factory=ClipRecorder(str(out), config))
     print(f"clips in {out}; summary: wpt data stats {out}")
     return 0

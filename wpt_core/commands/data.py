@@ -8,13 +8,13 @@ from pathlib import Path
 
 from wpt_core.data.expert_records import attach_leaderboard_records
 from wpt_core.data.stats import dataset_stats, format_stats
+from wpt_core.errors import InputError
 
 
 def _stats(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     if not root.is_dir():
-        print(f"wpt data stats: {root} is not a folder")
-        return 2
+        raise InputError(f"{root}: not a folder of clips")
     stats = dataset_stats(root)
     print(format_stats(stats))
     if args.json:
@@ -24,10 +24,12 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _attach(args: argparse.Namespace) -> int:
+    from wpt_core.sim.results import load_results
+
     checkpoint, root = Path(args.checkpoint), Path(args.dir)
-    if not checkpoint.is_file() or not root.is_dir():
-        print(f"wpt data attach-results: need an existing results JSON and clip folder ({checkpoint}, {root})")
-        return 2
+    load_results(checkpoint)   # a missing or malformed file: `ResultsFileError`, one line from `wpt`
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder of clips")
     print(f"attached {attach_leaderboard_records(checkpoint, root)} leaderboard records under {root}")
     return 0
 

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from wpt_core.paths import save_path, set_save_path
-from wpt_core.sim.evaluator import EvalOptions, evaluate
+from wpt_core.sim.evaluator import EvalOptions, InvalidSensorsError, evaluate
+from wpt_core.sim.preflight import check_run_inputs
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,13 +28,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check every input, then run; a rejected agent (invalid sensors) is one line on stderr and exit 1."""
     from wpt_core.evaluation.report import compute_report, format_report
 
-    if args.save_path:
+    options = EvalOptions(routes_xml=args.routes, agent_file=args.agent, checkpoint=args.checkpoint,
+                          agent_config=args.agent_config, resume=args.resume, workers=args.workers,
+                          seed=args.seed, repetitions=args.repetitions, routes_subset=args.routes_subset,
+                          track=args.track)
+    if args.save_path:   # before the checks: the agent module is imported as the workers will see it
         set_save_path(Path(args.save_path))
-    document = evaluate(EvalOptions(routes_xml=args.routes, agent_file=args.agent, checkpoint=args.checkpoint,
-                                    agent_config=args.agent_config, resume=args.resume, workers=args.workers,
-                                    seed=args.seed, repetitions=args.repetitions,
-                                    routes_subset=args.routes_subset, track=args.track))
+    check_run_inputs(options)
+    try:
+        document = evaluate(options)
+    except InvalidSensorsError as exc:
+        print(f"wpt eval: rejected: {exc}", file=sys.stderr)
+        return 1
     print(format_report(compute_report(document, metric_dir=save_path(), expected_routes=None)))
     return 0

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 
@@ -21,19 +20,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """A bad results or route file raises its own error type, which `wpt` prints as one line (exit 2)."""
     from wpt_core.evaluation.report import compute_report, format_report
-    from wpt_core.sim.results import ResultsFileError, load_results
+    from wpt_core.sim.results import load_results
+    from wpt_core.sim.routes import read_routes
 
-    from wpt_core.sim.routes import RouteFileError, read_routes
-
-    try:
-        document = load_results(Path(args.results))
-        types = None
-        if args.routes:
-            types = {str(r.id): r.scenarios[0].type for r in read_routes(args.routes) if r.scenarios}
-    except (ResultsFileError, RouteFileError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    document = load_results(Path(args.results))
+    types = None
+    if args.routes:
+        types = {str(r.id): r.scenarios[0].type for r in read_routes(args.routes) if r.scenarios}
     report = compute_report(document, Path(args.metric_dir) if args.metric_dir else None, args.expected_routes,
                             types)
     print(format_report(report))

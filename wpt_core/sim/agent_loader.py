@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from wpt_core.errors import InputError
 
-class AgentLoadError(RuntimeError):
+
+class AgentLoadError(InputError, RuntimeError):
     """The agent file cannot be imported or does not follow the leaderboard protocol."""
 
 

@@ -18,12 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Set
 
+from wpt_core.errors import InputError
+
 LANE_WIDTH_M = 3.5
 SIDEWALK_WIDTH_M = 2.0
 
 # node ids → type, and edge → (numLanes, speed, priority); functions of the plain network
 NodeRule = Callable[[Dict[str, ET.Element], Dict[str, Set[str]]], Dict[str, str]]
 EdgeRule = Callable[[ET.Element], None]
+
+
+class OpenDriveFileError(InputError, FileNotFoundError):
+    """The OpenDRIVE file to convert does not exist."""
 
 
 @dataclass
@@ -209,7 +215,7 @@ def convert_xodr(xodr: str | Path, out_net: str | Path) -> Path:
     """OpenDRIVE (e.g. a CARLA town) → SUMO network in the source coordinates, with sidewalks and crossings."""
     xodr, out_net = Path(xodr), Path(out_net)
     if not xodr.is_file():
-        raise FileNotFoundError(f"{xodr}: OpenDRIVE file not found")
+        raise OpenDriveFileError(f"{xodr}: OpenDRIVE file not found")
     out_net.parent.mkdir(parents=True, exist_ok=True)
     _run([sumo_binary("netconvert"), "--opendrive-files", str(xodr), *_netconvert_common(),
           "--opendrive.import-all-lanes", "false", "-o", str(out_net)])

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Dict, List, Sequence, Tuple
 
 import numpy as np
 
+from wpt_core.errors import InputError
 from wpt_core.types import DenseRoute
 from wpt_core.sim.xml_files import parse_xml_root
 
@@ -21,7 +22,15 @@ if TYPE_CHECKING:
     from wpt_core.sim.town import Town
 
 
-class RouteFileError(ValueError):
+# A waypoint must lie within one lane width (3.5 m, CARLA's standard lane) of a driving lane's centre line.
+# Any point on a carriageway is within half a lane of some lane's centre, so this leaves 1.75 m for maps
+# converted with other lane widths and for rounded coordinates; a point further out is on a sidewalk, a
+# verge or another map, and snapping it to the nearest road (what CARLA's route planner does silently)
+# would drive some other route.
+WAYPOINT_ON_ROAD_M = 3.5
+
+
+class RouteFileError(InputError, ValueError):
     """A route file (or route) that cannot be used; the message names file, route id and problem."""
 
 
@@ -146,10 +155,13 @@ def route_lanes(town: "Town", spec: RouteSpec) -> List[str]:
     nearest driving edge, consecutive edges are joined by shortest paths."""
     where = f"{spec.source or '<routes>'}: route {spec.id}"
     edges: List[str] = []
-    for x, y, _ in spec.waypoints:
-        match = town.nearest_lane((x, y), max_distance_m=10.0)
+    for i, (x, y, _) in enumerate(spec.waypoints):
+        match = town.nearest_lane((x, y), max_distance_m=WAYPOINT_ON_ROAD_M)
         if match is None:
-            raise RouteFileError(f"{where}: waypoint ({x:.1f}, {y:.1f}) is not on a road of {town.name}")
+            nearest = town.nearest_lane((x, y), max_distance_m=float("inf"))
+            raise RouteFileError(f"{where}: waypoint {i} ({x:.1f}, {y:.1f}) is not on a road of {town.name}: "
+                                 f"the nearest driving lane is {nearest.distance_m:.1f} m away "
+                                 f"(tolerance {WAYPOINT_ON_ROAD_M} m)")
         lane = town.lanes[match.lane_id]
         if lane.is_internal or (edges and edges[-1] == lane.edge_id):
             continue
@@ -166,12 +178,16 @@ def route_lanes(town: "Town", spec: RouteSpec) -> List[str]:
 
 
 def route_town(spec: RouteSpec) -> "Town":
-    """The route's town, loaded by name; an unknown town names the route file and route."""
-    from wpt_core.sim.town import Town, TownError
+    """The route's town: a shipped town by name, or a `.net.xml` path; errors name the route file and route."""
+    from wpt_core.sim.town import Town, TownError, is_town_path, shipped_towns
+    where = f"{spec.source or '<routes>'}: route {spec.id}"
+    if not is_town_path(spec.town) and spec.town not in shipped_towns():
+        raise RouteFileError(f"{where}: unknown town {spec.town!r} (known: {', '.join(shipped_towns())}; "
+                             "or a .net.xml path, e.g. from `wpt maps convert`)")
     try:
         return Town.load(spec.town)
     except TownError as exc:
-        raise RouteFileError(f"{spec.source or '<routes>'}: route {spec.id}: {exc}") from None
+        raise RouteFileError(f"{where}: {exc}") from None
 
 
 def route_plan(town: "Town", spec: RouteSpec) -> Tuple[List[str], DenseRoute]:

@@ -17,7 +17,7 @@ from wpt_core.sim.town_lanes import Junction, Lane, LaneMatch, Link, cumulative,
 from wpt_core.sim.town_parse import TownError, parse_net
 from wpt_core.types import XY, DenseRoute, RoadOption
 
-__all__ = ["Town", "Lane", "Link", "Junction", "LaneMatch", "TownError", "shipped_towns"]
+__all__ = ["Town", "Lane", "Link", "Junction", "LaneMatch", "TownError", "is_town_path", "shipped_towns"]
 
 _CACHE: Dict[Path, "Town"] = {}
 _TURN_COMMANDS = {"l": RoadOption.LEFT, "L": RoadOption.LEFT, "t": RoadOption.LEFT,
@@ -29,9 +29,15 @@ def shipped_towns() -> List[str]:
     return sorted(p.name[: -len(".net.xml")] for p in towns_dir().glob("*.net.xml"))
 
 
+def is_town_path(name_or_path: str | Path) -> bool:
+    """True for a network file path, False for the name of a shipped town."""
+    text = str(name_or_path)
+    return text.endswith(".xml") or "/" in text or "\\" in text
+
+
 def _resolve(name_or_path: str | Path) -> Path:
     text = str(name_or_path)
-    if text.endswith(".xml") or "/" in text or "\\" in text:
+    if is_town_path(text):
         return Path(text).resolve()
     path = towns_dir() / f"{text}.net.xml"
     if not path.is_file():

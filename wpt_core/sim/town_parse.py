@@ -13,6 +13,7 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 
+from wpt_core.errors import InputError
 from wpt_core.geometry import DEFAULT_LAT_REF, DEFAULT_LON_REF
 from wpt_core.sim.convert import sumo_to_carla_xy
 from wpt_core.sim.town_lanes import Junction, Lane, Link
@@ -21,7 +22,7 @@ from wpt_core.sim.xml_files import parse_xml_root
 SUMO_DEFAULT_LANE_WIDTH_M = 3.2
 
 
-class TownError(ValueError):
+class TownError(InputError, ValueError):
     """A network file that cannot be used as a town (names the file)."""
 
 

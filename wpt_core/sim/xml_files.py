@@ -12,6 +12,8 @@ def parse_xml_root(path: str | Path, root_tag: str, what: str, error: Type[Excep
         root = ET.parse(path).getroot()
     except FileNotFoundError:
         raise error(f"{path}: {what} not found") from None
+    except OSError as exc:   # a folder, no permission, ...
+        raise error(f"{path}: cannot read the {what} ({exc.strerror})") from None
     except ET.ParseError as exc:
         raise error(f"{path}: not valid XML: {exc}") from None
     if root.tag != root_tag:

@@ -1,8 +1,10 @@
 """Sensor specs as agents declare them in `sensors()`, validated with the leaderboard's own rules.
 
 The limits and error messages follow Bench2Drive's patched `agent_wrapper.validate_sensor_configuration`
-(8 cameras, 2 LiDARs, 4 radars, one GNSS/IMU/speedometer, mounts within 3 m of the vehicle origin), so an
-agent rejected here would be rejected by the real evaluator with the same text, and vice versa.
+(8 cameras, 2 LiDARs, 4 radars, one GNSS/IMU/speedometer, mounts within 3 m of the vehicle origin — 100 m
+when `SAVE_PATH` is set, which Bench2Drive's scripts always set, so that the Zoo agents' bird's-eye `bev`
+camera 50 m up is accepted), so an agent rejected here would be rejected by the real evaluator with the
+same text, and vice versa.
 """
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from typing import Any, Dict, List, Sequence, Union
 import numpy as np
 
 from wpt_core.geometry import transform_matrix
-from wpt_core.protocol import Track
+from wpt_core.paths import save_path
+from wpt_core.protocol import SensorConfigurationInvalid, Track
 from wpt_core.types import EgoState
 
 MAX_ALLOWED_RADIUS_SENSOR = 3.0
+MAX_ALLOWED_RADIUS_SENSOR_SAVING = 100.0   # agent_wrapper's value when SAVE_PATH is set ("for visualize")
 
 CAMERA = "sensor.camera.rgb"
 LIDAR = "sensor.lidar.ray_cast"
@@ -45,13 +49,15 @@ REQUIRED_KEYS: Dict[str, tuple] = {
 SensorSpec = Dict[str, Any]
 
 
-class SensorConfigurationInvalid(Exception):
-    """Raised for a sensor configuration the leaderboard would refuse (same name as the leaderboard's)."""
+def max_sensor_radius_m() -> float:
+    """Mount radius limit, decided by `SAVE_PATH` at validation time (the wrapper reads it at import)."""
+    return MAX_ALLOWED_RADIUS_SENSOR_SAVING if save_path() is not None else MAX_ALLOWED_RADIUS_SENSOR
 
 
 def validate_sensor_specs(specs: Sequence[SensorSpec], track: Union[str, Track] = Track.SENSORS) -> None:
     """Raise `SensorConfigurationInvalid` where the leaderboard would, with its message text."""
     agent_track = Track(getattr(track, "value", track))  # a string, ours or the real leaderboard's Track
+    max_radius_m = max_sensor_radius_m()
     counts: Dict[str, int] = {}
     ids: List[str] = []
     for spec in specs:
@@ -66,10 +72,10 @@ def validate_sensor_specs(specs: Sequence[SensorSpec], track: Union[str, Track] 
             raise SensorConfigurationInvalid(
                 "Illegal sensor '{}' used for Track [{}]!".format(spec["type"], agent_track))
         if "x" in spec and "y" in spec and "z" in spec:
-            if math.sqrt(spec["x"] ** 2 + spec["y"] ** 2 + spec["z"] ** 2) > MAX_ALLOWED_RADIUS_SENSOR:
+            if math.sqrt(spec["x"] ** 2 + spec["y"] ** 2 + spec["z"] ** 2) > max_radius_m:
                 raise SensorConfigurationInvalid(
                     "Illegal sensor extrinsics used for sensor '{}'. Max allowed radius is {}m".format(
-                        sensor_id, MAX_ALLOWED_RADIUS_SENSOR))
+                        sensor_id, max_radius_m))
         missing = [k for k in REQUIRED_KEYS[spec["type"]] if k not in spec]
         if missing:
             raise SensorConfigurationInvalid(
