@@ -44,24 +44,35 @@ def test_scenario_type_from_name_and_multi_ability_types():
     assert list(abilities_of("ParkingCrossingPedestrian")) == ["Emergency_Brake"]
 
 
-def test_traffic_signs_counts_each_route_twice_with_the_junction_rule():
+def test_traffic_signs_failed_routes_past_a_clean_first_junction_add_to_the_numerator_only():
+    # the case: routes 1 and 2 failed, route 2 past its junction -> B2D: 1 / 2
+    failed_early = rec(1, "T_Junction_1", "Failed - Agent got blocked", 20, 20, fjc=0.4)
+    failed_past = rec(2, "VanillaSignalizedTurnEncounterRedLight_1", "Failed - Agent got blocked", 60, 60, fjc=0.4)
+    assert ability_scores([failed_early, failed_past])["Traffic_Signs"] == pytest.approx(50.0)
     records = [
-        # success: 1 (success) + 1 (junction passed) of 2
-        rec(1, "OppositeVehicleRunningRedLight_1", "Completed", 100, 100, fjc=0.3,
+        # success: 1 of 1 (no second entry)
+        rec(3, "OppositeVehicleRunningRedLight_1", "Completed", 100, 100, fjc=0.3,
             min_speed_infractions=[MIN_SPEED.format(95)]),
-        # failed after a clean first junction (RC 60 % > 40 %): 0 + 1 of 2
-        rec(2, "VanillaSignalizedTurnEncounterRedLight_1", "Failed - Agent got blocked", 60, 60, fjc=0.4),
-        # past the junction but ran the stop: 0 + 0 of 2
-        rec(3, "VanillaNonSignalizedTurnEncounterStopsign_1", "Failed - Agent got blocked", 60, 48, fjc=0.4,
+        # Completed with a collision is not a success, so "failed" in B2D's sense: junction credit
+        rec(4, "PedestrianCrossing_1", "Completed", 100, 60, fjc=0.3, collisions_vehicle=["c"]),
+        # past the junction but ran the stop: 0 of 1
+        rec(5, "VanillaNonSignalizedTurnEncounterStopsign_1", "Failed - Agent got blocked", 60, 48, fjc=0.4,
             stop_infraction=["s"]),
-        # did not reach the junction: 0 + 0 of 2
-        rec(4, "T_Junction_1", "Failed - Agent got blocked", 20, 20, fjc=0.4),
+        # RC exactly at the junction fraction is not beyond it (B2D: '>'): 0 of 1
+        rec(6, "T_Junction_1", "Failed - Agent got blocked", 40, 40, fjc=0.4),
+        failed_early, failed_past,
     ]
     scores = ability_scores(records)
-    assert scores["Traffic_Signs"] == pytest.approx(100 * 3 / 8)
-    assert scores["Emergency_Brake"] == pytest.approx(100.0)  # only route 1 belongs to it
+    assert scores["Traffic_Signs"] == pytest.approx(100 * 3 / 6)   # routes 3, 4 and 2
+    assert scores["Emergency_Brake"] == pytest.approx(50.0)        # routes 3 (success) and 4 (not)
     assert scores["Merging"] is None and scores["Overtaking"] is None and scores["Give_Way"] is None
-    assert scores["mean"] == pytest.approx((37.5 + 100.0) / 2)
+    assert scores["mean"] == pytest.approx((50.0 + 50.0) / 2)
+
+
+def test_each_route_counts_once_its_first_record():
+    first = rec(7, "ParkingCutIn_1", "Completed", 100, 100)
+    again = dict(rec(7, "ParkingCutIn_1", "Failed", 10, 10), route_id="RouteScenario_7_rep1")
+    assert ability_scores([first, again])["Emergency_Brake"] == 100.0
 
 
 def test_carla_records_without_junction_meta_get_no_junction_credit():

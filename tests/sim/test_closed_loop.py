@@ -7,11 +7,12 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from wpt_core.sim.evaluator import EvalOptions, evaluate
 from wpt_core.sim.route_generation import generate_routes
-from wpt_core.sim.routes import write_routes
+from wpt_core.sim.routes import read_routes, write_routes
 from wpt_core.sim.town import Town
 
 REPO = Path(__file__).resolve().parents[2]
@@ -33,6 +34,14 @@ def expected_penalty(record):
         percent = float(re.search(r"([\d.]+)% of the completed route", message).group(1))
         penalty *= 1.0 - percent / 100.0
     return penalty
+
+
+def game_time(ticks):
+    """The leaderboard's GameTime after `ticks` ticks: CARLA's float32 delta_seconds, added up."""
+    time_s = 0.0
+    for _ in range(ticks):
+        time_s += float(np.float32(0.05))
+    return time_s
 
 
 def run_eval(tmp_path, agent, routes, config="", subset="", seed=0, name="results.json"):
@@ -69,6 +78,36 @@ def test_standing_still_gets_blocked(tmp_path):
     assert_scores_consistent(record)
 
 
+GUARDED_AT_START = """<routes><route id="5" town="EmbeddedGrid">
+  <waypoints><position x="233.134" y="-391.750" z="0"/><position x="12.500" y="-391.750" z="0"/></waypoints>
+  <scenarios><scenario name="ParkedObstacle_1" type="ParkedObstacle">
+    <trigger_point x="233.134" y="-391.750" z="0" yaw="180"/><distance value="60"/></scenario></scenarios>
+  <weathers/></route></routes>"""
+
+
+def test_standing_in_a_timeout_guarded_scenario_is_not_blocked_and_config_string_grows(tmp_path):
+    """Route 5: a ParkedObstacle (B2D guards it with a 240 s ScenarioTimeout) triggered where the ego stands;
+    then smoke route 0 (HardBreakRoute, unguarded): the same standing ego is blocked there after 60 s."""
+    guarded_file, routes = tmp_path / "guarded.xml", tmp_path / "routes.xml"
+    guarded_file.write_text(GUARDED_AT_START)
+    write_routes(read_routes(guarded_file) + read_routes(SMOKE)[:1], routes)
+    log = tmp_path / "steps.jsonl"
+    document = evaluate(EvalOptions(routes_xml=str(routes), agent_file=str(AGENTS / "timestamp_log_agent.py"),
+                                    checkpoint=str(tmp_path / "r.json"), agent_config=f"{log}+ignored"))
+    guarded, unguarded = document["_checkpoint"]["records"]
+    first, second = _log_lines(log)
+    # no "Agent got blocked" while the scenario timeout runs: the route lasts to the 4000-tick limit,
+    # with exactly 4000 agent calls, the first at the float32 tick 0.05000000074505806
+    assert guarded["status"] == "Failed - TickRuntime" and guarded["infractions"]["vehicle_blocked"] == []
+    assert len(first["timestamps"]) == 4000 and first["timestamps"][0] == 0.05000000074505806
+    assert first["timestamps"][-1] == game_time(4000)
+    assert guarded["meta"]["duration_game"] == round(game_time(4001), 3)   # B2D ticks once more, then raises
+    assert unguarded["status"] == "Failed - Agent got blocked"
+    # setup() gets the config string grown by '+<save_name>' per route, as B2D's evaluator builds it
+    assert first["config"] == f"{log}+ignored+{guarded['save_name']}"
+    assert second["config"] == f"{log}+ignored+{guarded['save_name']}+{unguarded['save_name']}"
+
+
 def test_full_throttle_straight_collides_or_deviates(tmp_path):
     record = only_record(run_eval(tmp_path, AGENTS / "full_throttle_agent.py", SMOKE, subset=_first_smoke_id()))
     infractions = record["infractions"]
@@ -93,7 +132,7 @@ def test_agent_crash_ends_route_and_run_continues_with_protocol_order(tmp_path):
         assert entry["save_name"] and entry["save_name"] != str(log)
         lat, lon, _ = entry["first_input"]["GPS"][1]
         assert abs(lat - 42.0) < 0.05 and abs(lon - 2.0) < 0.05   # near the default geo-reference
-        assert entry["timestamp"] == pytest.approx(0.25, abs=0.06)   # 5 ticks of 0.05 s after the first step
+        assert entry["timestamp"] == game_time(6)   # the 6th call: 6 float32 ticks, the first at 0.05 s
 
 
 @pytest.mark.parametrize("switch, scenario_type, infraction, coefficient", [
@@ -144,28 +183,49 @@ def test_invalid_sensor_suite_rejects_the_run(tmp_path):
     assert document["entry_status"] == "Rejected"
 
 
-def test_resume_runs_only_the_missing_routes(tmp_path):
+def test_resume_reruns_failed_and_crashed_records_in_route_major_order(tmp_path):
+    from wpt_core.sim.results import ResultsFileError
+
     log = tmp_path / "calls.jsonl"
     checkpoint = tmp_path / "results.json"
+    ids = [str(r.id) for r in read_routes(SMOKE)[:2]]
     options = dict(routes_xml=str(SMOKE), agent_file=str(AGENTS / "crashing_agent.py"), checkpoint=str(checkpoint),
-                   agent_config=str(log))
-    evaluate(EvalOptions(**options, routes_subset=_first_smoke_id()))
-    # the first run was a one-route subset; resuming the full file must not redo that route
-    first = json.loads(checkpoint.read_text())["_checkpoint"]["records"]
-    with pytest.raises(Exception, match="total|route"):
-        evaluate(EvalOptions(**options, resume=True))   # different route count: refuse to mix runs
-    checkpoint.unlink()
+                   agent_config=str(log), routes_subset=",".join(ids), repetitions=2)
     evaluate(EvalOptions(**options))
-    assert len(log.read_text().splitlines()) == 1 + 3
-    partial = json.loads(checkpoint.read_text())
-    partial["_checkpoint"]["records"] = partial["_checkpoint"]["records"][:1]
-    partial["_checkpoint"]["progress"] = [1, 3]
-    checkpoint.write_text(json.dumps(partial))   # as if killed after the first route
+    # the leaderboard's RouteIndexer: route-major, index = route * repetitions + repetition
+    order = [f"RouteScenario_{i}_rep{rep}" for i in ids for rep in (0, 1)]
+    records = json.loads(checkpoint.read_text())["_checkpoint"]["records"]
+    assert [(r["index"], r["route_id"]) for r in records] == list(enumerate(order))
+    assert [line["save_name"] for line in _log_lines(log)] == [r["save_name"] for r in records]
+    assert [_route_key(r["save_name"]) for r in records] == order
+
+    document = json.loads(checkpoint.read_text())
+    kept = dict(document["_checkpoint"]["records"][0], status="Failed - Agent got blocked")   # finished: kept
+    rerun_failed = dict(document["_checkpoint"]["records"][1], status="Failed")                 # rerun
+    # record 2 is missing (killed in flight); record 3 stays "Failed - Agent crashed" (rerun)
+    document["_checkpoint"]["records"] = [kept, rerun_failed, document["_checkpoint"]["records"][3]]
+    document["_checkpoint"]["progress"] = [3, 4]
+    checkpoint.write_text(json.dumps(document))
+    log.unlink()
     document = evaluate(EvalOptions(**options, resume=True))
+    assert [_route_key(line["save_name"]) for line in _log_lines(log)] == order[1:]
     records = document["_checkpoint"]["records"]
-    assert len(log.read_text().splitlines()) == 1 + 3 + 2
-    assert [r["index"] for r in records] == [0, 1, 2] and document["_checkpoint"]["progress"] == [3, 3]
-    assert len({r["route_id"] for r in records}) == 3 and first[0]["route_id"] == records[0]["route_id"]
+    assert [r["route_id"] for r in records] == order and records[0] == kept
+    assert [r["status"] for r in records[1:]] == ["Failed - Agent crashed"] * 3
+
+    written = checkpoint.read_bytes()
+    with pytest.raises(ResultsFileError, match="written for 4 routes but this run has 2"):
+        evaluate(EvalOptions(**dict(options, repetitions=1), resume=True))
+    assert checkpoint.read_bytes() == written          # a file that cannot be resumed is never overwritten
+
+
+def _log_lines(log):
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def _route_key(save_name):
+    """B2D's save name starts with the route key: RouteScenario_<id>_rep<k>_<town>_..."""
+    return "_".join(save_name.split("_")[:3])
 
 
 class FailingRecorder:

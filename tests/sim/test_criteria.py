@@ -8,6 +8,7 @@ from typing import Callable, List, Optional
 import numpy as np
 import pytest
 
+from wpt_core.evaluation.scoring import efficiency
 from wpt_core.ground_map import GroundClass, GroundMap
 from wpt_core.sim.criteria.route_criteria import TICK_LIMIT, RouteCriteria, build_record, empty_record
 from wpt_core.types import Actor, ActorKind, DenseRoute, EgoState, LightState, Scene, StopSign, TrafficLight
@@ -73,7 +74,7 @@ def light(state: LightState) -> TrafficLight:
 
 # --- completion, penalties, status ---------------------------------------------------------------
 
-def test_clean_run_completes_with_twenty_min_speed_checkpoints():
+def test_clean_run_completes_with_twenty_one_min_speed_messages():
     crit = criteria()
     drive(crit)
     rec = finish(crit)
@@ -82,9 +83,25 @@ def test_clean_run_completes_with_twenty_min_speed_checkpoints():
     assert rec["status"] == "Completed"
     assert rec["scores"] == {"score_route": 100.0, "score_penalty": 1.0, "score_composed": 100.0}
     msgs = rec["infractions"]["min_speed_infractions"]
-    assert len(msgs) == 20 and set(msgs) == {"Average speed is 100% of the surrounding traffic's one"}
-    assert rec["num_infractions"] == 20
+    # checkpoints every 9.95 m pass at points 10, 20, ..., 190; the last one (past 95 %) is recorded
+    # twice, as B2D's terminate() runs twice
+    assert len(msgs) == 21 and set(msgs) == {"Average speed is 100% of the surrounding traffic's one"}
+    assert rec["num_infractions"] == 21
     assert rec["meta"]["route_length"] == 199.0 and rec["town_name"] == "Town01"
+
+
+def test_final_checkpoint_twice_and_efficiency_as_bench2drive_computes_it():
+    traffic = [Actor("bg", ActorKind.VEHICLE, -50.0, 50.0, 0.0, 10.0, 4.9, 2.1, 1.5)]   # 10 m/s, far away
+    crit = criteria()
+    drive(crit, speed=lambda x: 5.0 if x <= 100.0 else 10.0, actors=traffic)
+    rec = finish(crit)
+    msgs = rec["infractions"]["min_speed_infractions"]
+    # checkpoints fire when the ego passes points 10, ..., 100 (ego 5 m/s: 50 %) and 110, ..., 190
+    # (10 m/s: 100 %); the final one (100 %) is recorded twice
+    assert [float(m.split()[3].rstrip("%")) for m in msgs] == [50.0] * 10 + [100.0] * 11
+    assert msgs[0] == "Average speed is 50.0% of the surrounding traffic's one"
+    # B2D's efficiency tool: mean of the record's percentages (values above 1000 % dropped)
+    assert efficiency([rec]) == pytest.approx((10 * 50.0 + 11 * 100.0) / 21)
 
 
 def test_pedestrian_and_red_light_compose_to_035():
@@ -259,11 +276,31 @@ def test_tick_limit():
     assert TICK_LIMIT == 4000
     crit = criteria(tick_limit=10)
     for k in range(1, 11):
+        assert crit.count_tick()
         crit.update(scene(k, 0.1 * k))
     assert crit.terminated is None
-    crit.update(scene(11, 1.1))
+    assert not crit.count_tick()           # tick 11: B2D raises before the agent is called
     assert crit.terminated == "TickRuntime"
     assert finish(crit)["status"] == "Failed - TickRuntime"
+
+
+def test_blocked_test_off_while_a_scenario_timeout_runs():
+    crit = criteria()
+    k = 1
+    crit.set_blocked_test_active(False)    # a ScenarioTimeout starts at the first tick
+    crit.update(scene(k, 10.0, speed=0.0))
+    while k < 2000:                        # 100 s standing inside the scenario
+        k += 1
+        crit.update(scene(k, 10.0, speed=0.0))
+    assert crit.terminated is None
+    crit.set_blocked_test_active(True)     # the scenario ends: from the next tick (t = 100.05 s) ...
+    while k < 3201:                        # ... to t = 160.05 s is 60 s, not more
+        k += 1
+        crit.update(scene(k, 10.0, speed=0.0))
+    assert crit.terminated is None
+    crit.update(scene(k + 1, 10.0, speed=0.0))
+    assert crit.terminated == "Agent got blocked"
+    assert finish(crit)["infractions"]["vehicle_blocked"] == ["Agent got blocked at (x=10.0, y=0.0, z=0.0)"]
 
 
 def test_route_timeout():

@@ -46,9 +46,10 @@ class Run:
                                       float(self.route.yaw_deg[0])))
         self.events: List[Tuple[str, str]] = []
         self.invasion: List[bool] = []
+        self.blocked_test: List[bool] = []
         self.ctx = ScenarioContext(self.world, self.town, self.route, self.lanes, np.random.default_rng(0),
                                    lambda kind, msg, x, y: self.events.append((kind, msg)),
-                                   self.invasion.append)
+                                   self.invasion.append, self.blocked_test.append)
         self.manager = ScenarioManager([self.spec], self.ctx)
         self.manager.setup()
         self.scenario = self.manager.scenarios[0]
@@ -118,7 +119,8 @@ def test_unknown_type_is_a_clear_error():
     town = Town.load("EmbeddedGrid")
     lanes = town.lane_path(["A1B1", "B1C1"])
     route = town.dense_route(lanes)
-    ctx = ScenarioContext(None, town, route, lanes, np.random.default_rng(0), lambda *a: None, lambda a: None)
+    ctx = ScenarioContext(None, town, route, lanes, np.random.default_rng(0), lambda *a: None, lambda a: None,
+                          lambda a: None)
     spec = ScenarioSpec("X_1", "HazardAtSideLaneNope", (float(route.xy_m[5, 0]), float(route.xy_m[5, 1]), 0.0, 0.0))
     with pytest.raises(UnknownScenarioType) as err:
         build_scenario(spec, ctx)
@@ -176,9 +178,29 @@ def test_scenario_timeout_reported_when_ego_never_passes(make_run):
     run = make_run("EmbeddedArterial", ["A1B1", "B1C1"], "ParkedObstacle", 5.0, {"distance": {"value": "60"}})
     run.scenario.timeout_s = 3.0  # instance override: the leaderboard's 240 s would make a slow test
     run.until(lambda sc: run.scenario.triggered, target_mps=4.0)
+    assert run.blocked_test == [False]                   # B2D's ScenarioTimeout: agent-blocked test off
     run.until(lambda sc: run.scenario.done, max_ticks=200, target_mps=0.0)
     assert run.events == [("scenario_timeouts", "Agent timed out a scenario")]
+    assert run.blocked_test == [False, True]             # and on again when the scenario ends
     assert not run.scenario_actors(run.world.scene())    # removed so the ego can go on
+
+
+# Families whose behaviour tree holds a ScenarioTimeout in Bench2Drive's scenario_runner
+# (grep 'ScenarioTimeout(' srunner/scenarios): only these switch the agent-blocked test off.
+B2D_SCENARIO_TIMEOUT_FAMILIES = {
+    "EnterActorFlow", "EnterActorFlowV2", "HighwayExit", "MergerIntoSlowTraffic", "MergerIntoSlowTrafficV2",
+    "InterurbanActorFlow", "InterurbanAdvancedActorFlow", "BlockedIntersection", "ConstructionObstacle",
+    "ConstructionObstacleTwoWays", "CrossingBicycleFlow", "InvadingTurn", "SignalizedJunctionLeftTurnEnterFlow",
+    "NonSignalizedJunctionLeftTurnEnterFlow", "ParkingExit", "Accident", "AccidentTwoWays", "ParkedObstacle",
+    "ParkedObstacleTwoWays", "HazardAtSideLane", "HazardAtSideLaneTwoWays", "SequentialLaneChange",
+    "SignalizedJunctionLeftTurn", "NonSignalizedJunctionLeftTurn", "SignalizedJunctionRightTurn",
+    "NonSignalizedJunctionRightTurn", "T_Junction", "VehicleOpensDoorTwoWays"}
+
+
+def test_scenario_timeout_guards_exactly_the_families_bench2drive_guards():
+    guarded = {name for name, cls in SCENARIO_TYPES.items() if cls.timeout_s is not None}
+    assert guarded == B2D_SCENARIO_TIMEOUT_FAMILIES & set(SCENARIO_TYPES)
+    assert all(SCENARIO_TYPES[name].timeout_s == 240.0 for name in guarded)   # B2D's _scenario_timeout
 
 
 def test_hard_break_lead_brakes_hard_then_drives_on(make_run):
@@ -199,6 +221,7 @@ def test_hard_break_lead_brakes_hard_then_drives_on(make_run):
     decel = -np.diff(speeds) / 0.05
     assert decel.max() > 4.0                             # hard braking
     assert min(speeds) == 0.0 and speeds[-1] > 1.0       # stopped, then drove on
+    assert run.blocked_test == []                        # no ScenarioTimeout in B2D's HardBreakRoute
 
 
 def test_parking_cut_in_moves_into_ego_lane(make_run):
@@ -524,7 +547,8 @@ def test_unusable_site_is_skipped_with_its_reason():
     town = Town.load("EmbeddedGrid")
     lanes = town.lane_path(["A2B2", "B2C2"])          # straight through B2, a stop junction (no signal)
     route = town.dense_route(lanes)
-    ctx = ScenarioContext(None, town, route, lanes, np.random.default_rng(0), lambda *a: None, lambda a: None)
+    ctx = ScenarioContext(None, town, route, lanes, np.random.default_rng(0), lambda *a: None, lambda a: None,
+                          lambda a: None)
     spec = ScenarioSpec("ORL_1", "OppositeVehicleRunningRedLight",
                         (float(route.xy_m[100, 0]), float(route.xy_m[100, 1]), 0.0, 0.0))
     manager = ScenarioManager([spec], ctx)

@@ -1,4 +1,5 @@
-"""`wpt report RESULTS.json`: Bench2Drive metrics from a leaderboard results file (ours or CARLA's)."""
+"""`wpt report RESULTS.json [PART.json ...]`: Bench2Drive metrics from leaderboard results files (ours or
+CARLA's); several files are the parts of one multi-GPU run, merged as B2D's merge_route_json.py does."""
 from __future__ import annotations
 
 import argparse
@@ -8,29 +9,33 @@ from pathlib import Path
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("report", help="driving score, success rate, abilities, efficiency, comfort")
-    p.add_argument("results", help="leaderboard results JSON (--checkpoint of a run, or a merged B2D file)")
+    p.add_argument("results", nargs="+",
+                   help="leaderboard results JSON(s): a run's --checkpoint, a merged B2D file, or the parts of a "
+                        "multi-GPU run (merged; a route in two files is refused)")
     p.add_argument("--json", dest="json_out", default=None, help="also write the report as JSON here")
     p.add_argument("--metric-dir", default=None,
                    help="agent output folder (SAVE_PATH) holding <save_name>/metric_info.json, for comfort")
     p.add_argument("--routes", default=None,
-                   help="route XML of the run: scenario types by route id (default: from each record's scenario_name)")
+                   help="route XML of the benchmark: scores its routes only, divides by its route count and takes "
+                        "scenario types from it (default: 220 for results on CARLA towns, else the progress total)")
     p.add_argument("--expected-routes", type=int, default=None,
-                   help="routes in the benchmark (missing ones count 0; default: the file's progress total)")
+                   help="routes in the benchmark, overriding the above (missing ones count 0)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """A bad results or route file raises its own error type, which `wpt` prints as one line (exit 2)."""
-    from wpt_core.evaluation.report import compute_report, format_report
-    from wpt_core.sim.results import load_results
+    from wpt_core.evaluation.merge import merge_results
+    from wpt_core.evaluation.report import RoutesFile, compute_report, format_report
     from wpt_core.sim.routes import read_routes
 
-    document = load_results(Path(args.results))
-    types = None
+    document = merge_results([Path(path) for path in args.results])
+    routes_file = None
     if args.routes:
-        types = {str(r.id): r.scenarios[0].type for r in read_routes(args.routes) if r.scenarios}
+        routes_file = RoutesFile(args.routes, {str(r.id): r.scenarios[0].type if r.scenarios else ""
+                                               for r in read_routes(args.routes)})
     report = compute_report(document, Path(args.metric_dir) if args.metric_dir else None, args.expected_routes,
-                            types)
+                            routes_file)
     print(format_report(report))
     if args.json_out:
         out = Path(args.json_out)

@@ -1,13 +1,13 @@
 """Bench2Drive's multi-ability scores (tools/ability_benchmark.py), from a results file alone.
 
 A route belongs to the abilities of its (first) scenario's type; a type may count for several.
-The ability score is the success rate over its routes. Traffic_Signs routes are counted a second
-time, as B2D does: that second entry succeeds when the route got past its first junction (route
-completion beyond the first junction point + 8 m of the dense route) with no red-light or
-stop-sign infraction anywhere in the record — so a route that failed after a clean first junction
-still earns half of its Traffic_Signs weight. The junction position comes from the record's
-`meta["first_junction_completion"]` (written by our criteria); records from CARLA runs lack it
-and then get no junction credit (B2D computes it from the CARLA map, which a results file lacks).
+The ability score is the success rate over its routes, each route counted once (its first record,
+as B2D looks records up by route id). Traffic_Signs gives partial credit: a route that is not a
+success but got past its first junction (route completion beyond the first junction point + 8 of
+the 1 m dense route) with no red-light or stop-sign infraction anywhere in the record adds 1 to the
+numerator only. The junction position comes from the record's `meta["first_junction_completion"]`
+(written by our criteria); records from CARLA runs lack it and then get no junction credit (B2D
+computes it from the CARLA map, which a results file lacks).
 
 Scenario types are read from `scenario_name` ("ParkingCutIn_1" → "ParkingCutIn"), or from an
 explicit route id → type mapping. Routes missing from the results are not counted (as in B2D).
@@ -52,12 +52,16 @@ ABILITY_TYPES: Dict[str, frozenset] = {
 _INSTANCE_SUFFIX = re.compile(r"_\d+$")
 
 
+def route_number(record: Mapping[str, Any]) -> str:
+    """The route file's id of a record: "RouteScenario_1711_rep0" → "1711"."""
+    parts = str(record.get("route_id", "")).split("_")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
 def scenario_type(record: Mapping[str, Any], types_by_route: Optional[Mapping[str, str]] = None) -> str:
     """The record's scenario type: explicit mapping (by route id number) first, else its scenario name."""
-    if types_by_route:
-        parts = str(record.get("route_id", "")).split("_")
-        if len(parts) > 1 and parts[1] in types_by_route:
-            return types_by_route[parts[1]]
+    if types_by_route and route_number(record) in types_by_route:
+        return types_by_route[route_number(record)]
     return _INSTANCE_SUFFIX.sub("", str(record.get("scenario_name") or ""))
 
 
@@ -79,15 +83,17 @@ def ability_scores(records: Sequence[Mapping[str, Any]],
                    types_by_route: Optional[Mapping[str, str]] = None) -> Dict[str, Optional[float]]:
     """Per-ability success percentage (None without routes) and their mean over the abilities scored."""
     counts = {ability: [0, 0] for ability in ABILITIES}
+    first_records: Dict[str, Mapping[str, Any]] = {}
     for record in records:
+        first_records.setdefault(route_number(record), record)
+    for record in first_records.values():
         type_name = scenario_type(record, types_by_route)
         success = is_success(record)
         for ability in abilities_of(type_name):
             counts[ability][0] += int(success)
             counts[ability][1] += 1
-        if type_name in ABILITY_TYPES["Traffic_Signs"]:
-            counts["Traffic_Signs"][0] += int(passed_first_junction(record))
-            counts["Traffic_Signs"][1] += 1
+        if not success and type_name in ABILITY_TYPES["Traffic_Signs"] and passed_first_junction(record):
+            counts["Traffic_Signs"][0] += 1
     scores: Dict[str, Optional[float]] = {
         ability: (100.0 * ok / n if n else None) for ability, (ok, n) in counts.items()}
     present = [value for value in scores.values() if value is not None]

@@ -5,8 +5,10 @@ progress: [done, total], records}`, `entry_status`, `eligible`, `sensors`, `valu
 global means divide by the TOTAL number of routes of the run, infractions are per driven km
 (route length × RC), the outside-lanes entry is the sum of driven-outside metres / 1000. The file is
 rewritten (temp file + os.replace) after every record, so a killed run loses at most the route in
-flight, and `--resume` skips the routes already recorded. Routes whose simulation crashed are not
-counted as done: a resumed run runs them again and replaces their record.
+flight. `--resume` reruns what the leaderboard's route indexer reruns — records whose status is
+"Failed", "Failed - Simulation crashed" or "Failed - Agent crashed", replacing them — and never runs
+any other recorded route twice. A file that cannot be resumed (unreadable, malformed, written for
+other routes) is refused before anything is written, so it is never overwritten.
 """
 from __future__ import annotations
 
@@ -17,15 +19,17 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Set
 
-from wpt_core.sim.criteria.events import (COLLISION_LAYOUT, COLLISION_PEDESTRIAN, COLLISION_VEHICLE,
-                                          INFRACTION_KEYS, MIN_SPEED, OUTSIDE_ROUTE_LANES, RED_LIGHT,
-                                          ROUTE_DEVIATION, ROUTE_TIMEOUT, SCENARIO_TIMEOUT, STOP, VEHICLE_BLOCKED,
+from wpt_core.sim.criteria.events import (AGENT_CRASHED, COLLISION_LAYOUT, COLLISION_PEDESTRIAN,
+                                          COLLISION_VEHICLE, INFRACTION_KEYS, MIN_SPEED, OUTSIDE_ROUTE_LANES,
+                                          RED_LIGHT, ROUTE_DEVIATION, ROUTE_TIMEOUT, SCENARIO_TIMEOUT,
+                                          SENSORS_INVALID, SIMULATION_CRASHED, STOP, VEHICLE_BLOCKED,
                                           YIELD_EMERGENCY)
 
 ROUND_DIGITS = 3
 ROUND_DIGITS_SCORE = 6
 ELIGIBLE = {"Started": False, "Finished": True, "Rejected": False, "Crashed": False, "Invalid": False}
-SIMULATION_CRASHED = "Simulation crashed"
+# route_indexer.validate_and_resume: records with these statuses are run again on --resume.
+RERUN_STATUSES = frozenset({"Failed", SIMULATION_CRASHED, AGENT_CRASHED})
 SENSOR_ICONS = {
     "sensor.camera.rgb": "carla_camera", "sensor.lidar.ray_cast": "carla_lidar", "sensor.other.radar": "carla_radar",
     "sensor.other.gnss": "carla_gnss", "sensor.other.imu": "carla_imu",
@@ -107,9 +111,9 @@ def global_values(glob: Dict[str, Any]) -> List[str]:
 def entry_status(records: Sequence[Dict[str, Any]]) -> str:
     status = "Finished"
     for rec in records:
-        if SIMULATION_CRASHED in rec["status"]:
+        if rec["status"] == SIMULATION_CRASHED:
             status = "Crashed"
-        elif "Agent's sensors were invalid" in rec["status"]:
+        elif rec["status"] == SENSORS_INVALID:
             status = "Rejected"
     return status
 
@@ -122,15 +126,16 @@ class ResultsFile:
         self.document = document
 
     @classmethod
-    def load_or_create(cls, path: Path, total: int, resume: bool) -> "ResultsFile":
-        """Resume from `path` when asked and it holds records, else start a fresh file (written now)."""
+    def load_or_create(cls, path: Path, route_keys: Sequence[str], resume: bool) -> "ResultsFile":
+        """Resume from `path` when asked and it holds records, else start a fresh file (written now).
+
+        `route_keys`: the run's `RouteScenario_<id>_rep<k>`; a resumed file must have been written for
+        as many routes and hold only those."""
         path = Path(path)
+        total = len(route_keys)
         if resume and path.exists() and path.stat().st_size > 0:
             results = cls(path, _read(path))
-            found = results.document["_checkpoint"].get("progress") or [0, total]
-            if len(found) == 2 and found[1] not in (total, 0):
-                raise ResultsFileError(f"{path}: written for {found[1]} routes but this run has {total}; "
-                                       "use another --checkpoint or run without --resume")
+            _check_resumable(path, results.document, route_keys)
         else:
             results = cls(path, {"_checkpoint": {"global_record": {}, "progress": [0, total], "records": []},
                                  "entry_status": "Started", "eligible": False, "sensors": [], "values": [],
@@ -151,8 +156,8 @@ class ResultsFile:
         self.document["_checkpoint"]["progress"] = [len(self.records), int(total)]
 
     def done_route_keys(self) -> Set[str]:
-        """route_id ("RouteScenario_<id>_rep<k>") of every recorded route except crashed simulations."""
-        return {rec["route_id"] for rec in self.records if SIMULATION_CRASHED not in rec["status"]}
+        """route_id ("RouteScenario_<id>_rep<k>") of every record a resumed run must not run again."""
+        return {rec["route_id"] for rec in self.records if rec["status"] not in RERUN_STATUSES}
 
     def add_record(self, record: Dict[str, Any]) -> None:
         """Insert (or replace, same route_id) a record, keep them in `index` order, recompute, write."""
@@ -213,6 +218,21 @@ def _read(path: Path) -> Dict[str, Any]:
         if not isinstance(rec, dict) or "route_id" not in rec or "status" not in rec:
             raise ResultsFileError(f"{path}: record {i} lacks 'route_id'/'status'")
     return document
+
+
+def _check_resumable(path: Path, document: Dict[str, Any], route_keys: Sequence[str]) -> None:
+    """The leaderboard's `validate_and_resume` checks, as errors instead of a silent fresh start."""
+    progress = document["_checkpoint"].get("progress")
+    if not (isinstance(progress, list) and len(progress) == 2 and all(isinstance(v, int) for v in progress)):
+        raise ResultsFileError(f"{path}: malformed '_checkpoint.progress' {progress!r} (expected [done, total])")
+    if progress[1] != len(route_keys):
+        raise ResultsFileError(f"{path}: written for {progress[1]} routes but this run has {len(route_keys)}; "
+                               "use another --checkpoint or run without --resume")
+    known = set(route_keys)
+    for rec in document["_checkpoint"]["records"]:
+        if rec["route_id"] not in known:
+            raise ResultsFileError(f"{path}: holds {rec['route_id']}, which is not a route of this run; "
+                                   "use another --checkpoint or run without --resume")
 
 
 def load_results(path: Path) -> Dict[str, Any]:

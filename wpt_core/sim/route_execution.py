@@ -17,6 +17,7 @@ import numpy as np
 from wpt_core import privileged
 from wpt_core.ground_map import GroundMap
 from wpt_core.sim.agent_loader import instantiate_agent, load_agent_class
+from wpt_core.sim.criteria.events import AGENT_CRASHED, SENSORS_INVALID, SETUP_FAILED, SIMULATION_CRASHED
 from wpt_core.sim.criteria.route_criteria import RouteCriteria
 from wpt_core.sim.global_plan import global_plan
 from wpt_core.sim.routes import route_plan
@@ -81,11 +82,6 @@ class RouteHooks(Protocol):
 
 HooksFactory = Callable[[RouteTask], RouteHooks]
 
-SENSORS_INVALID = "Failed - Agent's sensors were invalid"
-SETUP_FAILED = "Failed - Agent couldn't be set up"
-AGENT_CRASHED = "Failed - Agent crashed"
-SIMULATION_CRASHED = "Failed - Simulation crashed"
-
 
 @dataclass
 class RouteOutcome:
@@ -136,28 +132,39 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
         scenarios = ScenarioManager(task.route.scenarios, ScenarioContext(
             world=world, town=town, route=dense, route_lanes=lanes,
             rng=np.random.default_rng(task.seed), report_infraction=criteria.add_event,
-            set_lane_invasion_allowed=lambda allowed: setattr(criteria, "allow_lane_invasion", allowed)))
+            set_lane_invasion_allowed=lambda allowed: setattr(criteria, "allow_lane_invasion", allowed),
+            set_blocked_test_active=criteria.set_blocked_test_active))
         scenarios.setup()
         run = RouteRun(task, town, world, dense, lanes, scene=world.scene())
         agent, specs, suite, crashed = _setup_agent(task, town, dense, ground)
         if hooks is not None:
             hooks.on_start(run)
+        control = Control()  # the ego stands until the agent's first answer
         while crashed is None:
+            # The leaderboard's order: tick the world, count the tick (past 4000 the route ends before the
+            # agent is asked), call the agent on this tick's state (the first call at game time 0.05 s),
+            # then evaluate the criteria on the same state.
             try:
-                raw = agent.run_step(suite.read(run.scene, world.frame), world.time_s)
-                control = to_control(raw)
+                world.tick(control)
+                scenarios.tick()
+                run.scene = world.scene()
+            except Exception:  # the simulator failed, not the agent: keep what was scored
+                LOG.exception("simulation crashed on %s", task.route_key)
+                crashed = SIMULATION_CRASHED
+                break
+            if not criteria.count_tick():
+                break
+            try:
+                control = to_control(agent.run_step(suite.read(run.scene, world.frame), world.time_s))
             except Exception:  # any agent error ends the route, as on the leaderboard
                 LOG.exception("agent crashed on %s", task.route_key)
                 crashed = AGENT_CRASHED
                 break
             try:
-                world.tick(control)
-                scenarios.tick()
-                run.scene = world.scene()
                 criteria.update(run.scene)
                 if hooks is not None:
                     hooks.on_tick(run, control)
-            except Exception:  # the simulator (or a recorder) failed, not the agent: keep what was scored
+            except Exception:  # a criterion or a recorder failed: keep what was scored
                 LOG.exception("simulation crashed on %s", task.route_key)
                 crashed = SIMULATION_CRASHED
                 break

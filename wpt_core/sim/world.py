@@ -24,6 +24,9 @@ EGO_ID = "hero"
 MAINTAIN_EVERY_TICKS = 20                 # background upkeep once per simulated second
 IGNORE_RULES_SPEED_MODE = 0b100111        # keep safe gaps and accel limits; ignore lights and right of way
 WALKER_SPEED_MPS = 1.3                    # what set_speed(-1) restores for a pedestrian
+# CARLA reports a tick's `delta_seconds` as a float32 (0.05 -> 0.05000000074505806) and the leaderboard's
+# GameTime adds it up: agents get these sums as timestamps, so `time_s` is kept the same way.
+GAME_TIME_STEP_S = float(np.float32(STEP_LENGTH_S))
 
 
 @dataclass
@@ -155,7 +158,7 @@ class World:
                 del self._forced[tls_id]
         ls.simulationStep()
         self.frame += 1
-        self.time_s = self.frame * self.DT_S
+        self.time_s += GAME_TIME_STEP_S
         self._scene = None
         self._gone = {}
         if self.frame % MAINTAIN_EVERY_TICKS == 0:

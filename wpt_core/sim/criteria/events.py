@@ -50,6 +50,12 @@ STATUS_TIMED_OUT = "Agent timed out"
 STATUS_TICK_RUNTIME = "TickRuntime"
 ROUTE_TIMEOUT_MESSAGE = "Route timeout."
 
+# Statuses of routes stopped by an error rather than by a criterion (the leaderboard's FAILURE_MESSAGES).
+SIMULATION_CRASHED = "Failed - Simulation crashed"
+AGENT_CRASHED = "Failed - Agent crashed"
+SETUP_FAILED = "Failed - Agent couldn't be set up"
+SENSORS_INVALID = "Failed - Agent's sensors were invalid"
+
 
 @dataclass
 class TrafficEvent:

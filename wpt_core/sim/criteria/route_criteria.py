@@ -69,6 +69,10 @@ class RouteCriteria:
     def allow_lane_invasion(self, allowed: bool) -> None:
         self._outside.allow_lane_invasion = bool(allowed)
 
+    def set_blocked_test_active(self, active: bool) -> None:
+        """Scenarios guarded by a ScenarioTimeout switch the agent-blocked test off while they run."""
+        self._blocked.switch(active)
+
     @property
     def route_completion_pct(self) -> float:
         return self._completion.percent
@@ -77,16 +81,20 @@ class RouteCriteria:
     def completed(self) -> bool:
         return self._completion.completed
 
+    def count_tick(self) -> bool:
+        """Count one simulator tick, before the agent is asked: B2D's scenario manager raises its
+        TickRuntimeError on tick 4001, so an agent is called at most 4000 times. False ends the route."""
+        self._ticks += 1
+        if self._ticks > self._tick_limit:
+            self._tick_limit_hit = True
+            self.terminated = STATUS_TICK_RUNTIME
+        return not self._tick_limit_hit
+
     def update(self, scene: Scene) -> None:
         """Evaluate one tick. After `terminated` is set or the route is completed, ticks are ignored."""
         if self.terminated is not None or self.completed:
             return
-        self._ticks += 1
         self._frame = scene.frame
-        if self._ticks > self._tick_limit:  # B2D raises TickRuntimeError before running the tick
-            self._tick_limit_hit = True
-            self.terminated = STATUS_TICK_RUNTIME
-            return
         if self._start_s is None:
             self._start_s = scene.time_s
         for criterion in (self._completion, self._outside, self._collision, self._red_light, self._stop,

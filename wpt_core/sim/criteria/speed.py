@@ -1,6 +1,7 @@
 """Speed-based criteria: agent blocked (ActorBlockedTest) and B2D's min-speed checkpoints."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import List, Optional, Union
 
 from wpt_core.sim.criteria.events import MIN_SPEED, VEHICLE_BLOCKED, TrafficEvent, at_location
@@ -17,16 +18,31 @@ _TRAFFIC_KINDS = (ActorKind.VEHICLE, ActorKind.BICYCLE)  # CARLA's 'vehicle*' fi
 
 
 class ActorBlockedTest:
-    """Fails once the ego has stayed below 0.1 m/s for more than 60 s; the route then ends."""
+    """Fails once the ego has stayed below 0.1 m/s for more than 60 s; the route then ends.
+
+    `switch` is B2D's `AC_SwitchActorBlockedTest` message: scenarios guarded by a ScenarioTimeout turn
+    the test off while they run and on again when they end; the next update applies the last message
+    and restarts the standing timer either way.
+    """
 
     def __init__(self, max_time_s: float = BLOCKED_MAX_TIME_S):
         self._max_time_s = max_time_s
         self._last_valid_s: Optional[float] = None
+        self._active = True
+        self._switch_to: Optional[bool] = None
         self.events: List[TrafficEvent] = []
         self.failed = False
 
+    def switch(self, active: bool) -> None:
+        self._switch_to = bool(active)
+
     def update(self, scene: Scene) -> None:
         if self.failed:
+            return
+        if self._switch_to is not None:
+            self._active, self._switch_to = self._switch_to, None
+            self._last_valid_s = scene.time_s
+        if not self._active:
             return
         ego = scene.ego
         if abs(ego.speed_mps) < BLOCKED_MIN_SPEED_MPS and self._last_valid_s is not None:
@@ -68,9 +84,14 @@ class MinimumSpeedTest:
             self._points += 1
 
     def finish(self, frame: int) -> None:
-        """Routes end around 99 %: record the last checkpoint when past 95 % of the route."""
+        """Routes end around 99 %: past 95 % of the route the last checkpoint is recorded, twice.
+
+        B2D records it in `terminate()`, which py_trees 0.8.3 calls twice; the second call divides
+        the already averaged sums by the same point count again, so it records the same percentage.
+        """
         if self._geometry.accum_m[self._cursor.index] / self._geometry.length_m > FINAL_CHECKPOINT_FRACTION:
             self._checkpoint(frame)
+            self.events.append(replace(self.events[-1]))
 
     def _checkpoint(self, frame: int) -> None:
         value: Union[int, float] = 100

@@ -6,7 +6,9 @@ is loaded), triggered when the ego's position on the route comes within 2 m of i
 passed it), then ticked until it ends. Types that the leaderboard guards with `ScenarioTimeout` +
 `ScenarioTimeoutTest` (obstacles, junction turns, InvadingTurn: 240 s) report a 'scenario_timeouts'
 infraction when the ego has not got past the scenario area in time; the scenario is then removed so the
-ego can go on, as on the leaderboard.
+ego can go on, as on the leaderboard. While such a scenario runs, the route's ActorBlockedTest is off
+(ScenarioTimeout's `AC_SwitchActorBlockedTest` message: off when it starts, on again when it ends), so
+an ego waiting in it is not ended as blocked.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ class ScenarioContext:
     rng: np.random.Generator
     report_infraction: Callable[[str, str, float, float], None]
     set_lane_invasion_allowed: Callable[[bool], None]
+    set_blocked_test_active: Callable[[bool], None]
 
 
 class Scenario:
@@ -49,7 +52,7 @@ class Scenario:
 
     type_name: ClassVar[str] = ""
     trigger_distance_m: ClassVar[float] = 2.0
-    timeout_s: ClassVar[Optional[float]] = None
+    timeout_s: ClassVar[Optional[float]] = None  # set on the families B2D guards with ScenarioTimeout
 
     def __init__(self, spec: "ScenarioSpec", ctx: ScenarioContext) -> None:
         self.spec = spec
@@ -182,16 +185,22 @@ class Scenario:
                 return
             self.triggered = True
             self.trigger_time_s = self.world.time_s
+            if self.timeout_s is not None:
+                self.ctx.set_blocked_test_active(False)
             self.on_trigger()
         self.tick()
         if self.finished():
-            self.done = True
-            self.cleanup()
+            self._end()
         elif self.timeout_s is not None and self.elapsed_s() > self.timeout_s:
             ego = self.world.ego
             self.ctx.report_infraction("scenario_timeouts", SCENARIO_TIMEOUT_MESSAGE, ego.x_m, ego.y_m)
-            self.done = True
-            self.cleanup()
+            self._end()
+
+    def _end(self) -> None:
+        self.done = True
+        self.cleanup()
+        if self.timeout_s is not None:
+            self.ctx.set_blocked_test_active(True)
 
 
 class RouteProgress:
