@@ -1,9 +1,13 @@
-"""`sensor.camera.rgb`: a pinhole renderer of the ground raster, boxes and signs, in CARLA's BGRA layout.
+"""`sensor.camera.rgb`: a pinhole renderer of the ground raster, boxes and signs, in CARLA's BGRA layout,
+and the planar depth of every pixel (what CARLA's `sensor.camera.depth` at the same pose would see).
 
 Why it is fast enough on one core: the ego never pitches or rolls, so where each below-horizon pixel's ray
 meets the ground is fixed in the ego frame — computed once; a frame only rotates those points by the ego
 yaw and samples the ground texture. Objects are drawn on top with PIL polygons, whole objects far-to-near
 (painter's algorithm, parts of one object by layer) after back-face culling, clipped at a near plane.
+Polygons are drawn as face numbers into one integer image; colour and depth are then looked up per
+pixel: a face is planar, so its depth along the optical axis at a pixel is d / (n · ray) — exactly what
+the image shows there, occlusions included.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from wpt_core.sim.sensors.spec import SensorSpec, ego_to_world, sensor_to_ego
 from wpt_core.types import EgoState
 
 NEAR_M = 0.1
+FAR_M = 1000.0            # CARLA's depth far plane: the depth of the sky
 MAX_GROUND_M = 250.0      # ground beyond this reads as haze (no raster that large matters at that range)
 MAX_OBJECT_M = 150.0      # objects beyond this are not drawn
 SKY_TOP_BGR = (225, 170, 120)
@@ -38,6 +43,14 @@ LIGHT_DIR_XY = np.array([0.6, -0.8])  # fixed "sun" for face shading
 # Quads of a box (corner k has bits x, y, z = k) and their outward normals in the box frame.
 FACES = np.array([[4, 6, 7, 5], [0, 1, 3, 2], [2, 3, 7, 6], [0, 4, 5, 1], [1, 5, 7, 3], [0, 2, 6, 4]])
 FACE_NORMALS = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]], np.float64)
+
+
+def _newell_normal(poly: np.ndarray) -> np.ndarray:
+    """Normal of a planar polygon (K, 3), robust to collinear or repeated vertices (Newell's method)."""
+    nxt = np.roll(poly, -1, axis=0)
+    return np.array([np.sum((poly[:, 1] - nxt[:, 1]) * (poly[:, 2] + nxt[:, 2])),
+                     np.sum((poly[:, 2] - nxt[:, 2]) * (poly[:, 0] + nxt[:, 0])),
+                     np.sum((poly[:, 0] - nxt[:, 0]) * (poly[:, 1] + nxt[:, 1]))])
 
 
 def _clip_near(poly: np.ndarray) -> np.ndarray:
@@ -82,6 +95,11 @@ class CameraRenderer:
         self.ground_base = (origin[:2] + origin[2] * g[ground]).astype(np.float32)
         self.background = self._background(rays_ego, down & ~ground)
         self.tan_h, self.tan_v = self.cx / self.f, self.cy / self.f
+        # planar depth of the ground (haze included) = (camera height) / −ray_z, the ray's forward part being 1
+        inv_down = np.where(down, 1.0 / np.where(down, -rays_ego[:, 2], 1.0), 0.0)
+        self.depth_per_height = inv_down.astype(np.float32)
+        self.depth_sky = ~down
+        self.pixel_u, self.pixel_v = uu.ravel().astype(np.float32), vv.ravel().astype(np.float32)
 
     def _background(self, rays_ego: np.ndarray, haze: np.ndarray) -> np.ndarray:
         """Sky gradient by ray elevation, haze where the ground is too far; alpha 255 everywhere."""
@@ -95,25 +113,66 @@ class CameraRenderer:
         return img.reshape(self.height, self.width, 4)
 
     def render(self, ego: EgoState, boxes: SceneBoxes) -> np.ndarray:
+        """(H, W, 4) uint8 BGRA."""
+        return self.render_with_depth(ego, boxes, depth=False)[0]
+
+    def render_with_depth(self, ego: EgoState, boxes: SceneBoxes,
+                          depth: bool = True) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+        """(H, W, 4) uint8 BGRA and, if asked, (H, W) float32 planar depth in metres (sky: FAR_M)."""
         flat = self.background.view(np.uint32).ravel().copy()
         self._draw_ground(flat, ego)
-        img = flat.view(np.uint8).reshape(self.height, self.width, 4)
+        depth_m = self._background_depth(ego) if depth else None
         cam_to_world = ego_to_world(ego) @ self.mount
         items = self._visible_items(np.linalg.inv(cam_to_world), cam_to_world[:3, 3], boxes)
         if items:
-            pil = Image.fromarray(img)
-            draw = ImageDraw.Draw(pil)
-            for _, _, polys, colour in sorted(items, key=lambda it: (-it[0], it[1])):
-                for poly in polys:
-                    pts = poly if poly[:, 0].min() >= NEAR_M else _clip_near(poly)
-                    if len(pts) < 3:
-                        continue
-                    # PIL puts pixel centres at integers; image coordinates (K) put them at i + 0.5.
-                    u = self.cx - 0.5 + self.f * pts[:, 1] / pts[:, 0]
-                    v = self.cy - 0.5 - self.f * pts[:, 2] / pts[:, 0]
-                    draw.polygon(list(zip(u.tolist(), v.tolist())), fill=colour)
-            img = np.asarray(pil).copy()
-        return img
+            faces = self._draw_faces(sorted(items, key=lambda it: (-it[0], it[1])))
+            if faces is not None:
+                face_id, colours, planes = faces
+                drawn = np.flatnonzero(face_id)
+                k = face_id[drawn]
+                flat[drawn] = colours[k]
+                if depth_m is not None:
+                    a, b, c, d, lo, hi = planes[:, k]
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        t = d / (a + b * self.pixel_u[drawn] - c * self.pixel_v[drawn])
+                    # a pixel PIL fills at a polygon's rim may lie just off the face: stay within its vertices
+                    depth_m[drawn] = np.clip(np.nan_to_num(t, nan=hi), lo, hi)
+        img = flat.view(np.uint8).reshape(self.height, self.width, 4)
+        return img, (depth_m.reshape(self.height, self.width) if depth_m is not None else None)
+
+    def _background_depth(self, ego: EgoState) -> np.ndarray:
+        depth = self.depth_per_height * np.float32(self.mount[2, 3] + ego.z_m)
+        depth[self.depth_sky] = FAR_M
+        return np.minimum(depth, np.float32(FAR_M))
+
+    def _draw_faces(self, items: List[Tuple[float, int, List[np.ndarray], tuple]]
+                    ) -> Optional[Tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Draw the polygons (painter's order) as face numbers 1…K into an int image.
+
+        Returns (face number per pixel (H·W,), BGRA uint32 colour per face number (K+1,), plane rows
+        [n_x, n_y, n_z, d, min depth, max depth] per face number (6, K+1)) or None if nothing was drawn.
+        """
+        ids = Image.new("I", (self.width, self.height), 0)
+        draw = ImageDraw.Draw(ids)
+        colours: List[tuple] = [(0, 0, 0, 0)]
+        planes: List[Tuple[float, ...]] = [(1.0, 0.0, 0.0, FAR_M, FAR_M, FAR_M)]
+        for _, _, polys, colour in items:
+            for poly in polys:
+                pts = poly if poly[:, 0].min() >= NEAR_M else _clip_near(poly)
+                if len(pts) < 3:
+                    continue
+                # PIL puts pixel centres at integers; image coordinates (K) put them at i + 0.5.
+                u = self.cx - 0.5 + self.f * pts[:, 1] / pts[:, 0]
+                v = self.cy - 0.5 - self.f * pts[:, 2] / pts[:, 0]
+                draw.polygon(list(zip(u.tolist(), v.tolist())), fill=len(colours))
+                normal = _newell_normal(pts)
+                planes.append((normal[0], normal[1], normal[2], float(normal @ pts.mean(axis=0)),
+                               float(pts[:, 0].min()), float(pts[:, 0].max())))
+                colours.append(colour)
+        if len(colours) == 1:
+            return None
+        face_id = np.asarray(ids, dtype=np.int32).ravel()
+        return face_id, _as_bgra32(np.array([c[:3] for c in colours], np.uint8)), np.array(planes).T
 
     def _draw_ground(self, flat: np.ndarray, ego: EgoState) -> None:
         if self.ground_idx.size == 0:
