@@ -1,8 +1,10 @@
 """Write one clip in the Bench2Drive layout, crash-safe and resumable.
 
-Every file is written under a temporary name and `os.replace`d into place, and a frame's annotation is
-written after its images, depth, LiDAR and expert assessment: a frame exists iff its `anno/NNNNN.json.gz`
-exists. Images are JPEG at Bench2Drive's quality 20 by default (it compresses like inference does, so a
+A frame's annotation is written after its images, depth, LiDAR and expert assessment, under a temporary
+name `os.replace`d into place: a frame exists iff its `anno/NNNNN.json.gz` exists, so the frame's other
+files need no renaming (a reader never opens them before the annotation commits them, and recovery
+deletes those of an uncommitted frame). Clip-level files (meta, results, map, marker) are replaced
+atomically too. Images are JPEG at Bench2Drive's quality 20 by default (it compresses like inference does, so a
 model trained on the clips sees what it will see when driving). The clip-level
 `COMPLETE` marker is written last by `finish`, after `results.json` and the final `meta.json`; a clip
 without it is incomplete. Reopening with `resume=True` keeps the contiguous run of whole frames from 0
@@ -48,6 +50,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     with open(tmp, "wb") as f:
         f.write(data)
     os.replace(tmp, path)
+
+
+def write_frame_file(path: Path, data: bytes) -> None:
+    """A frame's file other than its annotation (committed by the annotation written after it)."""
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
@@ -147,13 +158,13 @@ class ClipWriter:
         if index != self.next_index:
             raise ValueError(f"{self.clip_dir}: frame {index} written out of order (next is {self.next_index})")
         for name, image in images_bgra.items():
-            atomic_write_bytes(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
+            write_frame_file(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
         for name, depth in (depth_m or {}).items():
-            atomic_write_bytes(L.depth_path(self.clip_dir, name, index), encode_depth_png(depth))
+            write_frame_file(L.depth_path(self.clip_dir, name, index), encode_depth_png(depth))
         if lidar_xyzi is not None:
-            atomic_write_bytes(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
+            write_frame_file(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
         if expert_assessment is not None:
-            atomic_write_bytes(L.expert_assessment_path(self.clip_dir, index), expert_assessment)
+            write_frame_file(L.expert_assessment_path(self.clip_dir, index), expert_assessment)
         atomic_write_bytes(L.anno_path(self.clip_dir, index), encode_anno(anno))
         self.next_index += 1
 

@@ -43,15 +43,22 @@ def carla_depth_to_metres(image_bgr: np.ndarray) -> np.ndarray:
 def depth_png_values(depth_m: np.ndarray) -> np.ndarray:
     """Planar depth (H, W) in metres → the uint8 pixel values of Bench2Drive's depth PNG.
 
-    NaN or negative depth (no return) reads as the far plane, like CARLA's sky.
+    NaN or negative depth (no return) reads as the far plane, like CARLA's sky. Computed in float32 (as
+    the GPU computes CARLA's code): the 24-bit code is exact there; only depths within ~1e-4 m of a
+    half metre could round differently from a float64 evaluation.
     """
-    d = np.asarray(depth_m, dtype=np.float64)
+    d = np.array(depth_m, dtype=np.float32)
     if d.ndim != 2:
         raise ValueError(f"depth must be a (H, W) array in metres, got shape {d.shape}")
-    d = np.where(np.isfinite(d) & (d >= 0.0), d, FAR_PLANE_M)
-    code = np.rint(np.minimum(d, FAR_PLANE_M) / FAR_PLANE_M * DEPTH_CODE_MAX)   # CARLA's 24-bit depth code
-    metres = code / DEPTH_CODE_MAX * FAR_PLANE_M                                 # convert_depth
-    return np.minimum(np.rint(metres), SATURATED_M).astype(np.uint8)            # cv2's uint8 conversion
+    if not np.all(d >= 0.0):                       # NaN fails the comparison too
+        d[~(d >= 0.0)] = FAR_PLANE_M
+    np.minimum(d, FAR_PLANE_M, out=d)
+    d *= np.float32(DEPTH_CODE_MAX / FAR_PLANE_M)
+    np.rint(d, out=d)                              # CARLA's 24-bit depth code
+    d *= np.float32(FAR_PLANE_M / DEPTH_CODE_MAX)  # convert_depth
+    np.rint(d, out=d)                              # cv2's uint8 conversion: round half to even …
+    np.minimum(d, SATURATED_M, out=d)              # … and saturate
+    return d.astype(np.uint8)
 
 
 def encode_depth_png(depth_m: np.ndarray) -> bytes:

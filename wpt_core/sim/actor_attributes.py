@@ -8,10 +8,11 @@ spawns is one of CARLA's adult pedestrians. A walker's gender is not modelled, s
 """
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from typing import Dict, Tuple
 
-from wpt_core.types import Actor, ActorKind
+from wpt_core.types import Actor, ActorKind, Scene
 
 RGB = Tuple[int, int, int]
 VEHICLE_COLOURS: Tuple[RGB, ...] = (
@@ -22,6 +23,7 @@ EMERGENCY_COLOUR: RGB = (235, 235, 235)
 # CARLA's vehicle catalogue (base_type) for the blueprints other than cars that the embedded world spawns
 BASE_TYPES = {"vehicle.ford.ambulance": "van", "vehicle.carlamotors.firetruck": "truck",
               "vehicle.bh.crossbike": "bicycle", "vehicle.diamondback.century": "bicycle"}
+EGO_BASE_TYPE = "car"  # the embedded ego is a vehicle.lincoln.mkz_2020
 ADULT_WALKERS = frozenset(f"walker.pedestrian.{i:04d}" for i in range(1, 9))  # CARLA: adult pedestrians 1–8
 
 
@@ -49,3 +51,10 @@ def embedded_attributes(actor: Actor) -> Dict[str, str]:
         out["age"] = "adult"
     out.update(actor.attributes)
     return out
+
+
+def embedded_scene(scene: Scene) -> Scene:
+    """A copy of `scene` whose ego and actors carry the attributes the embedded world knows."""
+    ego = dataclasses.replace(scene.ego, attributes={"base_type": EGO_BASE_TYPE, **scene.ego.attributes})
+    actors = [dataclasses.replace(a, attributes=embedded_attributes(a)) for a in scene.actors]
+    return dataclasses.replace(scene, ego=ego, actors=actors)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Tuple
+from typing import Tuple, Union
 
 import numpy as np
 
@@ -66,24 +66,29 @@ class Lidar:
         starts = [0.0]
         while len(starts) < 8 and abs(_wrap_deg(np.float64(starts[-1] + sweep_deg))) > 1e-3:
             starts.append((starts[-1] + sweep_deg) % 360.0)
-        self.az_deg = [(start + np.arange(n_az) * (sweep_deg / n_az)) % 360.0 for start in starts]
+        self.starts, self.step_deg = starts, sweep_deg / n_az
+        self.az_deg = [(start + np.arange(n_az) * self.step_deg) % 360.0 for start in starts]
         el = np.radians(self.elev_deg)[:, None]
         self.dirs = []
         for az_deg in self.az_deg:
             az = np.radians(az_deg)[None, :]
             self.dirs.append(np.stack([np.cos(el) * np.cos(az), np.cos(el) * np.sin(az),
                                        np.broadcast_to(np.sin(el), (el.size, az.size))], axis=-1))
+        # a level sensor meets the ground at (height) / −dir_z along each downward ray, whatever the yaw
+        self.ground_per_height = [ground_distances(1.0, d[..., 2]) for d in self.dirs]
 
     def scan(self, ego: EgoState, boxes: SceneBoxes, frame: int, rng: np.random.Generator) -> np.ndarray:
         cfg = self.config
         part = frame % len(self.az_deg)
-        dirs, az_deg = self.dirs[part], self.az_deg[part]
+        dirs = self.dirs[part]
         to_world = ego_to_world(ego) @ self.mount
         R, origin = to_world[:3, :3], to_world[:3, 3]
-        t = ground_distances(float(origin[2]), dirs @ R[2])
-        self._cast_boxes(t, dirs, az_deg, R, origin, boxes)
-        t[t > cfg.range_m] = np.inf
-        keep = np.isfinite(t)
+        if self.level and origin[2] > 0.0:
+            t = self.ground_per_height[part] * float(origin[2])
+        else:
+            t = ground_distances(float(origin[2]), dirs @ R[2])
+        self._cast_boxes(t, dirs, part, R, origin, boxes)
+        keep = t <= cfg.range_m   # no hit (inf) and beyond range alike
         if cfg.dropoff_general_rate > 0.0:
             keep &= rng.random(t.shape) > cfg.dropoff_general_rate
         dist = t[keep]
@@ -99,7 +104,7 @@ class Lidar:
         out[:, 3] = intensity
         return out
 
-    def _cast_boxes(self, t: np.ndarray, dirs: np.ndarray, az_deg: np.ndarray, R: np.ndarray,
+    def _cast_boxes(self, t: np.ndarray, dirs: np.ndarray, part: int, R: np.ndarray,
                     origin: np.ndarray, boxes: SceneBoxes) -> None:
         """Lower `t` (channels, azimuths) where a ray enters a LiDAR box first."""
         idx = np.nonzero(boxes.lidar)[0]
@@ -113,8 +118,9 @@ class Lidar:
         axes = np.einsum("ji,kjl->kil", R, box_axes(boxes.yaw_deg[idx]))  # R^T · box axes
         corners = (box_corners(boxes, idx) - origin) @ R     # (K, 8, 3)
         for k in range(idx.size):
-            rows, cols = self._window(centres[k], corners[k], boxes.half[idx[k]], az_deg)
-            if rows.stop <= rows.start or cols.size == 0:
+            rows, cols = self._window(centres[k], corners[k], boxes.half[idx[k]], part)
+            if rows.stop <= rows.start or (isinstance(cols, slice) and cols.stop <= cols.start) or \
+                    (not isinstance(cols, slice) and cols.size == 0):
                 continue
             block = dirs[rows][:, cols]
             tb = slab_distances(-centres[k] @ axes[k], block @ axes[k], boxes.half[idx[k]])
@@ -125,17 +131,27 @@ class Lidar:
                 t[rows, cols] = sub
 
     def _window(self, centre: np.ndarray, corners: np.ndarray, half: np.ndarray,
-                az_deg: np.ndarray) -> Tuple[slice, np.ndarray]:
-        """Channel slice and azimuth indices of the rays that can reach this box (all if unsure)."""
-        all_rows, all_cols = slice(0, self.elev_deg.size), np.arange(az_deg.size)
+                part: int) -> Tuple[slice, Union[slice, np.ndarray]]:
+        """Channel slice and azimuth indices (a slice, or an array where the window wraps past 360°) of the
+        rays that can reach this box (all if unsure)."""
+        n_az = self.az_deg[part].size
+        all_rows, all_cols = slice(0, self.elev_deg.size), slice(0, n_az)
         d_centre = float(np.hypot(centre[0], centre[1]))
         r_xy = float(np.hypot(half[0], half[1]))
         if not self.level or d_centre <= r_xy + 1e-6:
             return all_rows, all_cols
         ac = math.degrees(math.atan2(centre[1], centre[0]))
         rel = _wrap_deg(np.degrees(np.arctan2(corners[:, 1], corners[:, 0])) - ac)
-        rel_rays = _wrap_deg(az_deg - ac)
-        cols = np.nonzero((rel_rays >= rel.min() - 1e-6) & (rel_rays <= rel.max() + 1e-6))[0]
+        # ray i points at start + i·step: the rays within [ac + rel.min, ac + rel.max], counted from the start
+        lo = (ac + float(rel.min()) - 1e-6 - self.starts[part]) % 360.0
+        width = float(rel.max() - rel.min()) + 2e-6
+        ranges = []
+        for base in (lo, lo - 360.0):
+            i0, i1 = max(math.ceil(base / self.step_deg), 0), min(math.floor((base + width) / self.step_deg), n_az - 1)
+            if i1 >= i0:
+                ranges.append((i0, i1 + 1))
+        cols: Union[slice, np.ndarray] = slice(*ranges[0]) if len(ranges) == 1 else \
+            np.concatenate([np.arange(a, b) for a, b in ranges]) if ranges else slice(0, 0)
         zmin, zmax = float(corners[:, 2].min()), float(corners[:, 2].max())
         d_min, d_max = max(d_centre - r_xy, 1e-3), d_centre + r_xy
         el_hi = math.degrees(math.atan2(zmax, d_min if zmax > 0 else d_max))

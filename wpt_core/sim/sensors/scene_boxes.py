@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 
@@ -60,9 +60,16 @@ class SceneBoxes:
     plate_back: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.uint8))
     plate_group_box: np.ndarray = field(default_factory=lambda: np.zeros((0, 7)))
     plate_layer: np.ndarray = field(default_factory=lambda: np.zeros((0,), np.int64))
+    _corners: Optional[np.ndarray] = field(default=None, init=False, repr=False)  # every sensor reuses them
 
     def __len__(self) -> int:
         return int(self.center.shape[0])
+
+    def corners(self) -> np.ndarray:
+        """(N, 8, 3) world corners of every box, computed once (see `box_corners`)."""
+        if self._corners is None:
+            self._corners = _corners_of(self.center, self.half, self.yaw_deg)
+        return self._corners
 
 
 class _Builder:
@@ -191,16 +198,21 @@ def build_scene_boxes(scene: Scene) -> SceneBoxes:
     return b.pack()
 
 
-def box_corners(boxes: SceneBoxes, index: np.ndarray) -> np.ndarray:
-    """(K, 8, 3) world corners of the selected boxes; corner k = (±l, ±w, ±h) with bits (x, y, z) = k."""
-    signs = np.array([[(k >> 2) & 1, (k >> 1) & 1, k & 1] for k in range(8)], np.float64) * 2.0 - 1.0
-    local = signs[None, :, :] * boxes.half[index][:, None, :]
-    yaw = np.radians(boxes.yaw_deg[index])
+_CORNER_SIGNS = np.array([[(k >> 2) & 1, (k >> 1) & 1, k & 1] for k in range(8)], np.float64) * 2.0 - 1.0
+
+
+def _corners_of(center: np.ndarray, half: np.ndarray, yaw_deg: np.ndarray) -> np.ndarray:
+    local = _CORNER_SIGNS[None, :, :] * half[:, None, :]
+    yaw = np.radians(yaw_deg)
     c, s = np.cos(yaw)[:, None], np.sin(yaw)[:, None]
     x = local[..., 0] * c - local[..., 1] * s
     y = local[..., 0] * s + local[..., 1] * c
-    out = np.stack([x, y, local[..., 2]], axis=-1)
-    return out + boxes.center[index][:, None, :]
+    return np.stack([x, y, local[..., 2]], axis=-1) + center[:, None, :]
+
+
+def box_corners(boxes: SceneBoxes, index: np.ndarray) -> np.ndarray:
+    """(K, 8, 3) world corners of the selected boxes; corner k = (±l, ±w, ±h) with bits (x, y, z) = k."""
+    return boxes.corners()[index]
 
 
 def closest_point_distance(point: np.ndarray, group_box: np.ndarray) -> np.ndarray:
