@@ -7,7 +7,8 @@ collect_carla.sh). The evaluator calls `setup("<config>+<save_name>")`; the conf
 `$SAVE_PATH/<Scenario>_<Town>_Route<id>_Weather<k>/` at 10 Hz (every second 20 Hz tick), written by the
 same `Recorder` as `wpt collect`. The RGB cameras, IMU and GNSS come through the leaderboard; the depth
 cameras and the full-sweep LiDAR, which the leaderboard cannot provide, are spawned on the hero by the agent
-(`carla_bridge.recording_sensors`) and destroyed with it.
+(`carla_bridge.recording_sensors`) and destroyed with it. They are spawned in `setup()` (the hero exists by
+then), so the tick the leaderboard runs after attaching its own sensors delivers their first readings too.
 """
 from __future__ import annotations
 
@@ -66,10 +67,10 @@ class DataAgent(AutonomousAgent):
         self.config = load_config(DataAgentConfig, config_path or None)
         self.spec = RecordingSpec(self.config.camera_width, self.config.camera_height, self.config.record_hz,
                                   self.config.jpeg_quality)
-        self._initialized = False
         self._tick = -1
         self._recorder: Optional[Recorder] = None
         self._recording: Any = None
+        self._init()
 
     def sensors(self) -> list:
         """The rig's cameras, IMU, GPS and speedometer (LiDAR and depth come from the recording sensors)."""
@@ -115,11 +116,8 @@ class DataAgent(AutonomousAgent):
                 "save_name": self.save_name, "simulator": "carla", "rig": "bench2drive", "depth": self.config.depth}
         self._recorder = Recorder(self._clip_dir(town), meta, self._route, self.spec,
                                   roads=getattr(self._provider, "roads", None))
-        self._initialized = True
 
     def run_step(self, input_data: Dict[str, Tuple[int, Any]], timestamp: float) -> Any:
-        if not self._initialized:
-            self._init()
         self._tick += 1
         scene = self._provider.scene()
         out = self._expert.run_step(scene, self._route)

@@ -38,35 +38,6 @@ def _plan(n=60):
     return gps, world
 
 
-def test_entry_point_and_setup_parses_plus(tmp_path):
-    module = _load()
-    cls = getattr(module, module.get_entry_point())
-    agent = cls("localhost", 2000)
-    cfg = tmp_path / "agent.yaml"
-    cfg.write_text("camera_width: 400\ncamera_height: 225\n")
-    # B2D appends another '+<save_name>' on each later route: config first, save name last
-    agent.setup(f"{cfg}+RouteScenario_1_rep0_Town01_X_1_0_01_01_00_00_00+{SAVE_NAME}")
-    assert agent.track == Track.SENSORS and agent.save_name == SAVE_NAME
-    assert agent.config.camera_width == 400
-    sensors = agent.sensors()
-    ids = [s["id"] for s in sensors]
-    assert len(ids) == len(set(ids))
-    cams = [s for s in sensors if s["type"] == "sensor.camera.rgb"]
-    assert len(cams) == 6 and all((c["width"], c["height"]) == (400, 225) for c in cams)
-    # the LiDAR the clips need (full sweep, no drop-off) is not the leaderboard's: the agent spawns its own
-    assert {s["type"] for s in sensors} == {"sensor.camera.rgb", "sensor.other.imu", "sensor.other.gnss",
-                                            "sensor.speedometer"}
-    assert all(math.sqrt(s.get("x", 0) ** 2 + s.get("y", 0) ** 2 + s.get("z", 0) ** 2) <= 3.0 for s in sensors)
-    front = next(c for c in cams if c["id"] == "CAM_FRONT")
-    assert (front["x"], front["z"], front["fov"]) == (0.8, 1.6, 70.0)
-
-
-def test_missing_config_file_is_an_error():
-    agent = getattr(_load(), "DataAgent")("localhost", 2000)
-    with pytest.raises(Exception, match="not found"):
-        agent.setup(f"/nonexistent/agent.yaml+{SAVE_NAME}")
-
-
 @dataclass
 class _Out:
     control: Control
@@ -106,11 +77,8 @@ class _Provider:
         return {"cloudiness": 30.0}
 
 
-def test_records_a_clip_at_10hz(tmp_path, monkeypatch):
-    monkeypatch.setenv("SAVE_PATH", str(tmp_path))
-    module = _load()
-
-    recording = _Recording()
+def _agent_class(module, recording):
+    """The data agent with stand-ins for CARLA: a provider, a straight route, a fixed expert, recording sensors."""
 
     class TestAgent(module.DataAgent):
         def _make_provider(self):
@@ -125,7 +93,45 @@ def test_records_a_clip_at_10hz(tmp_path, monkeypatch):
         def _make_recording_sensors(self, provider):
             return recording
 
-    agent = TestAgent("localhost", 2000)
+    return TestAgent
+
+
+def test_entry_point_and_setup_parses_plus(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAVE_PATH", str(tmp_path))
+    module = _load()
+    assert issubclass(getattr(module, module.get_entry_point()), module.DataAgent)
+    agent = _agent_class(module, _Recording())("localhost", 2000)
+    cfg = tmp_path / "agent.yaml"
+    cfg.write_text("camera_width: 400\ncamera_height: 225\n")
+    # B2D appends another '+<save_name>' on each later route: config first, save name last
+    agent.setup(f"{cfg}+RouteScenario_1_rep0_Town01_X_1_0_01_01_00_00_00+{SAVE_NAME}")
+    assert agent.track == Track.SENSORS and agent.save_name == SAVE_NAME
+    assert agent.config.camera_width == 400
+    sensors = agent.sensors()
+    ids = [s["id"] for s in sensors]
+    assert len(ids) == len(set(ids))
+    cams = [s for s in sensors if s["type"] == "sensor.camera.rgb"]
+    assert len(cams) == 6 and all((c["width"], c["height"]) == (400, 225) for c in cams)
+    # the LiDAR the clips need (full sweep, no drop-off) is not the leaderboard's: the agent spawns its own
+    assert {s["type"] for s in sensors} == {"sensor.camera.rgb", "sensor.other.imu", "sensor.other.gnss",
+                                            "sensor.speedometer"}
+    assert all(math.sqrt(s.get("x", 0) ** 2 + s.get("y", 0) ** 2 + s.get("z", 0) ** 2) <= 3.0 for s in sensors)
+    front = next(c for c in cams if c["id"] == "CAM_FRONT")
+    assert (front["x"], front["z"], front["fov"]) == (0.8, 1.6, 70.0)
+
+
+def test_missing_config_file_is_an_error():
+    agent = getattr(_load(), "DataAgent")("localhost", 2000)
+    with pytest.raises(Exception, match="not found"):
+        agent.setup(f"/nonexistent/agent.yaml+{SAVE_NAME}")
+
+
+def test_records_a_clip_at_10hz(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAVE_PATH", str(tmp_path))
+    module = _load()
+
+    recording = _Recording()
+    agent = _agent_class(module, recording)("localhost", 2000)
     agent.set_global_plan(*_plan())
     config = tmp_path / "agent.yaml"
     config.write_text("camera_width: 64\ncamera_height: 36\n")
