@@ -116,6 +116,9 @@ def test_resume_of_complete_clip_is_an_error(tmp_path):
 
 def test_clip_names():
     assert L.clip_name("Accident", "Town03", 1711, 2) == "Accident_Town03_Route1711_Weather2"
+    # the converter keeps only folders with "Town" in the name and reads the town from the second field
+    assert L.clip_name("Accident", "EmbeddedGrid", 4, 0) == "Accident_TownEmbeddedGrid_Route4_Weather0"
+    assert L.parse_clip_name("Accident_TownEmbeddedGrid_Route4_Weather0").town == "TownEmbeddedGrid"
     parsed = L.parse_clip_name("AccidentTwoWays_Town12_Route1102_Weather10")
     assert (parsed.scenario_type, parsed.town, parsed.route_id, parsed.weather_id) == \
         ("AccidentTwoWays", "Town12", "1102", "10")

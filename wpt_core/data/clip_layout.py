@@ -40,9 +40,18 @@ _SAVE_NAME_RE = re.compile(r"^RouteScenario_(?P<route>[^_]+)_rep(?P<rep>\d+)_(?P
                            r"(?P<scenario>.+)_(?P<weather>[^_]+)_(?P<stamp>\d\d_\d\d_\d\d_\d\d_\d\d)$")
 
 
+TOWN_PREFIX = "Town"
+
+
 def clip_name(scenario_type: str, town: str, route_id: str | int, weather_id: str | int) -> str:
-    """`<Scenario>_<Town>_Route<id>_Weather<k>`, the folder name of a published Bench2Drive clip."""
-    return f"{scenario_type}_{town}_Route{route_id}_Weather{weather_id}"
+    """`<Scenario>_<Town>_Route<id>_Weather<k>`, the folder name of a published Bench2Drive clip.
+
+    Bench2Drive's converter only takes folders whose name contains "Town" and reads the town as the second
+    `_` field, so a town not named TownNN (the embedded `EmbeddedGrid`) is written `TownEmbeddedGrid`;
+    meta.json keeps the simulator's own town name.
+    """
+    town_field = town if town.startswith(TOWN_PREFIX) else TOWN_PREFIX + town
+    return f"{scenario_type}_{town_field}_Route{route_id}_Weather{weather_id}"
 
 
 @dataclass(frozen=True)
