@@ -158,10 +158,12 @@ def test_traffic_light_state_affects_ego_and_trigger_volume():
 def test_num_points_counts_lidar_hits_inside_each_box():
     # ego at (10, 20) heading +y (yaw 90): the car at world (10, 30) is 10 m ahead, i.e. ego-frame (10, 0)
     scene = scene_at(10.0, 20.0, 90.0, actors=[car("a", 10.0, 30.0, 90.0)])
-    lidar = np.array([[10.0, 0.0, 0.5, 1.0], [11.5, 0.8, 1.0, 1.0], [10.0, 3.0, 0.5, 1.0], [-10.0, 0.0, 0.5, 1.0]])
+    # inside, inside, beside, behind, and one ON the rear face (x = 10 − 2), where a ray-cast return lands
+    lidar = np.array([[10.0, 0.0, 0.5, 1.0], [11.5, 0.8, 1.0, 1.0], [10.0, 3.0, 0.5, 1.0], [-10.0, 0.0, 0.5, 1.0],
+                      [8.0, 0.3, 0.7, 1.0]])
     anno = build_annotation(scene, route_info_ahead(10.0, 20.0, 90.0), Control(), rig.calibration(16, 9), {}, False,
                             lidar_ego=lidar)
     box = anno["bounding_boxes"][1]
-    assert box["class"] == "vehicle" and box["num_points"] == 2
+    assert box["class"] == "vehicle" and box["num_points"] == 3
     assert build_annotation(scene, route_info_ahead(10.0, 20.0, 90.0), Control(), rig.calibration(16, 9), {},
                             False)["bounding_boxes"][1]["num_points"] == -1

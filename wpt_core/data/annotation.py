@@ -22,12 +22,13 @@ import numpy as np
 from wpt_core.data.actor_ids import ActorIds
 from wpt_core.data.route_info import RouteInfo
 from wpt_core.geometry import wrap_deg, yaw_deg_to_compass
-from wpt_core.types import Actor, ActorKind, Control, LightState, Scene, StopSign, TrafficLight
+from wpt_core.types import Actor, ActorKind, Control, EgoState, LightState, Scene, StopSign, TrafficLight
 
 OBJECT_RADIUS_M = 100.0
 GRAVITY_MPS2 = 9.81
 TRIGGER_HALF_DEPTH_M = 1.0  # half length (along the lane) of the trigger volume we derive from a stop line
 TRIGGER_HALF_HEIGHT_M = 1.0
+SURFACE_MARGIN_M = 0.01  # a ray-cast world's returns lie ON a box's faces (CARLA's land on the mesh inside it)
 LIGHT_HEAD_EXTENT = (0.3, 0.3, 0.6)
 STOP_SIGN_EXTENT = (0.05, 0.4, 1.2)
 LIGHT_STATE_CODE = {LightState.RED: 0, LightState.YELLOW: 1, LightState.GREEN: 2, LightState.OFF: 3}
@@ -85,27 +86,31 @@ def _box(cls: str, actor_id: str, type_id: str, x: float, y: float, z: float, ya
 class _PointsByX:
     """Ego-frame LiDAR points sorted by x, so each box only looks at the points in its x window."""
 
-    def __init__(self, lidar_ego: np.ndarray) -> None:
-        pts = np.asarray(lidar_ego, dtype=np.float64)[:, :3]
+    def __init__(self, lidar_ego: np.ndarray, ego: EgoState) -> None:
+        pts = np.asarray(lidar_ego)[:, :3].astype(np.float32)
         self.points = pts[np.argsort(pts[:, 0])]
+        self.x = np.ascontiguousarray(self.points[:, 0])
+        self.ego = ego
 
-    def near(self, cx: float, cy: float, radius: float) -> np.ndarray:
-        lo, hi = np.searchsorted(self.points[:, 0], [cx - radius, cx + radius])
+    def hits(self, actor: Actor) -> int:
+        """Points inside the actor's box (within SURFACE_MARGIN_M of its faces)."""
+        ego = self.ego
+        c, s = math.cos(math.radians(ego.yaw_deg)), math.sin(math.radians(ego.yaw_deg))
+        dx, dy = actor.x_m - ego.x_m, actor.y_m - ego.y_m
+        cx, cy = dx * c + dy * s, -dx * s + dy * c              # box centre in the ego frame
+        half = np.array([actor.length_m, actor.width_m, actor.height_m]) / 2.0 + SURFACE_MARGIN_M
+        radius = float(np.hypot(half[0], half[1]))
+        lo, hi = np.searchsorted(self.x, [cx - radius, cx + radius])
         window = self.points[lo:hi]
-        return window[np.abs(window[:, 1] - cy) < radius]
-
-
-def _lidar_hits(box: Dict[str, Any], world2ego: np.ndarray, points: Optional[_PointsByX]) -> int:
-    """LiDAR points (ego frame) inside the box; B2D uses this to drop invisible boxes. −1 without LiDAR."""
-    if points is None:
-        return -1
-    world2box = np.array(box[next(k for k in box if k.startswith("world2"))])
-    ego2box = world2box @ _rigid_inverse(world2ego)
-    box2ego = _rigid_inverse(ego2box)
-    centre = box2ego[:3, :3] @ np.array(box["bbx_loc"]) + box2ego[:3, 3]
-    near = points.near(float(centre[0]), float(centre[1]), float(np.linalg.norm(box["extent"])))
-    rel = np.abs(near @ ego2box[:3, :3].T + ego2box[:3, 3] - np.array(box["bbx_loc"]))
-    return int(np.all(rel < np.array(box["extent"]), axis=1).sum())
+        if window.size == 0:
+            return 0
+        window = window[np.abs(window[:, 1] - cy) < radius]
+        yaw = math.radians(actor.yaw_deg - ego.yaw_deg)
+        rc, rs = math.cos(yaw), math.sin(yaw)
+        px, py = window[:, 0] - cx, window[:, 1] - cy
+        pz = window[:, 2] - (actor.z_m + actor.height_m / 2.0 - ego.z_m)
+        inside = (np.abs(px * rc + py * rs) < half[0]) & (np.abs(py * rc - px * rs) < half[1]) & (np.abs(pz) < half[2])
+        return int(inside.sum())
 
 
 def trigger_volume(stop_line: Tuple[Tuple[float, float], Tuple[float, float]], yaw_deg: float,
@@ -253,7 +258,6 @@ def build_annotation(scene: Scene, route_info: RouteInfo, control: Control, cali
     ego = scene.ego
     ego_xy = (float(ego.x_m), float(ego.y_m))
     ego_matrix = _yaw_matrix(ego.x_m, ego.y_m, ego.z_m, ego.yaw_deg)
-    world2ego = _rigid_inverse(ego_matrix)
     if imu is not None and np.all(np.isfinite(np.asarray(imu[:6], dtype=float))):
         acceleration, angular_velocity = _vec(imu[:3]), _vec(imu[3:6])
     else:
@@ -266,12 +270,12 @@ def build_annotation(scene: Scene, route_info: RouteInfo, control: Control, cali
     _add_attributes(ego_box, ego.attributes, VEHICLE_ATTRIBUTES)
     _add_road(ego_box, roads, None, (ego.x_m, ego.y_m, ego.z_m))
     boxes = [ego_box]
-    points = _PointsByX(lidar_ego) if lidar_ego is not None else None
+    points = _PointsByX(lidar_ego, ego) if lidar_ego is not None else None
     for actor in scene.actors:
         if math.hypot(actor.x_m - ego_xy[0], actor.y_m - ego_xy[1]) < radius_m:
             box = _actor_box(actor, ego_xy, ids.of(actor.id))
             if box["class"] in ("vehicle", "walker"):
-                box["num_points"] = _lidar_hits(box, world2ego, points)
+                box["num_points"] = points.hits(actor) if points is not None else -1
             _add_road(box, roads, actor.lane_id, (actor.x_m, actor.y_m, actor.z_m))
             boxes.append(box)
     light_id = _affecting(scene.traffic_lights, route_info.route_ahead_xy)

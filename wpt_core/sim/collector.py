@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional, Protocol
+from typing import Any, Dict, Optional
 
 from wpt_core.sim.route_execution import SIMULATION_CRASHED, RouteRun, RouteTask, weather_id
 from wpt_core.types import Control, Scene
@@ -29,12 +29,6 @@ class CollectConfig:
     depth: bool = True
     jpeg_quality: int = 20
     map_half_size_m: float = 400.0
-
-
-class ExpertAgent(Protocol):
-    """A collected agent exposes the expert output of its latest `run_step` (`wpt_core.expert.ExpertOutput`)."""
-
-    last_output: Any
 
 
 @dataclass

@@ -86,6 +86,11 @@ class CameraRenderer:
         reach = origin[2] * np.hypot(g[:, 0], g[:, 1])
         ground = down & (reach < MAX_GROUND_M)
         self.ground_idx = np.nonzero(ground)[0]
+        # rows well below the horizon are ground across the full width: written as one slice, not scattered
+        gaps = np.flatnonzero(np.diff(self.ground_idx) != 1)
+        self.ground_tail = int(gaps[-1]) + 1 if gaps.size else 0
+        if self.ground_idx.size and self.ground_idx[-1] != ground.size - 1:
+            self.ground_tail = self.ground_idx.size
         # ground point (ego frame) = origin_xy + (origin_z + ego_z) * g
         self.ground_g = g[ground].astype(np.float32)
         self.ground_base = (origin[:2] + origin[2] * g[ground]).astype(np.float32)
@@ -184,7 +189,11 @@ class CameraRenderer:
             return
         p = self.ground_base if ego.z_m == 0.0 else self.ground_base + np.float32(ego.z_m) * self.ground_g
         yaw = math.radians(ego.yaw_deg)
-        flat[self.ground_idx] = GROUND_BGRA32[self.texture.sample_rigid(p, math.cos(yaw), math.sin(yaw), ego.x_m, ego.y_m)]
+        colours = GROUND_BGRA32[self.texture.sample_rigid(p, math.cos(yaw), math.sin(yaw), ego.x_m, ego.y_m)]
+        tail = self.ground_tail
+        flat[self.ground_idx[:tail]] = colours[:tail]
+        if tail < colours.size:
+            flat[self.ground_idx[tail]:] = colours[tail:]
 
     def _visible_items(self, world_to_cam: np.ndarray, cam_pos: np.ndarray, boxes: SceneBoxes) -> List[Item]:
         """(group distance, layer, BGR fill, camera-frame plane [n, d, min depth, max depth], projected

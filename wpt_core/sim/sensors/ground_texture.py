@@ -79,8 +79,16 @@ class GroundTexture:
         c, s = np.float32(cos_yaw) * k, np.float32(sin_yaw) * k
         col0, row0 = np.float32((x0 - self.origin_xy[0]) * self.inv_res), np.float32((y0 - self.origin_xy[1]) * self.inv_res)
         px, py = points[:, 0], points[:, 1]
-        cols = np.clip((px * c - py * s + col0).astype(np.int32), 0, w - 1)
-        rows = np.clip((px * s + py * c + row0).astype(np.int32), 0, h - 1)
+        u = px * c
+        u -= py * s
+        u += col0
+        v = px * s
+        v += py * c
+        v += row0
+        cols = u.astype(np.int32)
+        rows = v.astype(np.int32)
+        np.clip(cols, 0, w - 1, out=cols)
+        np.clip(rows, 0, h - 1, out=rows)
         rows *= w
         rows += cols
         return self._flat[rows]
