@@ -61,7 +61,9 @@ def write_clip(clip_dir: Path, frames: int, width: int = 64, height: int = 36, f
                                 {"cloudiness": 10.0}, False)
         images = {"CAM_FRONT": smooth_image(height, width, i), "CAM_BACK": smooth_image(height, width, i + 1)}
         writer.write_frame(i, anno, images, np.random.default_rng(i).uniform(-20, 20, (100, 4)).clip(0, 1))
-    if finish:
+    if not finish:
+        writer.close()       # frames on disk, clip left incomplete (as a killed collector leaves it)
+    else:
         writer.finish({"scores": {"score_composed": score, "score_route": 100.0, "score_penalty": score / 100.0},
                        "status": "Completed"})
     return writer

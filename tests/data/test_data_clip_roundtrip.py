@@ -34,7 +34,9 @@ def test_jpeg_quality_is_bench2drives_20_by_default_and_configurable(tmp_path):
     # libjpeg scales its base tables by 5000/q %: the luminance DC step 16 becomes (16·250 + 50) // 100 = 40 at
     # quality 20 and (16·20 + 50) // 100 = 3 at quality 90
     write_clip(tmp_path / "q20", 1)
-    ClipWriter(tmp_path / "q90", {}, jpeg_quality=90).write_frame(0, {}, {"CAM_FRONT": smooth_image(36, 64, 0)}, None)
+    q90 = ClipWriter(tmp_path / "q90", {}, jpeg_quality=90)
+    q90.write_frame(0, {}, {"CAM_FRONT": smooth_image(36, 64, 0)}, None)
+    q90.close()
     with Image.open(tmp_path / "q20" / "camera" / "rgb_front" / "00000.jpg") as img:
         assert img.quantization[0][0] == 40
     with Image.open(tmp_path / "q90" / "camera" / "rgb_front" / "00000.jpg") as img:
@@ -47,6 +49,7 @@ def test_depth_and_expert_assessment_files_follow_bench2drives_names(tmp_path):
     for i in range(2):
         writer.write_frame(i, {"x": float(i)}, {}, None, depth_m={"CAM_FRONT": depth, "CAM_BACK": depth + i},
                            expert_assessment=b"npz-bytes-%d" % i)
+    writer.close()
     # frame k's assessment is named k − 1: frame 0 → -0001.npz (B2D's writer and converter agree on it)
     assert sorted(p.name for p in (tmp_path / "c" / "expert_assessment").iterdir()) == ["-0001.npz", "00000.npz"]
     assert (tmp_path / "c" / "expert_assessment" / "00000.npz").read_bytes() == b"npz-bytes-1"
@@ -95,6 +98,23 @@ def test_resume_drops_partial_frame_and_continues(tmp_path):
     reader = ClipReader(clip)
     assert reader.indices == [0, 1, 2, 3, 4]
     assert reader.frame(4).images["CAM_FRONT"].shape == (36, 64, 3)
+
+
+def test_frames_are_written_in_order_by_the_background_thread_and_its_errors_surface(tmp_path):
+    writer = ClipWriter(tmp_path / "c", {})
+    for i in range(6):
+        writer.write_frame(i, {"x": float(i)}, {"CAM_FRONT": smooth_image(36, 64, i)}, None)
+    writer.flush()
+    reader = ClipReader(tmp_path / "c", allow_incomplete=True)
+    assert reader.indices == list(range(6)) and [reader.anno(i)["x"] for i in range(6)] == [float(i) for i in range(6)]
+    writer.write_frame(6, {"x": 6.0}, {"CAM_FRONT": np.zeros((4, 4), np.uint8)}, None)   # not a BGRA image
+    with pytest.raises(RuntimeError, match="writing a frame failed: camera image must be uint8"):
+        writer.flush()
+    assert not (tmp_path / "c" / "anno" / "00006.json.gz").exists()       # the failed frame was not committed
+    with pytest.raises(RuntimeError, match="writing a frame failed"):
+        writer.finish({"status": "Completed"})                              # never completed with a frame lost
+    assert not ClipWriter.is_complete(tmp_path / "c")
+    assert ClipReader(tmp_path / "c", allow_incomplete=True).indices == list(range(6))
 
 
 def test_frames_must_be_written_in_order_and_restart_clears(tmp_path):

@@ -99,8 +99,13 @@ class Recorder:
         self.writer.write_frame(self.writer.next_index, anno, images, lidar, depth_m=depth,
                                 expert_assessment=encode_assessment(expert))
 
+    def close(self) -> None:
+        """Leave the clip incomplete (the route crashed): the frames recorded so far are written, no marker."""
+        self.writer.close()
+
     def finish(self, record: Dict[str, Any]) -> None:
         """Close the clip with `record` as its results.json; collection speed (wall and CPU) into meta.json."""
+        self.writer.close()          # the last frames on disk first: they count in the collection time
         frames = max(self.frames, 1)
         self.writer.meta["collection_fps"] = round(self.frames / max(time.perf_counter() - self._wall0, 1e-9), 2)
         self.writer.meta["cpu_s_per_frame"] = round((time.process_time() - self._cpu0) / frames, 4)

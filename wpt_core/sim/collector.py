@@ -99,5 +99,6 @@ class RouteRecorder:
 
     def on_end(self, run: RouteRun, record: Dict[str, Any]) -> None:
         if record["status"] == SIMULATION_CRASHED:
-            return  # left incomplete: a resumed collection records this route again
+            self.recorder.close()   # left incomplete: a resumed collection records this route again
+            return
         self.recorder.finish(record)
