@@ -1,9 +1,10 @@
 """Where a privileged agent (the expert, the data agent) gets the true world state.
 
 In CARLA this role is played by `CarlaDataProvider`, a process-wide singleton; here it is the same
-idea, simulator-agnostic: the embedded runner registers its world, the CARLA data agent registers a
-`carla_bridge` provider, and the expert only ever sees a `Scene`. The protocol stand-in's base class
-finds its `hero_actor` here too, as Bench2Drive's finds it through `CarlaDataProvider`.
+idea, simulator-agnostic: the embedded runner registers its world; on CARLA nothing does, so the privileged
+agents (data_collection/) register a `carla_bridge` provider themselves and clear it in `destroy()`; the
+expert only ever sees a `Scene`. The protocol stand-in's base class finds its `hero_actor` here too, as
+Bench2Drive's finds it through `CarlaDataProvider`.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def set_provider(provider: Optional[SceneProvider]) -> None:
 
 
 def registered_provider() -> Optional[SceneProvider]:
-    """The registered provider, or None outside a running simulation."""
+    """The registered provider, or None outside a running simulation (a privileged agent on CARLA then
+    registers the bridge itself)."""
     return _provider
 
 

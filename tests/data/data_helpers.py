@@ -51,7 +51,8 @@ def smooth_image(h: int, w: int, seed: int) -> np.ndarray:
 def write_clip(clip_dir: Path, frames: int, width: int = 64, height: int = 36, finish: bool = True,
                score: float = 80.0, scenario_type: str = "ParkedObstacle") -> ClipWriter:
     """A straight constant-speed clip (5 m/s along +x, 10 Hz) with two cameras and LiDAR."""
-    meta = {"route_id": "1", "town": "Town01", "scenario_type": scenario_type, "rig": "b2d", "collection_fps": 12.5}
+    meta = {"route_id": "1", "town": "Town01", "scenario_type": scenario_type, "rig": "b2d", "collection_fps": 12.5,
+            "cpu_s_per_frame": 0.04}
     writer = ClipWriter(clip_dir, meta, resume=False)
     cal = rig.calibration(width, height)
     for i in range(frames):
@@ -60,7 +61,9 @@ def write_clip(clip_dir: Path, frames: int, width: int = 64, height: int = 36, f
                                 {"cloudiness": 10.0}, False)
         images = {"CAM_FRONT": smooth_image(height, width, i), "CAM_BACK": smooth_image(height, width, i + 1)}
         writer.write_frame(i, anno, images, np.random.default_rng(i).uniform(-20, 20, (100, 4)).clip(0, 1))
-    if finish:
+    if not finish:
+        writer.close()       # frames on disk, clip left incomplete (as a killed collector leaves it)
+    else:
         writer.finish({"scores": {"score_composed": score, "score_route": 100.0, "score_penalty": score / 100.0},
                        "status": "Completed"})
     return writer

@@ -26,6 +26,7 @@ def test_dataset_stats(tmp_path):
     assert stats["scenario_types"] == {"HardBreakRoute": 1, "ParkedObstacle": 2}
     assert stats["expert_mean_ds"] == pytest.approx(60.0)
     assert stats["disk_bytes"] > 0 and stats["mean_collection_fps"] == pytest.approx(12.5)
+    assert stats["cpu_ms_per_frame"] == pytest.approx(40.0)      # meta.json's 0.04 s, frame-weighted
 
 
 def test_stats_command_writes_json(tmp_path, capsys):
@@ -35,7 +36,9 @@ def test_stats_command_writes_json(tmp_path, capsys):
     out = tmp_path / "s.json"
     args = parser.parse_args(["data", "stats", str(tmp_path / "clips"), "--json", str(out)])
     assert args.func(args) == 0
-    assert "3 clips (2 complete, 1 incomplete), 9 frames" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "3 clips (2 complete, 1 incomplete), 9 frames" in printed
+    assert "collection speed 12.5 frames/s, 40.0 ms CPU per frame" in printed
     assert json.loads(out.read_text())["frames"] == 9
     bad = parser.parse_args(["data", "stats", str(tmp_path / "missing")])
     with pytest.raises(InputError, match="missing: not a folder of clips"):   # `wpt` prints it as one line, exit 2

@@ -5,6 +5,7 @@ f = W / (2 tan(fov/2)), u = cx + f·y/x, v = cy − f·z/x in the camera frame (
 import math
 
 import numpy as np
+import pytest
 
 from wpt_core.ground_map import GroundClass, GroundMap
 from wpt_core.sim.sensors.ground_texture import CROSSING_LIGHT, GroundTexture
@@ -196,3 +197,44 @@ def test_rendered_object_sits_where_the_b2d_calibration_projects_it():
     u, v, depth = project_to_image(centre[None], intrinsics(320, 180, 70.0), world2cam(spec, ego))[0]
     assert depth > 0 and rows.size > 10
     assert abs(cols.mean() + 0.5 - u) < 1.0 and abs(rows.mean() + 0.5 - v) < 1.5
+
+
+def render_depth(actors=(), ego=None, spec=CAM):
+    ego = ego or EgoState(x_m=0.0, y_m=0.0, yaw_deg=0.0, speed_mps=0.0)
+    scene = Scene(frame=3, time_s=0.15, ego=ego, actors=list(actors))
+    data = SensorSuite([spec], road_map(), depth=True).read(scene, 3)
+    return data["front"][1], data["front_DEPTH"][1]
+
+
+def test_depth_is_the_planar_distance_to_what_each_pixel_shows(tmp_path):
+    from wpt_core.data.depth import decode_depth, encode_depth_png
+
+    # a wall 8 m wide and 3.2 m tall whose near face is 10 m ahead of the camera (x = 0.8 + 10)
+    wall = grey_box(11.3, 0.0, 1.0, 3.2)
+    wall.width_m = 8.0
+    img, depth = render_depth([wall])
+    assert depth.shape == (H, W) and depth.dtype == np.float32
+    assert np.array_equal(img, render([wall]))                       # the same image as without depth
+    # centre pixel and one 30.5 px right (ray (1, 0.305, ·) meets the face at y = 3.05 m): planar depth is 10 m
+    # in both, not the ray length 10·√(1 + 0.305²) = 10.45 m
+    assert depth[50, 100] == pytest.approx(10.0, abs=1e-4) and depth[50, 130] == pytest.approx(10.0, abs=1e-4)
+    # the ground at row 80 (v = 80.5 → 30.5 px below the centre): depth = 1.6 m · 100 / 30.5
+    assert depth[80, 10] == pytest.approx(1.6 * 100 / 30.5, rel=1e-5)
+    assert depth[5, 10] == 1000.0                                     # sky: CARLA's far plane
+    # the wall's top edge: rows above v = 50 − 100·1.6/10 = 34 see the sky beyond it
+    assert depth[30, 100] == 1000.0 and depth[40, 100] == pytest.approx(10.0, abs=1e-4)
+    # Bench2Drive's PNG: whole metres, saturated at 255
+    path = tmp_path / "00000.png"
+    path.write_bytes(encode_depth_png(depth))
+    png = decode_depth(path)
+    assert (png[50, 100], png[80, 10], png[5, 10]) == (10.0, 5.0, 255.0)
+
+
+def test_depth_of_a_yawed_camera_is_along_its_own_axis():
+    # the ego at (5, 5) faces +y (yaw 90); a camera at its origin turned 90° right looks along world −x; the
+    # wall's near face is at x = −1: 6 m along that axis, over y ∈ [1, 9] (the whole view at 40 px off-centre)
+    spec = dict(CAM, x=0.0, y=0.0, yaw=90.0)
+    ego = EgoState(x_m=5.0, y_m=5.0, yaw_deg=90.0, speed_mps=0.0)
+    wall = Actor("w", ActorKind.STATIC, 5.0 - 6.5, 5.0, 0.0, 0.0, 1.0, 8.0, 3.2, type_id="static.prop.crate")
+    _, depth = render_depth([wall], ego=ego, spec=spec)
+    assert depth[50, 100] == pytest.approx(6.0, abs=1e-4) and depth[50, 60] == pytest.approx(6.0, abs=1e-4)

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from wpt_core.sim.sensors.lidar import B2D_COLLECTION_LIDAR, LidarConfig
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.types import Actor, ActorKind, EgoState, Scene
 
@@ -12,10 +13,10 @@ LIDAR = {"type": "sensor.lidar.ray_cast", "id": "lidar", "x": -0.39, "y": 0.0, "
 ELEVATIONS_DEG = 10.0 - np.arange(64) * 40.0 / 63.0
 
 
-def scan(actors=(), frame=0, ego=None, spec=LIDAR, seed=0):
+def scan(actors=(), frame=0, ego=None, spec=LIDAR, seed=0, config=LidarConfig()):
     ego = ego or EgoState(x_m=0.0, y_m=0.0, yaw_deg=0.0, speed_mps=0.0)
     scene = Scene(frame=frame, time_s=0.05 * frame, ego=ego, actors=list(actors))
-    return SensorSuite([spec], None, seed=seed).read(scene, frame)["lidar"][1]
+    return SensorSuite([spec], None, seed=seed, lidar=config).read(scene, frame)["lidar"][1]
 
 
 def wall(x_face, width=30.0, height=6.0, actor_id="wall"):
@@ -73,6 +74,30 @@ def test_point_count_matches_carlas_budget_with_drop_off():
     expected = hitting * n_az * 0.55
     n = len(scan())
     assert abs(n - expected) < 0.05 * expected
+
+
+def test_bench2drive_collection_frame_is_a_full_sweep_with_every_hit_kept():
+    # B2D's collector: world at 10 Hz, rotation 10 Hz → one turn per frame of 64 × round(600000·0.1/64) = 64 × 938
+    # rays, drop-off off: on flat ground every ray of a channel steeper than asin(1.84/85) returns.
+    hitting = int((1.84 / np.sin(np.radians(-ELEVATIONS_DEG[ELEVATIONS_DEG < 0])) <= 85.0).sum())
+    for frame in (0, 1, 7):
+        pts = scan(frame=frame, config=B2D_COLLECTION_LIDAR)
+        assert len(pts) == hitting * 938
+        azimuth = np.degrees(np.arctan2(pts[:, 1], pts[:, 0]))
+        sectors = np.histogram(azimuth, bins=[-180, -90, 0, 90, 180])[0]
+        assert (sectors > 0.24 * len(pts)).all()                   # all around: each 90° sector a quarter
+        assert (pts[:, 1] < -1.0).any() and (pts[:, 1] > 1.0).any()  # both sides
+    assert np.array_equal(scan(frame=0, config=B2D_COLLECTION_LIDAR), scan(frame=1, config=B2D_COLLECTION_LIDAR))
+
+
+def test_full_sweep_sees_a_wall_behind_and_the_pruned_windows_wrap_at_360_degrees():
+    # walls ahead (azimuth 0°, where the sweep wraps) and behind (180°), both returned in one frame
+    behind = Actor("back", ActorKind.STATIC, -12.5, 0.0, 0.0, 0.0, 1.0, 30.0, 6.0, type_id="static.prop.wall")
+    pts = scan([wall(10.0), behind], config=B2D_COLLECTION_LIDAR)
+    on_walls = pts[pts[:, 2] > -1.8]
+    ahead, back = on_walls[on_walls[:, 0] > 0], on_walls[on_walls[:, 0] < 0]
+    assert np.allclose(ahead[:, 0], 10.39, atol=1e-3) and np.allclose(back[:, 0], -12.0 + 0.39, atol=1e-3)
+    assert (ahead[:, 1] < -1.0).any() and (ahead[:, 1] > 1.0).any()   # across the 0° seam
 
 
 def test_near_wall_hides_a_far_box_and_the_ground_behind_it():

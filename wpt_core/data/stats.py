@@ -46,6 +46,7 @@ def clip_stats(clip: Path) -> Dict[str, Any]:
         "expert_score": _expert_score(clip),
         "bytes": _disk_bytes(clip),
         "fps": meta.get("collection_fps"),
+        "cpu_s_per_frame": meta.get("cpu_s_per_frame"),
     }
 
 
@@ -54,6 +55,7 @@ def dataset_stats(root: Path) -> Dict[str, Any]:
     clips = [clip_stats(c) for c in find_clips(root)]
     scores = [c["expert_score"] for c in clips if c["expert_score"] is not None]
     fps = [c["fps"] for c in clips if c["fps"]]
+    cpu = [(c["cpu_s_per_frame"], c["frames"]) for c in clips if c["cpu_s_per_frame"]]
     return {
         "root": str(root),
         "clips": len(clips),
@@ -65,6 +67,7 @@ def dataset_stats(root: Path) -> Dict[str, Any]:
         "expert_scored_clips": len(scores),
         "disk_bytes": sum(c["bytes"] for c in clips),
         "mean_collection_fps": sum(fps) / len(fps) if fps else None,
+        "cpu_ms_per_frame": 1000.0 * sum(c * n for c, n in cpu) / sum(n for _, n in cpu) if cpu else None,
         "per_clip": clips,
     }
 
@@ -76,7 +79,9 @@ def format_stats(stats: Dict[str, Any]) -> str:
     if stats["expert_mean_ds"] is not None:
         lines.append(f"expert mean DS {stats['expert_mean_ds']:.2f} over {stats['expert_scored_clips']} clips")
     if stats["mean_collection_fps"] is not None:
-        lines.append(f"collection speed {stats['mean_collection_fps']:.1f} frames/s")
+        cpu = stats["cpu_ms_per_frame"]
+        lines.append(f"collection speed {stats['mean_collection_fps']:.1f} frames/s"
+                     + (f", {cpu:.1f} ms CPU per frame" if cpu is not None else ""))
     for name, count in stats["scenario_types"].items():
         lines.append(f"  {name}: {count}")
     return "\n".join(lines)
