@@ -57,7 +57,7 @@ def run_world_model(args: argparse.Namespace) -> int:
         train_set, val_set, split = open_datasets(profile.data, out, Path(args.data) if args.data else None,
                                                   Path(args.cache) if args.cache else None, args.resume)
         save_config(profile, out / "config.yaml")
-        last = fit(WorldModelTraining(profile), profile, train_set, val_set, out, args.resume,
+        last, _ = fit(WorldModelTraining(profile), profile, train_set, val_set, out, args.resume,
                    extra={"split": split.to_json(), "source": "cache" if args.cache else "raw"})
     except (ConfigError, CacheMismatchError, CheckpointError, FileNotFoundError) as exc:
         print(f"wpt train world-model: {exc}")

@@ -93,8 +93,8 @@ def validation_loader(dataset: Any, profile: Profile) -> DataLoader:
 
 
 def fit(stage: Stage, profile: Profile, train_set: Any, val_set: Any, out_dir: Path, resume: bool = False,
-        extra: Optional[Dict[str, Any]] = None) -> Path:
-    """Train `stage` and return the path of `last.pt` (on every rank)."""
+        extra: Optional[Dict[str, Any]] = None) -> Tuple[Path, nn.Module]:
+    """Train `stage`; returns (path of `last.pt`, this rank's trained model)."""
     ctx = distributed.setup()
     tc, out_dir = profile.train, Path(out_dir)
     config = to_dict(profile)
@@ -145,12 +145,12 @@ def fit(stage: Stage, profile: Profile, train_set: Any, val_set: Any, out_dir: P
         bar.update(1)
         if ctx.is_main and (done % tc.log_every == 0 or done == total):
             n = tc.log_every if done % tc.log_every == 0 else done % tc.log_every
-            metrics_log.write("train", done, {"loss": float(loss), **metrics, "lr": scheduler.get_last_lr()[0],
+            metrics_log.write("train", done, {"loss": float(loss.detach()), **metrics, "lr": scheduler.get_last_lr()[0],
                                               "grad_norm": grad_norm, "data_s": data_time / n,
                                               "step_s": step_time / n,
                                               "samples_per_s": n * tc.batch_size * ctx.world_size /
                                               max(data_time + step_time, 1e-9)})
-            bar.set_postfix(loss=f"{float(loss):.4f}")
+            bar.set_postfix(loss=f"{float(loss.detach()):.4f}")
             data_time = step_time = 0.0
         if done % tc.val_every == 0 or done == total:
             if ctx.is_main:
@@ -168,7 +168,7 @@ def fit(stage: Stage, profile: Profile, train_set: Any, val_set: Any, out_dir: P
     bar.close()
     metrics_log.close()
     distributed.teardown()
-    return out_dir / LAST
+    return out_dir / LAST, model
 
 
 def _restore(path: Path, model: nn.Module, optimizer: torch.optim.Optimizer, scheduler: Any,
