@@ -1,26 +1,28 @@
 """Leaderboard agent that drives the privileged rule-based expert (embedded simulator or CARLA).
 
-The expert reads the true world state from `wpt_core.privileged.get_provider()` (the embedded runner's
-world, or the CARLA bridge) and the *dense* route that `set_global_plan` receives; the leaderboard's
-base class only keeps a copy downsampled to 50 m, so this agent keeps its own.
+The expert reads the true world state from the registered privileged scene provider: the embedded
+runner registers its world; under CARLA's leaderboard nothing does, so the agent registers the CARLA
+bridge itself on its first step (as data_agent.py does) and clears it in `destroy()`. It plans on the
+*dense* route `set_global_plan` receives (the leaderboard's base class keeps only a 50 m copy), with lane
+widths from the CARLA map when there is one. `last_output` is the expert's output of the latest step:
+what `wpt collect` records.
 Config: `setup()` gets "<expert yaml>+<save name>" (Bench2Drive); '' or 'None' means the defaults.
 """
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-import numpy as np
-
 try:
     from leaderboard.autoagents.autonomous_agent import AutonomousAgent, Track
 except ImportError:
     from wpt_core.protocol import AutonomousAgent, Track
 
+from wpt_core import privileged
+from wpt_core.carla_bridge.global_plan import dense_route_from_plan
 from wpt_core.config import load_config
 from wpt_core.evaluation.metric_info import MetricInfoLogger
 from wpt_core.expert import Expert, ExpertConfig, ExpertOutput
 from wpt_core.paths import save_path
-from wpt_core.privileged import get_provider
 from wpt_core.protocol import VehicleControl  # carla.VehicleControl whenever `carla` imports
 from wpt_core.types import DenseRoute
 
@@ -45,6 +47,8 @@ class ExpertAgent(AutonomousAgent):
         self.expert = Expert(self.config)
         self.last_output: Optional[ExpertOutput] = None
         self._route: Optional[DenseRoute] = None
+        self._provider: Any = None
+        self._owns_provider = False
         root = save_path()
         self.metrics = MetricInfoLogger(root / self.save_name if root is not None and self.save_name else None)
         self.step = 0
@@ -63,24 +67,31 @@ class ExpertAgent(AutonomousAgent):
         self.dense_world_plan = list(global_plan_world_coord)
         self._route = None
 
+    # --- hook a test may override ----------------------------------------------------------------------
+    def _make_provider(self) -> Any:
+        from wpt_core.carla_bridge.scene_provider import CarlaSceneProvider
+
+        return CarlaSceneProvider.from_leaderboard()
+
+    # --------------------------------------------------------------------------------------------------
+    def scene_provider(self) -> Any:
+        """The simulator's provider; under the leaderboard (none registered) the CARLA bridge, registered here."""
+        if self._provider is None:
+            self._provider = privileged.current_provider()
+            if self._provider is None:
+                self._provider = self._make_provider()
+                privileged.set_provider(self._provider)
+                self._owns_provider = True
+        return self._provider
+
     def dense_route(self) -> DenseRoute:
-        """The dense route, built once; lane widths from the provider when it offers `lane_width_at(xy)`."""
+        """The dense route, built once; lane widths from the provider's CARLA map when it has one."""
         if self._route is None:
-            plan = self.dense_world_plan
-            try:
-                provider = get_provider()
-            except RuntimeError:     # no simulator yet (tests, tools): default widths
-                provider = None
-            widths = None
-            lookup = getattr(provider, "lane_width_at", None)
-            if callable(lookup):
-                xy = np.array([[t.location.x, t.location.y] for t, _ in plan], dtype=np.float64).reshape(-1, 2)
-                widths = lookup(xy)
-            self._route = DenseRoute.from_global_plan(plan, widths)
+            self._route = dense_route_from_plan(self.dense_world_plan, getattr(self.scene_provider(), "map", None))
         return self._route
 
     def run_step(self, input_data: Dict[str, Tuple[int, Any]], timestamp: float) -> Any:
-        scene = get_provider().scene()
+        scene = self.scene_provider().scene()
         if self.step % METRIC_EVERY_STEPS == 0:
             self.metrics.record(self.step // METRIC_EVERY_STEPS, scene.ego)
         self.step += 1
@@ -91,3 +102,6 @@ class ExpertAgent(AutonomousAgent):
     def destroy(self) -> None:
         self.metrics.save()
         self.expert.reset()
+        if self._owns_provider:
+            privileged.set_provider(None)
+        self._provider, self._owns_provider = None, False

@@ -1,8 +1,9 @@
 """Where a privileged agent (the expert, the data agent) gets the true world state.
 
 In CARLA this role is played by `CarlaDataProvider`, a process-wide singleton; here it is the same
-idea, simulator-agnostic: the embedded runner registers its world, the CARLA data agent registers a
-`carla_bridge` provider, and the expert only ever sees a `Scene`.
+idea, simulator-agnostic: the embedded runner registers its world; on CARLA nothing does, so the privileged
+agents (data_collection/) register a `carla_bridge` provider themselves and clear it in `destroy()`; the
+expert only ever sees a `Scene`.
 """
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ def set_provider(provider: Optional[SceneProvider]) -> None:
     """Register (or clear, with None) the provider of the running simulation."""
     global _provider
     _provider = provider
+
+
+def current_provider() -> Optional[SceneProvider]:
+    """The registered provider, or None (a privileged agent on CARLA then registers the bridge itself)."""
+    return _provider
 
 
 def get_provider() -> SceneProvider:

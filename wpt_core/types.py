@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -44,7 +44,11 @@ class LightState(str, Enum):
 
 @dataclass
 class EgoState:
-    """The hero vehicle. Box centre position; `accel_mps2` is the signed forward acceleration."""
+    """The hero vehicle. Box centre position; `accel_mps2` is the signed forward acceleration.
+
+    `id` is the simulator's id of the hero (CARLA's actor id); `attributes` are its blueprint attributes as
+    CARLA reports them (`base_type`, `color`, …), empty where the simulator does not know them.
+    """
 
     x_m: float
     y_m: float
@@ -60,11 +64,17 @@ class EgoState:
     steer: float = 0.0
     throttle: float = 0.0
     brake: float = 0.0
+    id: str = "hero"
+    attributes: Dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Actor:
-    """Any other road user or obstacle. Box centre position; extents are full sizes."""
+    """Any other road user or obstacle. Box centre position; extents are full sizes.
+
+    `attributes`: blueprint attributes as CARLA reports them (`base_type`, `color` as "R,G,B", a walker's
+    `gender` and `age`), only those the simulator knows.
+    """
 
     id: str
     kind: ActorKind
@@ -80,6 +90,7 @@ class Actor:
     is_emergency: bool = False
     role: str = "background"  # "background" or "scenario"
     lane_id: Optional[str] = None
+    attributes: Dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

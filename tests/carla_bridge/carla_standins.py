@@ -69,20 +69,78 @@ class StraightRoadMap:
         return FakeWaypoint(round(location.x * 2) / 2, -(lane + 1))
 
 
+class FakeBlueprint:
+    def __init__(self, type_id: str) -> None:
+        self.id = type_id
+        self.attributes: Dict[str, str] = {}
+
+    def set_attribute(self, key: str, value: str) -> None:
+        assert isinstance(value, str), f"CARLA blueprint attributes are strings, got {key}={value!r}"
+        self.attributes[key] = value
+
+
+class FakeSensor:
+    """A spawned sensor: `listen` keeps the callback the world calls on each tick."""
+
+    def __init__(self, blueprint: FakeBlueprint, transform: carla.Transform, parent: Any) -> None:
+        self.blueprint, self.transform, self.parent = blueprint, transform, parent
+        self.callback: Any = None
+        self.destroyed = False
+
+    def listen(self, callback: Any) -> None:
+        self.callback = callback
+
+    def stop(self) -> None:
+        self.callback = None
+
+    def destroy(self) -> None:
+        self.destroyed = True
+
+
 class FakeWorld:
-    def __init__(self, actors: List[FakeActor], frame: int = 120, elapsed: float = 6.0) -> None:
+    """Actors, a map (a real `carla.Map` or the straight-road stand-in), snapshots, and sensors to spawn;
+    `tick(measure)` advances the frame and feeds every listening sensor `measure(sensor, frame)`."""
+
+    def __init__(self, actors: List[FakeActor], frame: int = 120, elapsed: float = 6.0, carla_map: Any = None,
+                 delta_seconds: float = 0.05) -> None:
         self._actors = actors
-        self._map = StraightRoadMap()
+        self._map = carla_map if carla_map is not None else StraightRoadMap()
         self._snapshot = SimpleNamespace(frame=frame, timestamp=SimpleNamespace(elapsed_seconds=elapsed))
+        self._settings = SimpleNamespace(fixed_delta_seconds=delta_seconds, synchronous_mode=True)
+        self._weather = carla.WeatherParameters(cloudiness=20.0, precipitation=30.0, sun_altitude_angle=45.0)
+        self.sensors: List[FakeSensor] = []
 
     def get_actors(self) -> List[FakeActor]:
         return list(self._actors)
 
-    def get_map(self) -> StraightRoadMap:
+    def get_map(self) -> Any:
         return self._map
 
     def get_snapshot(self) -> Any:
         return self._snapshot
+
+    def get_settings(self) -> Any:
+        return self._settings
+
+    def get_weather(self) -> carla.WeatherParameters:
+        return self._weather
+
+    def get_blueprint_library(self) -> Any:
+        return SimpleNamespace(find=FakeBlueprint)
+
+    def spawn_actor(self, blueprint: FakeBlueprint, transform: carla.Transform, attach_to: Any = None) -> FakeSensor:
+        sensor = FakeSensor(blueprint, transform, attach_to)
+        self.sensors.append(sensor)
+        return sensor
+
+    def tick(self, measure: Any) -> int:
+        frame = self._snapshot.frame + 1
+        self._snapshot = SimpleNamespace(frame=frame, timestamp=SimpleNamespace(
+            elapsed_seconds=self._snapshot.timestamp.elapsed_seconds + self._settings.fixed_delta_seconds))
+        for sensor in self.sensors:
+            if sensor.callback is not None:
+                sensor.callback(measure(sensor, frame))
+        return frame
 
 
 def transform(x: float, y: float, z: float = 0.0, yaw: float = 0.0) -> carla.Transform:

@@ -121,3 +121,23 @@ def test_annotation_trigger_volume_maps_back_to_its_stop_line():
     actor = FakeActor(70, "traffic.traffic_light", transform(loc[0], loc[1], 0.0, rot[2]), trigger_volume=volume)
     lanes = controlled_lanes(actor, _world().get_map(), lambda x, y, z: carla.Location(x=x, y=y, z=z))
     assert len(lanes) == 1 and np.array(lanes[0].stop_line) == pytest.approx(np.array(stop_line))
+
+
+def test_reading_the_scene_leaves_carlas_values_untouched():
+    """`carla.Transform.transform(loc)` rewrites `loc`: the provider must never call it on an actor's box."""
+    world = _world()
+    before = [(a.bounding_box.location.x, a.bounding_box.location.y, a.bounding_box.location.z,
+               a.get_transform().location.x) for a in world.get_actors()]
+    provider = CarlaSceneProvider(world, location_factory=lambda x, y, z: carla.Location(x=x, y=y, z=z))
+    provider.scene()
+    provider.scene()
+    assert [(a.bounding_box.location.x, a.bounding_box.location.y, a.bounding_box.location.z,
+             a.get_transform().location.x) for a in world.get_actors()] == before
+    assert {a.id: a.x_m for a in provider.scene().actors}["2"] == pytest.approx(10.0)   # still (10, 20.5)
+
+
+def test_attributes_and_ids_bench2drive_records():
+    scene = _scene()
+    assert scene.ego.id == "1"
+    car = {a.id: a for a in scene.actors}["2"]
+    assert car.attributes == {"base_type": "car"}       # role_name is not a recorded attribute

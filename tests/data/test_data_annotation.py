@@ -10,8 +10,9 @@ import pytest
 
 from data_helpers import car, route_info_ahead, scene_at
 from wpt_core.data import rig
+from wpt_core.data.actor_ids import ActorIds
 from wpt_core.data.annotation import build_annotation
-from wpt_core.types import ActorKind, Control, LightState, StopSign, TrafficLight
+from wpt_core.types import Actor, ActorKind, Control, EgoState, LightState, Scene, StopSign, TrafficLight
 
 TOP_KEYS = {"x": float, "y": float, "theta": float, "speed": float, "throttle": float, "steer": float, "brake": float,
             "reverse": bool, "acceleration": list, "angular_velocity": list, "x_command_far": float,
@@ -20,10 +21,10 @@ TOP_KEYS = {"x": float, "y": float, "theta": float, "speed": float, "throttle": 
             "weather": dict, "sensors": dict, "bounding_boxes": list}
 
 
-def _anno(yaw=0.0, actors=(), **kwargs):
+def _anno(yaw=0.0, actors=(), ids=None, **kwargs):
     scene = scene_at(10.0, 20.0, yaw, actors=list(actors), **kwargs)
     return build_annotation(scene, route_info_ahead(10.0, 20.0, yaw), Control(throttle=0.3, steer=-0.1),
-                            rig.calibration(1600, 900), {"sun_altitude_angle": 45.0}, True)
+                            rig.calibration(1600, 900), {"sun_altitude_angle": 45.0}, True, ids=ids)
 
 
 def test_keys_types_and_json_round_trip():
@@ -49,7 +50,7 @@ def test_ego_first_and_half_extents():
     assert boxes[0]["class"] == "ego_vehicle"
     assert boxes[0]["extent"] == pytest.approx([4.9 / 2, 2.1 / 2, 1.5 / 2])
     ids = [b["id"] for b in boxes]
-    assert "7" in ids and "8" not in ids  # 290 m away: outside the 100 m radius
+    assert "7" in ids and "8" not in ids  # 290 m away: outside the 100 m radius (CARLA-style ids are kept)
     other = boxes[ids.index("7")]
     assert other["class"] == "vehicle" and other["state"] == "dynamic"
     assert other["extent"] == pytest.approx([2.0, 1.0, 0.75]) and other["center"] == pytest.approx([30.0, 20.0, 0.75])
@@ -61,10 +62,51 @@ def test_actor_classes():
     actors = [car("w", 15.0, 20.0, kind=ActorKind.WALKER), car("p", 16.0, 20.0, kind=ActorKind.STATIC),
               car("c", 17.0, 22.0, kind=ActorKind.STATIC)]
     actors[2].type_id = "static.prop.trafficcone01"
-    classes = {b["id"]: (b["class"], b.get("state")) for b in _anno(actors=actors)["bounding_boxes"]}
-    assert classes["w"][0] == "walker"
-    assert classes["p"] == ("vehicle", "static")
-    assert classes["c"][0] == "traffic_sign"
+    ids = ActorIds()
+    classes = {b["id"]: (b["class"], b.get("state"), b.get("brake")) for b in _anno(actors=actors, ids=ids)["bounding_boxes"]}
+    assert classes[ids.of("w")][0] == "walker"
+    assert classes[ids.of("p")] == ("vehicle", "static", 1.0)   # B2D: a parked vehicle brakes
+    assert classes[ids.of("c")][0] == "traffic_sign"
+
+
+def test_every_box_id_is_an_integer_and_stable_across_frames():
+    lights = [TrafficLight(id="J3:2", state=LightState.RED, lane_id="a", stop_line=((40.0, 18.0), (40.0, 22.0)),
+                           yaw_deg=0.0, head_xyz=(42.0, 23.0, 5.0))]
+    ids = ActorIds()
+    first = _anno(actors=[car("bg_v12", 30.0, 20.0), car("sc_p3", 20.0, 25.0, kind=ActorKind.WALKER)], ids=ids,
+                  traffic_lights=lights)["bounding_boxes"]
+    second = _anno(actors=[car("sc_p3", 21.0, 25.0, kind=ActorKind.WALKER)], ids=ids, traffic_lights=lights)["bounding_boxes"]
+    assert all(str(int(b["id"])) == b["id"] for b in first + second)          # what prepare_B2D's int(id) needs
+    assert len({b["id"] for b in first}) == len(first)
+    by_class = {b["class"]: b["id"] for b in second}
+    assert by_class == {b["class"]: b["id"] for b in first if b["class"] in by_class}
+
+
+def test_integer_ids_from_carla_are_kept_and_names_never_take_them():
+    ids = ActorIds()
+    assert [ids.of("17"), ids.of("J1:0"), ids.of("1"), ids.of("J1:0"), ids.of("hero")] == ["17", "1", "2", "1", "3"]
+
+
+def test_blueprint_attributes_and_road_ids_are_recorded():
+    class Roads:
+        def of(self, lane_key, x, y, z):
+            return (7, 0, -1) if lane_key is None else (int(x), 0, 2)
+
+    ego = EgoState(x_m=10.0, y_m=20.0, yaw_deg=0.0, speed_mps=5.0, id="240",
+                   attributes={"base_type": "car", "color": "10,20,30", "role_name": "hero"})
+    walker = Actor("55", ActorKind.WALKER, 15.0, 20.0, 0.0, 1.0, 0.5, 0.5, 1.8, type_id="walker.pedestrian.0001",
+                   lane_id="s", attributes={"gender": "female", "age": "adult"})
+    van = Actor("56", ActorKind.VEHICLE, 30.0, 20.0, 0.0, 1.0, 5.0, 2.0, 2.0, type_id="vehicle.ford.ambulance",
+                lane_id="e_0", attributes={"base_type": "van", "color": "1,2,3"})
+    scene = Scene(frame=0, time_s=0.0, ego=ego, actors=[walker, van])
+    boxes = build_annotation(scene, route_info_ahead(10.0, 20.0, 0.0), Control(), rig.calibration(16, 9), {}, False,
+                             roads=Roads())["bounding_boxes"]
+    assert boxes[0]["id"] == "240" and (boxes[0]["base_type"], boxes[0]["color"]) == ("car", "10,20,30")
+    assert "role_name" not in boxes[0]
+    assert (boxes[0]["road_id"], boxes[0]["section_id"], boxes[0]["lane_id"]) == (7, 0, -1)
+    assert (boxes[1]["gender"], boxes[1]["age"], boxes[1]["road_id"], boxes[1]["lane_id"]) == ("female", "adult", 15, 2)
+    assert (boxes[2]["base_type"], boxes[2]["color"], boxes[2]["road_id"]) == ("van", "1,2,3", 30)
+    assert all(isinstance(b[k], int) for b in boxes for k in ("road_id", "section_id", "lane_id"))
 
 
 @pytest.mark.parametrize("ego_yaw", [0.0, 90.0, -135.0])
@@ -100,15 +142,17 @@ def test_traffic_light_state_affects_ego_and_trigger_volume():
     side = TrafficLight(id="tl2", state=LightState.GREEN, lane_id="b", stop_line=((45.0, 30.0), (48.5, 30.0)),
                         yaw_deg=-90.0, head_xyz=(44.0, 31.0, 5.0))
     stop = StopSign(id="st", lane_id="a", stop_line=((55.0, 18.25), (55.0, 21.75)), yaw_deg=0.0, sign_xyz=(56.0, 23.0, 0.0))
-    boxes = {b["id"]: b for b in _anno(traffic_lights=[ahead, side], stop_signs=[stop])["bounding_boxes"]}
-    assert boxes["tl1"]["class"] == "traffic_light" and boxes["tl1"]["state"] == 0 and boxes["tl1"]["affects_ego"]
-    assert boxes["tl2"]["state"] == 2 and not boxes["tl2"]["affects_ego"]
+    ids = ActorIds()
+    boxes = {b["id"]: b for b in _anno(traffic_lights=[ahead, side], stop_signs=[stop], ids=ids)["bounding_boxes"]}
+    tl1, tl2, st = boxes[ids.of("tl1")], boxes[ids.of("tl2")], boxes[ids.of("st")]
+    assert tl1["class"] == "traffic_light" and tl1["state"] == 0 and tl1["affects_ego"]
+    assert tl2["state"] == 2 and not tl2["affects_ego"]
     # the trigger volume lies on the lane just before the stop line and spans it
-    loc = boxes["tl1"]["trigger_volume_location"]
+    loc = tl1["trigger_volume_location"]
     assert loc[0] < 40.0 and loc[0] > 37.0 and loc[1] == pytest.approx(20.0)
-    assert boxes["tl1"]["trigger_volume_extent"][0] == pytest.approx(1.75)
-    assert boxes["st"]["class"] == "traffic_sign" and boxes["st"]["affects_ego"]
-    assert "trigger_volume_extent" in boxes["st"]
+    assert tl1["trigger_volume_extent"][0] == pytest.approx(1.75)
+    assert st["class"] == "traffic_sign" and st["affects_ego"]
+    assert "trigger_volume_extent" in st
 
 
 def test_num_points_counts_lidar_hits_inside_each_box():
@@ -117,7 +161,7 @@ def test_num_points_counts_lidar_hits_inside_each_box():
     lidar = np.array([[10.0, 0.0, 0.5, 1.0], [11.5, 0.8, 1.0, 1.0], [10.0, 3.0, 0.5, 1.0], [-10.0, 0.0, 0.5, 1.0]])
     anno = build_annotation(scene, route_info_ahead(10.0, 20.0, 90.0), Control(), rig.calibration(16, 9), {}, False,
                             lidar_ego=lidar)
-    box = next(b for b in anno["bounding_boxes"] if b["id"] == "a")
-    assert box["num_points"] == 2
+    box = anno["bounding_boxes"][1]
+    assert box["class"] == "vehicle" and box["num_points"] == 2
     assert build_annotation(scene, route_info_ahead(10.0, 20.0, 90.0), Control(), rig.calibration(16, 9), {},
                             False)["bounding_boxes"][1]["num_points"] == -1

@@ -1,9 +1,11 @@
 """CARLA world → our `Scene` (implements `privileged.SceneProvider` for the CARLA data agent).
 
-Conventions at the boundary: CARLA actors are placed by their origin; a box centre is
-`transform.transform(bounding_box.location)` and the full size is twice `bounding_box.extent`. We keep
-box centres in x/y and the actor origin's height in z, like the embedded simulator does.
-`import carla` happens lazily (only to build `carla.Location`s for map queries).
+Conventions at the boundary: CARLA actors are placed by their origin; a box centre is the actor transform
+applied to `bounding_box.location` and the full size is twice `bounding_box.extent`. We keep box centres
+in x/y and the actor origin's height in z, like the embedded simulator does. Values CARLA hands out are
+never modified: `carla.Transform.transform(location)` rewrites its argument in place, so the centre is
+computed from the transform's matrix instead. `import carla` happens lazily (only to build
+`carla.Location`s for map queries).
 """
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from typing import Any, Dict, List, Optional
 
 from wpt_core.carla_bridge.traffic_rules import ControlledLane, controlled_lanes
 from wpt_core.data.annotation import is_vehicle_type
+from wpt_core.geometry import transform_matrix
 from wpt_core.types import Actor, ActorKind, EgoState, LightState, Scene, StopSign, TrafficLight
 
 SCENE_RADIUS_M = 100.0
 EMERGENCY_TYPES = ("vehicle.dodge.charger_police", "vehicle.dodge.charger_police_2020", "vehicle.ford.ambulance",
                    "vehicle.carlamotors.firetruck", "vehicle.carlamotors.european_hgv")
 LIGHT_HEAD_HEIGHT_M = 5.0
+RECORDED_ATTRIBUTES = ("base_type", "color", "gender", "age")  # blueprint attributes Bench2Drive records
 WEATHER_FIELDS = ("cloudiness", "precipitation", "precipitation_deposits", "wind_intensity", "sun_azimuth_angle",
                   "sun_altitude_angle", "fog_density", "fog_distance", "wetness", "fog_falloff", "scattering_intensity",
                   "mie_scattering_scale", "rayleigh_scattering_scale", "dust_storm")
@@ -45,12 +49,25 @@ def _dot(v: Any, d: tuple) -> float:
     return float(v.x * d[0] + v.y * d[1] + v.z * d[2])
 
 
+def to_world(transform: Any, x: float, y: float, z: float) -> tuple:
+    """`transform` applied to the local point (x, y, z), without touching any CARLA value."""
+    loc, rot = transform.location, transform.rotation
+    m = transform_matrix(loc.x, loc.y, loc.z, rot.roll, rot.pitch, rot.yaw)
+    p = m[:3, :3] @ (x, y, z) + m[:3, 3]
+    return float(p[0]), float(p[1]), float(p[2])
+
+
 def box_centre(actor: Any) -> tuple:
     """World (x, y) of the bounding-box centre and the full (length, width, height)."""
-    t = actor.get_transform()
     bb = actor.bounding_box
-    c = t.transform(bb.location)
-    return (float(c.x), float(c.y)), (2.0 * bb.extent.x, 2.0 * bb.extent.y, 2.0 * bb.extent.z)
+    cx, cy, _ = to_world(actor.get_transform(), bb.location.x, bb.location.y, bb.location.z)
+    return (cx, cy), (2.0 * bb.extent.x, 2.0 * bb.extent.y, 2.0 * bb.extent.z)
+
+
+def recorded_attributes(actor: Any) -> Dict[str, str]:
+    """The blueprint attributes Bench2Drive records (base_type, color, gender, age) that the actor has."""
+    attrs = getattr(actor, "attributes", {}) or {}
+    return {key: str(attrs[key]) for key in RECORDED_ATTRIBUTES if key in attrs}
 
 
 def _actor_kind(actor: Any) -> Optional[tuple]:
@@ -78,7 +95,8 @@ def actor_from_carla(actor: Any, kind: ActorKind, type_id: str) -> Actor:
     return Actor(id=str(actor.id), kind=kind, x_m=x, y_m=y, yaw_deg=float(t.rotation.yaw), speed_mps=float(speed),
                  length_m=length, width_m=width, height_m=height, type_id=type_id, z_m=float(t.location.z),
                  is_emergency=attrs.get("special_type") == "emergency" or type_id in EMERGENCY_TYPES,
-                 role="scenario" if attrs.get("role_name", "") == "scenario" else "background")
+                 role="scenario" if attrs.get("role_name", "") == "scenario" else "background",
+                 attributes=recorded_attributes(actor))
 
 
 def ego_from_carla(hero: Any) -> EgoState:
@@ -91,7 +109,8 @@ def ego_from_carla(hero: Any) -> EgoState:
     return EgoState(x_m=x, y_m=y, yaw_deg=float(t.rotation.yaw), speed_mps=_dot(hero.get_velocity(), fwd),
                     z_m=float(t.location.z), accel_mps2=_dot(acc, fwd), lat_accel_mps2=_dot(acc, right),
                     yaw_rate_dps=float(hero.get_angular_velocity().z), length_m=length, width_m=width, height_m=height,
-                    steer=float(control.steer), throttle=float(control.throttle), brake=float(control.brake))
+                    steer=float(control.steer), throttle=float(control.throttle), brake=float(control.brake),
+                    id=str(hero.id), attributes=recorded_attributes(hero))
 
 
 def find_hero(world: Any) -> Any:
@@ -99,6 +118,19 @@ def find_hero(world: Any) -> Any:
         if (getattr(actor, "attributes", {}) or {}).get("role_name") == "hero":
             return actor
     raise RuntimeError("no hero vehicle (role_name 'hero') in the CARLA world")
+
+
+class CarlaRoadIds:
+    """`of(lane_key, x, y, z)` → (road_id, section_id, lane_id) of the waypoint CARLA's map gives for (x, y, z),
+    as Bench2Drive's collector records for every box (`wpt_core.data.annotation.RoadIdLookup`)."""
+
+    def __init__(self, carla_map: Any, location_factory: Any) -> None:
+        self.map = carla_map
+        self._location = location_factory
+
+    def of(self, lane_key: Optional[str], x: float, y: float, z: float) -> Optional[tuple]:
+        wp = self.map.get_waypoint(self._location(x, y, z))
+        return None if wp is None else (int(wp.road_id), int(wp.section_id), int(wp.lane_id))
 
 
 class CarlaSceneProvider:
@@ -112,6 +144,7 @@ class CarlaSceneProvider:
         self.map = world.get_map()
         self.town = str(self.map.name).split("/")[-1]
         self._location = location_factory or _location_factory()
+        self.roads = CarlaRoadIds(self.map, self._location)
         self._lanes: Dict[str, List[ControlledLane]] = {}  # stop lines are static: computed once per actor
 
     @classmethod

@@ -7,16 +7,21 @@ frame; `theta` is the IMU compass (rad, 0 = north = −y, clockwise); `extent` i
 world points into the sensor's own CARLA frame (x forward, y right, z up) and `cam2ego`/`lidar2ego`
 are the mount matrices. `bounding_boxes[0]` is always the ego. Traffic-light `state` uses the integer
 values of `carla.TrafficLightState` (Red 0, Yellow 1, Green 2, Off 3), which is what B2D's JSON holds.
+Every box `id` is an integer as a string (`ActorIds`: CARLA's actor ids, numbered names elsewhere);
+`road_id` / `section_id` / `lane_id` are the integers CARLA's `map.get_waypoint` gives for the box (from
+a `RoadIdLookup`, when the collector has one); `base_type`, `color`, `gender` and `age` are copied from
+the actor's blueprint attributes where the simulator knows them.
 """
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Protocol, Tuple
 
 import numpy as np
 
+from wpt_core.data.actor_ids import ActorIds
 from wpt_core.data.route_info import RouteInfo
-from wpt_core.geometry import transform_matrix, wrap_deg, yaw_deg_to_compass
+from wpt_core.geometry import wrap_deg, yaw_deg_to_compass
 from wpt_core.types import Actor, ActorKind, Control, LightState, Scene, StopSign, TrafficLight
 
 OBJECT_RADIUS_M = 100.0
@@ -27,7 +32,30 @@ LIGHT_HEAD_EXTENT = (0.3, 0.3, 0.6)
 STOP_SIGN_EXTENT = (0.05, 0.4, 1.2)
 LIGHT_STATE_CODE = {LightState.RED: 0, LightState.YELLOW: 1, LightState.GREEN: 2, LightState.OFF: 3}
 VEHICLE_MESH_WORDS = ("Car", "Truck", "Bus", "Motorcycle", "Bicycle")  # CARLA parked-vehicle mesh paths
-CUBE_SIGNS = [(1, 1, 1), (1, 1, -1), (1, -1, 1), (1, -1, -1), (-1, 1, 1), (-1, 1, -1), (-1, -1, 1), (-1, -1, -1)]
+CUBE_SIGNS = np.array([(1, 1, 1), (1, 1, -1), (1, -1, 1), (1, -1, -1), (-1, 1, 1), (-1, 1, -1), (-1, -1, 1),
+                       (-1, -1, -1)], dtype=np.float64)
+VEHICLE_ATTRIBUTES = ("color", "base_type")
+WALKER_ATTRIBUTES = ("gender", "age")
+
+
+class RoadIdLookup(Protocol):
+    def of(self, lane_key: Optional[str], x: float, y: float, z: float) -> Optional[Tuple[int, int, int]]:
+        """(road_id, section_id, lane_id) of the lane `lane_key` (the simulator's lane name, if the object
+        has one) or of the lane under (x, y, z); None where there is none."""
+        ...
+
+
+def _yaw_matrix(x: float, y: float, z: float, yaw_deg: float) -> np.ndarray:
+    """4x4 local→world of a level pose (what `transform_matrix` gives with pitch = roll = 0)."""
+    c, s = math.cos(math.radians(yaw_deg)), math.sin(math.radians(yaw_deg))
+    return np.array([[c, -s, 0.0, x], [s, c, 0.0, y], [0.0, 0.0, 1.0, z], [0.0, 0.0, 0.0, 1.0]])
+
+
+def _rigid_inverse(m: np.ndarray) -> np.ndarray:
+    out = np.eye(4)
+    out[:3, :3] = m[:3, :3].T
+    out[:3, 3] = -m[:3, :3].T @ m[:3, 3]
+    return out
 
 
 def _mat(m: np.ndarray) -> List[List[float]]:
@@ -41,17 +69,17 @@ def _vec(v: Any) -> List[float]:
 def _box(cls: str, actor_id: str, type_id: str, x: float, y: float, z: float, yaw_deg: float,
          size: Tuple[float, float, float], speed: float, ego_xy: Tuple[float, float],
          matrix_key: str) -> Dict[str, Any]:
-    """Common box fields; `size` is the FULL (length, width, height)."""
+    """Common box fields; `size` is the FULL (length, width, height); `actor_id` the integer id string."""
     extent = np.array(size, dtype=np.float64) / 2.0
     bbx_loc = np.array([0.0, 0.0, extent[2]])
-    m = transform_matrix(x, y, z, 0.0, 0.0, yaw_deg)
-    local = bbx_loc[None, :] + np.array(CUBE_SIGNS) * extent[None, :]
-    world = (m[:3, :3] @ local.T).T + m[:3, 3]
+    m = _yaw_matrix(x, y, z, yaw_deg)
+    local = bbx_loc[None, :] + CUBE_SIGNS * extent[None, :]
+    world = local @ m[:3, :3].T + m[:3, 3]
     center = m[:3, :3] @ bbx_loc + m[:3, 3]
-    return {"class": cls, "id": str(actor_id), "type_id": type_id, "location": _vec((x, y, z)),
+    return {"class": cls, "id": actor_id, "type_id": type_id, "location": _vec((x, y, z)),
             "rotation": [0.0, 0.0, float(yaw_deg)], "bbx_loc": _vec(bbx_loc), "center": _vec(center),
-            "extent": _vec(extent), "world_cord": [_vec(p) for p in world], "speed": float(speed),
-            "distance": float(math.hypot(x - ego_xy[0], y - ego_xy[1])), matrix_key: _mat(np.linalg.inv(m))}
+            "extent": _vec(extent), "world_cord": world.tolist(), "speed": float(speed),
+            "distance": float(math.hypot(x - ego_xy[0], y - ego_xy[1])), matrix_key: _rigid_inverse(m).tolist()}
 
 
 class _PointsByX:
@@ -72,8 +100,8 @@ def _lidar_hits(box: Dict[str, Any], world2ego: np.ndarray, points: Optional[_Po
     if points is None:
         return -1
     world2box = np.array(box[next(k for k in box if k.startswith("world2"))])
-    ego2box = world2box @ np.linalg.inv(world2ego)
-    box2ego = np.linalg.inv(ego2box)
+    ego2box = world2box @ _rigid_inverse(world2ego)
+    box2ego = _rigid_inverse(ego2box)
     centre = box2ego[:3, :3] @ np.array(box["bbx_loc"]) + box2ego[:3, 3]
     near = points.near(float(centre[0]), float(centre[1]), float(np.linalg.norm(box["extent"])))
     rel = np.abs(near @ ego2box[:3, :3].T + ego2box[:3, 3] - np.array(box["bbx_loc"]))
@@ -102,18 +130,18 @@ def _along_route_crossing(stop_line: Tuple[Tuple[float, float], Tuple[float, flo
     if route_xy is None or len(route_xy) < 2:
         return None
     a, b = np.asarray(stop_line[0], float), np.asarray(stop_line[1], float)
+    p, q = route_xy[:-1], route_xy[1:]
 
-    def side(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> float:
-        return float((v[0] - u[0]) * (w[1] - u[1]) - (v[1] - u[1]) * (w[0] - u[0]))
+    def side(u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return (v[..., 0] - u[..., 0]) * (w[..., 1] - u[..., 1]) - (v[..., 1] - u[..., 1]) * (w[..., 0] - u[..., 0])
 
-    travelled = 0.0
-    for p, q in zip(route_xy[:-1], route_xy[1:]):
-        # half-open: p strictly before the line, q on or past it (a route point may lie on the line)
-        sp, sq = side(a, b, p), side(a, b, q)
-        if sp != 0.0 and sp * sq <= 0.0 and side(p, q, a) * side(p, q, b) <= 0.0:
-            return travelled
-        travelled += float(np.linalg.norm(q - p))
-    return None
+    # half-open: p strictly before the line, q on or past it (a route point may lie on the line)
+    sp, sq = side(a, b, p), side(a, b, q)
+    crossing = np.flatnonzero((sp != 0.0) & (sp * sq <= 0.0) & (side(p, q, a) * side(p, q, b) <= 0.0))
+    if crossing.size == 0:
+        return None
+    k = int(crossing[0])
+    return float(np.linalg.norm(q[:k] - p[:k], axis=1).sum())
 
 
 def _affecting(rules: List[Any], route_xy: np.ndarray) -> Optional[str]:
@@ -126,26 +154,36 @@ def _affecting(rules: List[Any], route_xy: np.ndarray) -> Optional[str]:
     return best[1]
 
 
-def _light_box(light: TrafficLight, affects: bool, ego_xy: Tuple[float, float]) -> Dict[str, Any]:
+def _light_box(light: TrafficLight, affects: bool, ego_xy: Tuple[float, float], actor_id: str) -> Dict[str, Any]:
     hx, hy, hz = light.head_xyz
     loc, rot, ext = trigger_volume(light.stop_line, light.yaw_deg)
-    return {"class": "traffic_light", "id": str(light.id), "type_id": "traffic.traffic_light",
+    return {"class": "traffic_light", "id": actor_id, "type_id": "traffic.traffic_light",
             "location": _vec(light.head_xyz), "rotation": [0.0, 0.0, float(light.yaw_deg)],
             "center": _vec(light.head_xyz),
             "extent": list(LIGHT_HEAD_EXTENT), "distance": float(math.hypot(hx - ego_xy[0], hy - ego_xy[1])),
             "state": LIGHT_STATE_CODE[LightState(light.state)], "affects_ego": bool(affects),
-            "trigger_volume_location": loc, "trigger_volume_rotation": rot, "trigger_volume_extent": ext,
-            "lane_id": light.lane_id}
+            "trigger_volume_location": loc, "trigger_volume_rotation": rot, "trigger_volume_extent": ext}
 
 
-def _sign_box(sign: StopSign, affects: bool, ego_xy: Tuple[float, float]) -> Dict[str, Any]:
+def _sign_box(sign: StopSign, affects: bool, ego_xy: Tuple[float, float], actor_id: str) -> Dict[str, Any]:
     sx, sy, sz = sign.sign_xyz
-    box = _box("traffic_sign", sign.id, "traffic.stop", sx, sy, sz, sign.yaw_deg,
+    box = _box("traffic_sign", actor_id, "traffic.stop", sx, sy, sz, sign.yaw_deg,
                tuple(2.0 * e for e in STOP_SIGN_EXTENT), 0.0, ego_xy, "world2sign")
     loc, rot, ext = trigger_volume(sign.stop_line, sign.yaw_deg)
     box.update({"affects_ego": bool(affects), "trigger_volume_location": loc, "trigger_volume_rotation": rot,
-                "trigger_volume_extent": ext, "lane_id": sign.lane_id})
+                "trigger_volume_extent": ext})
     return box
+
+
+def _add_road(box: Dict[str, Any], roads: Optional[RoadIdLookup], lane_key: Optional[str],
+              xyz: Tuple[float, float, float]) -> None:
+    ids = roads.of(lane_key, *xyz) if roads is not None else None
+    if ids is not None:
+        box["road_id"], box["section_id"], box["lane_id"] = (int(v) for v in ids)
+
+
+def _add_attributes(box: Dict[str, Any], attributes: Dict[str, str], keys: Tuple[str, ...]) -> None:
+    box.update({key: str(attributes[key]) for key in keys if key in attributes})
 
 
 def is_vehicle_type(type_id: str) -> bool:
@@ -156,21 +194,26 @@ def is_vehicle_type(type_id: str) -> bool:
     return any(word in tail for word in VEHICLE_MESH_WORDS)
 
 
-def _actor_box(actor: Actor, ego_xy: Tuple[float, float]) -> Dict[str, Any]:
+def _actor_box(actor: Actor, ego_xy: Tuple[float, float], actor_id: str) -> Dict[str, Any]:
     size = (actor.length_m, actor.width_m, actor.height_m)
     if actor.kind == ActorKind.WALKER:
-        return _box("walker", actor.id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
-                    actor.speed_mps, ego_xy, "world2ped")
+        box = _box("walker", actor_id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
+                   actor.speed_mps, ego_xy, "world2ped")
+        _add_attributes(box, actor.attributes, WALKER_ATTRIBUTES)
+        return box
     if actor.kind == ActorKind.STATIC and not is_vehicle_type(actor.type_id):
         # cones, warning signs, debris: B2D files these props under traffic_sign without a trigger volume
-        box = _box("traffic_sign", actor.id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
+        box = _box("traffic_sign", actor_id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
                    0.0, ego_xy, "world2sign")
         box["affects_ego"] = False
         return box
-    box = _box("vehicle", actor.id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
+    box = _box("vehicle", actor_id, actor.type_id, actor.x_m, actor.y_m, actor.z_m, actor.yaw_deg, size,
                actor.speed_mps, ego_xy, "world2vehicle")
-    box.update({"state": "static" if actor.kind == ActorKind.STATIC else "dynamic", "brake": 0.0,
+    static = actor.kind == ActorKind.STATIC
+    # B2D: a parked vehicle is braking (1.0); a moving one's brake is not observable here (0.0)
+    box.update({"state": "static" if static else "dynamic", "brake": 1.0 if static else 0.0,
                 "light_state": "NONE", "is_emergency": bool(actor.is_emergency), "role": actor.role})
+    _add_attributes(box, actor.attributes, VEHICLE_ATTRIBUTES)
     return box
 
 
@@ -184,11 +227,11 @@ def _sensors(calibration: Dict[str, Dict[str, Any]], ego_matrix: np.ndarray, ego
                                  "rotation": [float(mount.pitch), float(mount.roll),
                                               float(wrap_deg(ego_yaw_deg + mount.yaw))]}
         if "cam2ego" in cal:
-            entry.update({"intrinsic": _mat(cal["intrinsic"]), "world2cam": _mat(np.linalg.inv(to_world)),
+            entry.update({"intrinsic": _mat(cal["intrinsic"]), "world2cam": _mat(_rigid_inverse(to_world)),
                           "cam2ego": _mat(to_ego), "fov": float(cal["fov"]), "image_size_x": int(cal["width"]),
                           "image_size_y": int(cal["height"])})
         else:
-            entry.update({"world2lidar": _mat(np.linalg.inv(to_world)), "lidar2ego": _mat(to_ego)})
+            entry.update({"world2lidar": _mat(_rigid_inverse(to_world)), "lidar2ego": _mat(to_ego)})
         out[name] = entry
     return out
 
@@ -196,42 +239,53 @@ def _sensors(calibration: Dict[str, Dict[str, Any]], ego_matrix: np.ndarray, ego
 def build_annotation(scene: Scene, route_info: RouteInfo, control: Control, calibration: Dict[str, Dict[str, Any]],
                      weather: Dict[str, Any], should_brake: bool, *, imu: Optional[np.ndarray] = None,
                      lidar_ego: Optional[np.ndarray] = None, radius_m: float = OBJECT_RADIUS_M,
-                     only_ap_brake: bool = False) -> Dict[str, Any]:
+                     only_ap_brake: bool = False, ids: Optional[ActorIds] = None,
+                     roads: Optional[RoadIdLookup] = None) -> Dict[str, Any]:
     """The B2D annotation dict of one frame (JSON-ready: plain floats, lists, strings).
 
     calibration: `wpt_core.data.rig.calibration(w, h)` (sensor mounts on the ego); imu: the leaderboard IMU
     reading [acc xyz, gyro xyz, compass] if recorded (else acceleration/angular velocity come from the
-    ego state); lidar_ego: (N, ≥3) points in the ego frame, used only for the per-box `num_points`.
+    ego state); lidar_ego: (N, ≥3) points in the ego frame, used only for the per-box `num_points`;
+    ids: the clip's integer ids (one `ActorIds` per clip keeps them stable across frames; a fresh one
+    if not given); roads: where the integer road/section/lane ids come from (omitted without one).
     """
+    ids = ids if ids is not None else ActorIds()
     ego = scene.ego
     ego_xy = (float(ego.x_m), float(ego.y_m))
-    ego_matrix = transform_matrix(ego.x_m, ego.y_m, ego.z_m, 0.0, 0.0, ego.yaw_deg)
-    world2ego = np.linalg.inv(ego_matrix)
+    ego_matrix = _yaw_matrix(ego.x_m, ego.y_m, ego.z_m, ego.yaw_deg)
+    world2ego = _rigid_inverse(ego_matrix)
     if imu is not None and np.all(np.isfinite(np.asarray(imu[:6], dtype=float))):
         acceleration, angular_velocity = _vec(imu[:3]), _vec(imu[3:6])
     else:
         acceleration = [float(ego.accel_mps2), float(ego.lat_accel_mps2), GRAVITY_MPS2]
         angular_velocity = [0.0, 0.0, math.radians(ego.yaw_rate_dps)]
 
-    ego_box = _box("ego_vehicle", "ego", "vehicle.lincoln.mkz_2020", ego.x_m, ego.y_m, ego.z_m, ego.yaw_deg,
-                   (ego.length_m, ego.width_m, ego.height_m), ego.speed_mps, ego_xy, "world2ego")
+    ego_box = _box("ego_vehicle", ids.of(ego.id), "vehicle.lincoln.mkz_2020", ego.x_m, ego.y_m, ego.z_m,
+                   ego.yaw_deg, (ego.length_m, ego.width_m, ego.height_m), ego.speed_mps, ego_xy, "world2ego")
     ego_box["brake"] = float(control.brake)
+    _add_attributes(ego_box, ego.attributes, VEHICLE_ATTRIBUTES)
+    _add_road(ego_box, roads, None, (ego.x_m, ego.y_m, ego.z_m))
     boxes = [ego_box]
     points = _PointsByX(lidar_ego) if lidar_ego is not None else None
     for actor in scene.actors:
         if math.hypot(actor.x_m - ego_xy[0], actor.y_m - ego_xy[1]) < radius_m:
-            box = _actor_box(actor, ego_xy)
+            box = _actor_box(actor, ego_xy, ids.of(actor.id))
             if box["class"] in ("vehicle", "walker"):
                 box["num_points"] = _lidar_hits(box, world2ego, points)
+            _add_road(box, roads, actor.lane_id, (actor.x_m, actor.y_m, actor.z_m))
             boxes.append(box)
     light_id = _affecting(scene.traffic_lights, route_info.route_ahead_xy)
     for light in scene.traffic_lights:
         if math.hypot(light.head_xyz[0] - ego_xy[0], light.head_xyz[1] - ego_xy[1]) < radius_m:
-            boxes.append(_light_box(light, light.id == light_id, ego_xy))
+            box = _light_box(light, light.id == light_id, ego_xy, ids.of(light.id))
+            _add_road(box, roads, light.lane_id, light.head_xyz)
+            boxes.append(box)
     stop_id = _affecting(scene.stop_signs, route_info.route_ahead_xy)
     for sign in scene.stop_signs:
         if math.hypot(sign.sign_xyz[0] - ego_xy[0], sign.sign_xyz[1] - ego_xy[1]) < radius_m:
-            boxes.append(_sign_box(sign, sign.id == stop_id, ego_xy))
+            box = _sign_box(sign, sign.id == stop_id, ego_xy, ids.of(sign.id))
+            _add_road(box, roads, sign.lane_id, sign.sign_xyz)
+            boxes.append(box)
 
     return {
         "x": ego_xy[0], "y": ego_xy[1], "throttle": float(control.throttle), "steer": float(control.steer),

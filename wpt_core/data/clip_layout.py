@@ -2,7 +2,10 @@
 
     <Scenario>_<Town>_Route<id>_Weather<k>/
         anno/00000.json.gz                  one gzip JSON annotation per 10 Hz frame
-        camera/rgb_front/00000.jpg …        one folder per camera (sensor id CAM_FRONT ↔ rgb_front)
+        camera/rgb_front/00000.jpg …        one folder per camera (sensor id CAM_FRONT ↔ rgb_front,
+                                            TOP_DOWN ↔ rgb_top_down)
+        camera/depth_front/00000.png …      depth per camera (`wpt_core.data.depth` encoding)
+        expert_assessment/-0001.npz …       the expert's decision; frame k's file is named k − 1
         lidar/00000.laz                     LiDAR in the ego frame
         map.npz                             optional GroundMap crop of the route area (ours)
         meta.json                           ours: route id, town, scenario type, rig, rate, status
@@ -21,6 +24,10 @@ from typing import Optional
 ANNO_DIR = "anno"
 CAMERA_DIR = "camera"
 LIDAR_DIR = "lidar"
+EXPERT_DIR = "expert_assessment"
+RGB_PREFIX = "rgb_"
+DEPTH_PREFIX = "depth_"
+UNPREFIXED_CAMERAS = ("TOP_DOWN",)  # sensor ids without the CAM_ prefix (B2D's debug top-down camera)
 META_FILE = "meta.json"
 RESULTS_FILE = "results.json"
 MAP_FILE = "map.npz"
@@ -70,15 +77,26 @@ def frame_stem(index: int) -> str:
     return f"{index:05d}"
 
 
-def camera_folder(camera: str) -> str:
-    """Sensor id → folder: CAM_FRONT_LEFT → rgb_front_left."""
+def camera_view(camera: str) -> str:
+    """Sensor id → view name: CAM_FRONT_LEFT → front_left, TOP_DOWN → top_down."""
     name = camera.lower()
-    return "rgb_" + (name[4:] if name.startswith("cam_") else name)
+    return name[4:] if name.startswith("cam_") else name
+
+
+def camera_folder(camera: str) -> str:
+    """Sensor id → RGB folder: CAM_FRONT_LEFT → rgb_front_left, TOP_DOWN → rgb_top_down."""
+    return RGB_PREFIX + camera_view(camera)
+
+
+def depth_folder(camera: str) -> str:
+    """Sensor id → depth folder: CAM_FRONT_LEFT → depth_front_left."""
+    return DEPTH_PREFIX + camera_view(camera)
 
 
 def camera_from_folder(folder: str) -> str:
-    """Folder → sensor id: rgb_front_left → CAM_FRONT_LEFT."""
-    return "CAM_" + folder[len("rgb_"):].upper()
+    """RGB folder → sensor id: rgb_front_left → CAM_FRONT_LEFT, rgb_top_down → TOP_DOWN."""
+    view = folder[len(RGB_PREFIX):].upper()
+    return view if view in UNPREFIXED_CAMERAS else "CAM_" + view
 
 
 def anno_path(clip_dir: Path, index: int) -> Path:
@@ -89,16 +107,28 @@ def image_path(clip_dir: Path, camera: str, index: int) -> Path:
     return Path(clip_dir) / CAMERA_DIR / camera_folder(camera) / f"{frame_stem(index)}.jpg"
 
 
+def depth_path(clip_dir: Path, camera: str, index: int) -> Path:
+    return Path(clip_dir) / CAMERA_DIR / depth_folder(camera) / f"{frame_stem(index)}.png"
+
+
 def lidar_path(clip_dir: Path, index: int) -> Path:
     return Path(clip_dir) / LIDAR_DIR / f"{frame_stem(index)}.laz"
 
 
+def expert_assessment_path(clip_dir: Path, index: int) -> Path:
+    """Frame k's assessment is named k − 1, as Bench2Drive writes and its converter reads it (0 → -0001)."""
+    return Path(clip_dir) / EXPERT_DIR / f"{index - 1:05d}.npz"
+
+
 def frame_index(path: Path) -> Optional[int]:
-    """Frame index of a frame file (`00012.json.gz` → 12); None for other files (tmp files included)."""
+    """Frame index of a frame file (`00012.json.gz` → 12, `expert_assessment/00011.npz` → 12); None for
+    other files (tmp files included)."""
     stem = path.name.split(".", 1)[0]
-    if path.name.endswith(TMP_SUFFIX) or not stem.isdigit():
+    if path.name.endswith(TMP_SUFFIX):
         return None
-    return int(stem)
+    if path.parent.name == EXPERT_DIR:
+        return int(stem) + 1 if re.fullmatch(r"-?\d+", stem) else None
+    return int(stem) if stem.isdigit() else None
 
 
 def is_clip_dir(path: Path) -> bool:

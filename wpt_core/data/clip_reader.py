@@ -19,6 +19,8 @@ from PIL import Image
 
 from wpt_core.data import clip_layout as L
 from wpt_core.data.clip_writer import INTENSITY_SCALE
+from wpt_core.data.depth import decode_depth
+from wpt_core.data.expert_assessment import read_assessment
 from wpt_core.ground_map import GroundMap
 
 
@@ -32,7 +34,9 @@ class Frame:
 
     images: name → (H, W, 3) uint8 RGB; lidar: (N, 4) float32 x, y, z, intensity (ego frame) or None;
     calibration: name → {'intrinsic' (3,3), 'cam2ego' (4,4), 'world2cam' (4,4)} for cameras and
-    {'lidar2ego', 'world2lidar'} for LIDAR_TOP, as float64 arrays (from the annotation's `sensors`).
+    {'lidar2ego', 'world2lidar'} for LIDAR_TOP, as float64 arrays (from the annotation's `sensors`);
+    depth: name → (H, W) float32 metres (`wpt_core.data.depth`: whole metres, 255 = that far or farther),
+    only when asked for.
     """
 
     index: int
@@ -40,6 +44,7 @@ class Frame:
     images: Dict[str, np.ndarray] = field(default_factory=dict)
     lidar: Optional[np.ndarray] = None
     calibration: Dict[str, Dict[str, np.ndarray]] = field(default_factory=dict)
+    depth: Dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def read_anno(path: Path) -> Dict[str, Any]:
@@ -89,8 +94,10 @@ class ClipReader:
         indices = sorted({L.frame_index(p) for p in (self.clip_dir / L.ANNO_DIR).glob("*.json.gz")} - {None})
         self.indices: List[int] = indices
         cam_root = self.clip_dir / L.CAMERA_DIR
-        self.cameras: List[str] = sorted(L.camera_from_folder(p.name) for p in cam_root.glob("rgb_*") if p.is_dir()) \
-            if cam_root.exists() else []
+        self.cameras: List[str] = sorted(L.camera_from_folder(p.name) for p in cam_root.glob(L.RGB_PREFIX + "*")
+                                         if p.is_dir()) if cam_root.exists() else []
+        self.depth_cameras: List[str] = [c for c in self.cameras
+                                         if (cam_root / L.depth_folder(c)).is_dir()]
         self.ground_map: Optional[GroundMap] = GroundMap.load(self.clip_dir / L.MAP_FILE) \
             if (self.clip_dir / L.MAP_FILE).exists() else None
 
@@ -113,7 +120,12 @@ class ClipReader:
         """All annotations in order (what the label functions take)."""
         return [self.anno(i) for i in self.indices]
 
-    def frame(self, index: int, images: bool = True, lidar: bool = True) -> Frame:
+    def expert_assessment(self, index: int) -> Optional[Dict[str, np.ndarray]]:
+        """Frame `index`'s expert assessment (`wpt_core.data.expert_assessment`), None if the clip has none."""
+        path = L.expert_assessment_path(self.clip_dir, index)
+        return read_assessment(path) if path.exists() else None
+
+    def frame(self, index: int, images: bool = True, lidar: bool = True, depth: bool = False) -> Frame:
         anno = self.anno(index)
         frame = Frame(index=index, anno=anno, calibration=calibration_from_anno(anno))
         if images:
@@ -124,6 +136,11 @@ class ClipReader:
         if lidar:
             path = L.lidar_path(self.clip_dir, index)
             frame.lidar = read_laz(path) if path.exists() else None
+        if depth:
+            for cam in self.depth_cameras:
+                path = L.depth_path(self.clip_dir, cam, index)
+                if path.exists():
+                    frame.depth[cam] = decode_depth(path)
         return frame
 
     def __iter__(self) -> Iterator[Frame]:

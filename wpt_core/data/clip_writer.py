@@ -1,7 +1,11 @@
 """Write one clip in the Bench2Drive layout, crash-safe and resumable.
 
-Every file is written under a temporary name and `os.replace`d into place, and a frame's annotation is
-written after its images and LiDAR: a frame exists iff its `anno/NNNNN.json.gz` exists. The clip-level
+A frame's annotation is written after its images, depth, LiDAR and expert assessment, under a temporary
+name `os.replace`d into place: a frame exists iff its `anno/NNNNN.json.gz` exists, so the frame's other
+files need no renaming (a reader never opens them before the annotation commits them, and recovery
+deletes those of an uncommitted frame). Clip-level files (meta, results, map, marker) are replaced
+atomically too. Images are JPEG at Bench2Drive's quality 20 by default (it compresses like inference does, so a
+model trained on the clips sees what it will see when driving). The clip-level
 `COMPLETE` marker is written last by `finish`, after `results.json` and the final `meta.json`; a clip
 without it is incomplete. Reopening with `resume=True` keeps the contiguous run of whole frames from 0
 and deletes everything after it (partial frames, temporary files); `resume=False` starts the clip over.
@@ -21,9 +25,10 @@ import numpy as np
 from PIL import Image
 
 from wpt_core.data import clip_layout as L
+from wpt_core.data.depth import encode_depth_png
 from wpt_core.ground_map import GroundMap
 
-JPEG_QUALITY = 90
+JPEG_QUALITY = 20
 LIDAR_SCALE_M = 0.001
 INTENSITY_SCALE = 65535.0  # CARLA intensity in [0, 1] ↔ LAS uint16
 META_STATUS_RECORDING = "recording"
@@ -45,6 +50,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     with open(tmp, "wb") as f:
         f.write(data)
     os.replace(tmp, path)
+
+
+def write_frame_file(path: Path, data: bytes) -> None:
+    """A frame's file other than its annotation (committed by the annotation written after it)."""
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
 
 
 def atomic_write_json(path: Path, obj: Any) -> None:
@@ -110,7 +124,7 @@ class ClipWriter:
         """Start over: remove what a previous attempt left (only our layout, never foreign files)."""
         if any(self.clip_dir.iterdir()) and not L.is_clip_dir(self.clip_dir):
             raise FileExistsError(f"{self.clip_dir}: exists and is not a clip folder; refusing to overwrite it")
-        for name in (L.ANNO_DIR, L.CAMERA_DIR, L.LIDAR_DIR):
+        for name in (L.ANNO_DIR, L.CAMERA_DIR, L.LIDAR_DIR, L.EXPERT_DIR):
             shutil.rmtree(self.clip_dir / name, ignore_errors=True)
         for name in (L.COMPLETE_FILE, L.RESULTS_FILE, L.MAP_FILE, L.META_FILE):
             (self.clip_dir / name).unlink(missing_ok=True)
@@ -123,7 +137,7 @@ class ClipWriter:
             k += 1
         for stray in self.clip_dir.glob("*" + L.TMP_SUFFIX + "*"):
             stray.unlink()
-        for sub in (L.ANNO_DIR, L.CAMERA_DIR, L.LIDAR_DIR):
+        for sub in (L.ANNO_DIR, L.CAMERA_DIR, L.LIDAR_DIR, L.EXPERT_DIR):
             root = self.clip_dir / sub
             if not root.exists():
                 continue
@@ -135,16 +149,22 @@ class ClipWriter:
         return k
 
     def write_frame(self, index: int, anno: Mapping[str, Any], images_bgra: Mapping[str, np.ndarray],
-                    lidar_xyzi: Optional[np.ndarray]) -> None:
-        """Write frame `index` (must be the next one): images, LiDAR, then the annotation that commits it."""
+                    lidar_xyzi: Optional[np.ndarray], depth_m: Optional[Mapping[str, np.ndarray]] = None,
+                    expert_assessment: Optional[bytes] = None) -> None:
+        """Write frame `index` (must be the next one): images, depth (planar metres by camera id), LiDAR,
+        the expert assessment (npz bytes), then the annotation that commits it."""
         if self.finished:
             raise RuntimeError(f"{self.clip_dir}: write_frame after finish")
         if index != self.next_index:
             raise ValueError(f"{self.clip_dir}: frame {index} written out of order (next is {self.next_index})")
         for name, image in images_bgra.items():
-            atomic_write_bytes(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
+            write_frame_file(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
+        for name, depth in (depth_m or {}).items():
+            write_frame_file(L.depth_path(self.clip_dir, name, index), encode_depth_png(depth))
         if lidar_xyzi is not None:
-            atomic_write_bytes(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
+            write_frame_file(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
+        if expert_assessment is not None:
+            write_frame_file(L.expert_assessment_path(self.clip_dir, index), expert_assessment)
         atomic_write_bytes(L.anno_path(self.clip_dir, index), encode_anno(anno))
         self.next_index += 1
 

@@ -50,6 +50,7 @@ CAMERAS: Tuple[CameraSpec, ...] = (
     CameraSpec("CAM_BACK_RIGHT", Mount(-0.32, 0.55, 1.60, yaw=110.0), 70.0),
 )
 CAMERA_NAMES: Tuple[str, ...] = tuple(c.name for c in CAMERAS)
+TOP_DOWN_NAME = "TOP_DOWN"  # Bench2Drive's debug camera 50 m above the ego (not part of this rig)
 LIDAR_NAME = "LIDAR_TOP"
 LIDAR_MOUNT = Mount(-0.39, 0.0, 1.84)
 IMU_MOUNT = Mount(-1.4, 0.0, 0.0)

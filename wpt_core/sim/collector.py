@@ -1,23 +1,24 @@
 """`wpt collect`: the expert drives the embedded benchmark while its clips are recorded.
 
-The recorder is a route hook of the ordinary evaluator, so collection uses the same agent protocol,
+The collector is a route hook of the ordinary evaluator, so collection uses the same agent protocol,
 criteria and results file as evaluation. It renders its own sensor rig (the Bench2Drive rig at a
-configurable resolution) at 10 Hz, independently of what the driving agent asked for.
+configurable resolution, Bench2Drive's full-sweep collection LiDAR, depth per camera) at 10 Hz,
+independently of what the driving agent asked for, and hands each recorded tick to the one `Recorder`
+both simulators use, with what the driving expert agent saw and decided at that tick: the hook is called
+after the world has stepped, so it keeps the scene the agent acted on and reads the agent's `last_output`
+(the expert's own trajectory, control and `should_brake`) — the channel any collected agent must offer.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Protocol
 
 from wpt_core.sim.route_execution import SIMULATION_CRASHED, RouteRun, RouteTask, weather_id
-from wpt_core.types import Control
-
-SIM_HZ = 20
+from wpt_core.types import Control, Scene
 
 
-@dataclass
+@dataclass(frozen=True)
 class CollectConfig:
     """What a clip records. Resolution is reduced from Bench2Drive's 1600×900 for CPU training."""
 
@@ -25,7 +26,15 @@ class CollectConfig:
     camera_height: int = 225
     record_hz: int = 10
     lidar: bool = True
+    depth: bool = True
+    jpeg_quality: int = 20
     map_half_size_m: float = 400.0
+
+
+class ExpertAgent(Protocol):
+    """A collected agent exposes the expert output of its latest `run_step` (`wpt_core.expert.ExpertOutput`)."""
+
+    last_output: Any
 
 
 @dataclass
@@ -49,68 +58,52 @@ class RouteRecorder:
         self.task = task
         scenario = task.route.scenarios[0].type if task.route.scenarios else "NoScenario"
         self.clip_dir = out_dir / clip_name(scenario, task.route.town, task.route.id, weather_id(task))
-        self.writer: Any = None
+        self.recorder: Any = None
         self.suite: Any = None
-        self.tracker: Any = None
-        self.calibration: Dict[str, Any] = {}
-        self.frames = 0
-        self.started = 0.0
+        self.roads: Any = None
+        self._scene: Optional[Scene] = None   # what the agent acts on at `_tick`
+        self._tick = 0
 
     def on_start(self, run: RouteRun) -> None:
         from wpt_core.data import rig
-        from wpt_core.data.clip_writer import ClipWriter
-        from wpt_core.data.route_info import RouteTracker
+        from wpt_core.data.recorder import Recorder, RecordingSpec
+        from wpt_core.sim.road_ids import TownRoadIds
+        from wpt_core.sim.sensors.lidar import B2D_COLLECTION_LIDAR
         from wpt_core.sim.sensors.suite import SensorSuite
 
         cfg = self.config
         specs = rig.bench2drive_rig_specs(cfg.camera_width, cfg.camera_height, lidar=cfg.lidar)
         self.suite = SensorSuite(specs, ground=run.town.ground_map(), track="SENSORS", lat_ref=run.town.lat_ref,
-                                 lon_ref=run.town.lon_ref, seed=self.task.seed)
-        self.calibration = rig.calibration(cfg.camera_width, cfg.camera_height)
-        self.tracker = RouteTracker(run.route)
-        meta = {"route_id": str(self.task.route.id), "town": self.task.route.town,
-                "scenario_type": self.task.route.scenarios[0].type if self.task.route.scenarios else "",
-                "weather_id": weather_id(self.task), "rate_hz": cfg.record_hz, "simulator": "embedded",
-                "camera_width": cfg.camera_width, "camera_height": cfg.camera_height, "seed": self.task.seed}
-        # resume=False: a clip reaching here never finished (finished routes are skipped), so start it over.
-        self.writer = ClipWriter(self.clip_dir, meta=meta, resume=False)
+                                 lon_ref=run.town.lon_ref, seed=self.task.seed, lidar=B2D_COLLECTION_LIDAR,
+                                 depth=cfg.depth)
+        route = self.task.route
+        meta = {"route_id": str(route.id), "town": route.town,
+                "scenario_type": route.scenarios[0].type if route.scenarios else "", "weather_id": weather_id(self.task),
+                "simulator": "embedded", "seed": self.task.seed, "depth": cfg.depth}
+        spec = RecordingSpec(cfg.camera_width, cfg.camera_height, cfg.record_hz, cfg.jpeg_quality)
+        self.recorder = Recorder(self.clip_dir, meta, run.route, spec, roads=TownRoadIds(run.town))
         ego = run.world.ego
-        self.writer.save_ground_map(run.town.ground_map().crop((ego.x_m, ego.y_m), cfg.map_half_size_m))
-        self.started = time.perf_counter()
+        self.recorder.save_ground_map(run.town.ground_map().crop((ego.x_m, ego.y_m), cfg.map_half_size_m))
+        self._scene, self._tick = run.scene, run.world.frame
 
     def on_tick(self, run: RouteRun, control: Control) -> None:
-        from wpt_core.data import rig
-        from wpt_core.data.annotation import build_annotation
+        """The world has just stepped with `control`: record the tick the agent decided it on."""
+        from wpt_core.data.weather import route_weather
+        from wpt_core.sim.actor_attributes import embedded_scene
 
-        if run.world.frame % (SIM_HZ // self.config.record_hz) != 0 or run.scene is None:
+        scene, tick = self._scene, self._tick
+        self._scene, self._tick = run.scene, run.world.frame
+        if scene is None or not self.recorder.wants(tick):
             return
-        ego = run.scene.ego
-        data = self.suite.read(run.scene, run.world.frame)
-        images = {sid: value for sid, (_, value) in data.items() if sid.startswith("CAM_")}
-        lidar = rig.lidar_to_ego(data[rig.LIDAR_NAME][1]) if self.config.lidar else None
-        info = self.tracker.step((ego.x_m, ego.y_m), ego.yaw_deg)
-        # The hook sees the control, not the expert's internals: "should brake" = the expert is braking.
-        anno = build_annotation(run.scene, info, control, self.calibration, _weather(self.task),
-                                should_brake=bool(control.brake > 0.5), imu=data["IMU"][1], lidar_ego=lidar)
-        self.writer.write_frame(self.frames, anno, images, lidar)
-        self.frames += 1
+        output = getattr(run.agent, "last_output", None)
+        if output is None:
+            raise RuntimeError(f"{self.task.agent_file}: a collected agent must expose the expert output of its "
+                               "last run_step as `last_output` (data_collection/expert_agent.py does)")
+        scene = embedded_scene(scene)
+        data = self.suite.read(scene, self.recorder.frames)
+        self.recorder.record(scene, output, data, route_weather(self.task.route.weathers))
 
     def on_end(self, run: RouteRun, record: Dict[str, Any]) -> None:
         if record["status"] == SIMULATION_CRASHED:
             return  # left incomplete: a resumed collection records this route again
-        elapsed = max(time.perf_counter() - self.started, 1e-9)
-        self.writer.meta["collection_fps"] = round(self.frames / elapsed, 2)
-        self.writer.finish(record)
-
-
-def _weather(task: RouteTask) -> Dict[str, Optional[float]]:
-    weathers = task.route.weathers
-    if not weathers:
-        return {}
-    out: Dict[str, Optional[float]] = {}
-    for key, value in weathers[0].items():
-        try:
-            out[key] = float(value)
-        except ValueError:
-            continue
-    return out
+        self.recorder.finish(record)

@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
 import numpy as np
 
 from wpt_core import privileged
+from wpt_core.data.weather import weather_id as route_weather_id
 from wpt_core.ground_map import GroundMap
 from wpt_core.sim.agent_loader import instantiate_agent, load_agent_class
 from wpt_core.sim.criteria.route_criteria import RouteCriteria
@@ -62,7 +63,8 @@ def route_seed(seed: int, route_id: str, repetition: int) -> int:
 
 @dataclass
 class RouteRun:
-    """The live state of one route, handed to hooks (e.g. the data collector)."""
+    """The live state of one route, handed to hooks (e.g. the data collector, which reads what the driving
+    `agent` decided)."""
 
     task: RouteTask
     town: Any
@@ -71,6 +73,7 @@ class RouteRun:
     route_lanes: List[str]
     scene: Optional[Scene] = None
     extra: Dict[str, Any] = field(default_factory=dict)
+    agent: Any = None
 
 
 class RouteHooks(Protocol):
@@ -114,8 +117,8 @@ def save_name(task: RouteTask) -> str:
 
 
 def weather_id(task: RouteTask) -> str:
-    weathers = task.route.weathers
-    return str(weathers[0].get("id", weathers[0].get("route_percentage", "0"))) if weathers else "0"
+    """Bench2Drive's weather id of the route's weather (`wpt_core.data.weather`)."""
+    return route_weather_id(task.route.weathers)
 
 
 def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> RouteOutcome:
@@ -140,6 +143,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
         scenarios.setup()
         run = RouteRun(task, town, world, dense, lanes, scene=world.scene())
         agent, specs, suite, crashed = _setup_agent(task, town, dense, ground)
+        run.agent = agent
         if hooks is not None:
             hooks.on_start(run)
         while crashed is None:

@@ -70,3 +70,17 @@ class GroundTexture:
         cols = np.clip(((x - self.origin_xy[0]) * self.inv_res).astype(np.int32), 0, w - 1)
         rows = np.clip(((y - self.origin_xy[1]) * self.inv_res).astype(np.int32), 0, h - 1)
         return self._flat[rows * w + cols]
+
+    def sample_rigid(self, points: np.ndarray, cos_yaw: float, sin_yaw: float, x0: float, y0: float) -> np.ndarray:
+        """`sample` at the world points R(yaw)·p + (x0, y0) of local points p (N, 2) float32, with the rotation
+        folded into the raster lookup (one pass per coordinate)."""
+        h, w = self.classes.shape
+        k = np.float32(self.inv_res)
+        c, s = np.float32(cos_yaw) * k, np.float32(sin_yaw) * k
+        col0, row0 = np.float32((x0 - self.origin_xy[0]) * self.inv_res), np.float32((y0 - self.origin_xy[1]) * self.inv_res)
+        px, py = points[:, 0], points[:, 1]
+        cols = np.clip((px * c - py * s + col0).astype(np.int32), 0, w - 1)
+        rows = np.clip((px * s + py * c + row0).astype(np.int32), 0, h - 1)
+        rows *= w
+        rows += cols
+        return self._flat[rows]

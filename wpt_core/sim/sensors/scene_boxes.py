@@ -7,22 +7,17 @@ and head) while the LiDAR sees the actor's full bounding box, the box the labels
 from __future__ import annotations
 
 import math
-import zlib
 from dataclasses import dataclass, field
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 
 from wpt_core.data.annotation import LIGHT_HEAD_EXTENT, STOP_SIGN_EXTENT
+from wpt_core.sim.actor_attributes import RGB, body_colour, pick
 from wpt_core.types import Actor, ActorKind, LightState, Scene
 
-RGB = Tuple[int, int, int]
 Group = Tuple[float, float, float, float, float, float, float]  # x, y, z, yaw_deg, half l, w, h
 
-VEHICLE_COLOURS: Tuple[RGB, ...] = (
-    (200, 30, 35), (30, 60, 160), (230, 230, 230), (25, 25, 28), (150, 150, 155), (20, 110, 60),
-    (220, 180, 30), (120, 30, 90), (90, 60, 40), (40, 150, 190), (210, 100, 20), (100, 110, 120),
-)
 CLOTHES_COLOURS: Tuple[RGB, ...] = (
     (180, 40, 40), (40, 80, 170), (230, 200, 60), (60, 140, 70), (200, 200, 200), (120, 60, 150), (230, 120, 40),
 )
@@ -65,9 +60,16 @@ class SceneBoxes:
     plate_back: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.uint8))
     plate_group_box: np.ndarray = field(default_factory=lambda: np.zeros((0, 7)))
     plate_layer: np.ndarray = field(default_factory=lambda: np.zeros((0,), np.int64))
+    _corners: Optional[np.ndarray] = field(default=None, init=False, repr=False)  # every sensor reuses them
 
     def __len__(self) -> int:
         return int(self.center.shape[0])
+
+    def corners(self) -> np.ndarray:
+        """(N, 8, 3) world corners of every box, computed once (see `box_corners`)."""
+        if self._corners is None:
+            self._corners = _corners_of(self.center, self.half, self.yaw_deg)
+        return self._corners
 
 
 class _Builder:
@@ -110,11 +112,6 @@ class _Builder:
         return boxes
 
 
-def _pick(palette: Tuple[RGB, ...], key: str) -> RGB:
-    """Stable colour per actor id (crc32, not Python's salted hash)."""
-    return palette[zlib.crc32(key.encode("utf-8")) % len(palette)]
-
-
 def _offset(x: float, y: float, yaw_deg: float, forward: float, right: float = 0.0) -> Tuple[float, float]:
     c, s = math.cos(math.radians(yaw_deg)), math.sin(math.radians(yaw_deg))
     return x + forward * c - right * s, y + forward * s + right * c
@@ -128,19 +125,19 @@ def _add_actor(b: _Builder, a: Actor) -> None:
     type_id = a.type_id.lower()
     kw = {"lidar": False}  # the camera's parts; the LiDAR sees the full box above
     if a.kind == ActorKind.WALKER:
-        shirt = _pick(CLOTHES_COLOURS, a.id)
+        shirt = pick(CLOTHES_COLOURS, a.id)
         b.box(xy, yaw, L * 0.6, W * 0.7, z0, z0 + 0.47 * h, (45, 50, 70), group, 0, **kw)
         b.box(xy, yaw, L * 0.7, W * 0.9, z0 + 0.47 * h, z0 + 0.84 * h, shirt, group, 1, **kw)
         b.box(xy, yaw, L * 0.45, W * 0.45, z0 + 0.84 * h, z0 + h, (225, 180, 150), group, 2, **kw)
     elif a.kind == ActorKind.BICYCLE:
         b.box(xy, yaw, L, min(W, 0.35), z0, z0 + 0.55 * h, (35, 35, 38), group, 0, **kw)
         b.box(_offset(a.x_m, a.y_m, yaw, -0.1 * L), yaw, 0.45 * L, W, z0 + 0.55 * h, z0 + h,
-              _pick(CLOTHES_COLOURS, a.id), group, 1, **kw)
+              pick(CLOTHES_COLOURS, a.id), group, 1, **kw)
     elif a.kind == ActorKind.STATIC and not type_id.startswith("vehicle."):
         colour = (255, 110, 0) if "cone" in type_id else (235, 190, 20) if "warning" in type_id else (110, 100, 90)
         b.box(xy, yaw, L, W, z0, z0 + h, colour, group, 0, **kw)
     else:
-        body = (235, 235, 235) if a.is_emergency else _pick(VEHICLE_COLOURS, a.id)
+        body = body_colour(a)
         tint = [int(0.25 * c + 30) for c in body]
         glass: RGB = (200, 30, 30) if a.is_emergency else (tint[0], tint[1], tint[2])
         b.box(xy, yaw, L, W, z0, z0 + 0.58 * h, body, group, 0, **kw)
@@ -201,16 +198,21 @@ def build_scene_boxes(scene: Scene) -> SceneBoxes:
     return b.pack()
 
 
-def box_corners(boxes: SceneBoxes, index: np.ndarray) -> np.ndarray:
-    """(K, 8, 3) world corners of the selected boxes; corner k = (±l, ±w, ±h) with bits (x, y, z) = k."""
-    signs = np.array([[(k >> 2) & 1, (k >> 1) & 1, k & 1] for k in range(8)], np.float64) * 2.0 - 1.0
-    local = signs[None, :, :] * boxes.half[index][:, None, :]
-    yaw = np.radians(boxes.yaw_deg[index])
+_CORNER_SIGNS = np.array([[(k >> 2) & 1, (k >> 1) & 1, k & 1] for k in range(8)], np.float64) * 2.0 - 1.0
+
+
+def _corners_of(center: np.ndarray, half: np.ndarray, yaw_deg: np.ndarray) -> np.ndarray:
+    local = _CORNER_SIGNS[None, :, :] * half[:, None, :]
+    yaw = np.radians(yaw_deg)
     c, s = np.cos(yaw)[:, None], np.sin(yaw)[:, None]
     x = local[..., 0] * c - local[..., 1] * s
     y = local[..., 0] * s + local[..., 1] * c
-    out = np.stack([x, y, local[..., 2]], axis=-1)
-    return out + boxes.center[index][:, None, :]
+    return np.stack([x, y, local[..., 2]], axis=-1) + center[:, None, :]
+
+
+def box_corners(boxes: SceneBoxes, index: np.ndarray) -> np.ndarray:
+    """(K, 8, 3) world corners of the selected boxes; corner k = (±l, ±w, ±h) with bits (x, y, z) = k."""
+    return boxes.corners()[index]
 
 
 def closest_point_distance(point: np.ndarray, group_box: np.ndarray) -> np.ndarray:

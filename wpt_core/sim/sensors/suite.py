@@ -4,6 +4,8 @@ Like the leaderboard's wrapper, every sensor fires on every 20 Hz tick regardles
 the data has the types `sensor_interface` delivers (BGRA uint8 images, float32 LiDAR/radar, float64
 GNSS/IMU, a dict for the speedometer). Randomness (LiDAR drop-off, radar ray directions, GNSS/IMU noise)
 comes from a generator seeded by (seed, frame, sensor index): a frame reads the same whenever it is read.
+A data collector (never an agent: the leaderboard has no depth camera) may also ask for each camera's
+planar depth, delivered as `<id>_DEPTH` the way Bench2Drive's collector names its depth cameras.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from wpt_core.protocol import Track
 from wpt_core.sim.sensors.camera import CameraRenderer
 from wpt_core.sim.sensors.gnss_imu import Gnss, Imu, speedometer
 from wpt_core.sim.sensors.ground_texture import GroundTexture
-from wpt_core.sim.sensors.lidar import Lidar
+from wpt_core.sim.sensors.lidar import Lidar, LidarConfig
 from wpt_core.sim.sensors.radar import Radar
 from wpt_core.sim.sensors.scene_boxes import SceneBoxes, build_scene_boxes
 from wpt_core.sim.sensors.spec import (CAMERA, GNSS, IMU, LIDAR, OPENDRIVE_MAP, RADAR, SPEEDOMETER,
@@ -28,17 +30,20 @@ from wpt_core.types import Scene
 class SensorSuite:
     """Validates the specs (leaderboard rules), builds one reader per sensor, reads them all per tick.
 
-    `noise=False` turns off the GNSS/IMU noise the leaderboard configures (for exact tests); LiDAR
-    drop-off is part of the LiDAR model and always applies.
+    `noise=False` turns off the GNSS/IMU noise the leaderboard configures (for exact tests); `lidar` is
+    the LiDAR model (the leaderboard's by default; a collector passes Bench2Drive's full-sweep one);
+    `depth=True` adds `<camera id>_DEPTH`: (H, W) float32 metres along each camera's optical axis.
     """
 
     def __init__(self, specs: Sequence[SensorSpec], ground: Optional[GroundMap],
                  track: Union[str, Track] = "SENSORS", lat_ref: float = DEFAULT_LAT_REF,
-                 lon_ref: float = DEFAULT_LON_REF, seed: int = 0, noise: bool = True) -> None:
+                 lon_ref: float = DEFAULT_LON_REF, seed: int = 0, noise: bool = True,
+                 lidar: LidarConfig = LidarConfig(), depth: bool = False) -> None:
         validate_sensor_specs(specs, track)
         self.specs: List[SensorSpec] = [dict(s) for s in specs]
         self.seed = int(seed)
         self.noise = bool(noise)
+        self.depth = bool(depth)
         types = {s["type"] for s in self.specs}
         if OPENDRIVE_MAP in types:
             raise SensorConfigurationInvalid(
@@ -51,7 +56,7 @@ class SensorSuite:
             if kind == CAMERA:
                 reader = CameraRenderer(spec, texture)
             elif kind == LIDAR:
-                reader = Lidar(spec)
+                reader = Lidar(spec, lidar)
             elif kind == RADAR:
                 reader = Radar(spec)
             elif kind == GNSS:
@@ -75,7 +80,9 @@ class SensorSuite:
             noise_rng = rng if self.noise else None
             data: Any = None
             if kind == CAMERA:
-                data = reader.render(ego, boxes)
+                data, depth = reader.render_with_depth(ego, boxes, self.depth)
+                if depth is not None:
+                    out[f"{sid}_DEPTH"] = (int(frame), depth)
             elif kind == LIDAR:
                 data = reader.scan(ego, boxes, frame, rng)
             elif kind == RADAR:
