@@ -2,8 +2,8 @@
 
 The ego drives +x (east) at EGO_SPEED on a straight two-lane road stored as the clip's map.npz; a car ahead
 drives at LEAD_SPEED in the ego lane, a walker crosses in front, a car is parked on the right and a red
-light affects the ego. Cameras are the Bench2Drive front three at 128×64; LiDAR points sit on the actors'
-boxes and the ground. Frames are 10 Hz.
+light affects the ego. Cameras are the Bench2Drive front three at 128×64, each with a depth image (planar
+depth 5 + 0.5·row + 3·camera metres); LiDAR points sit on the actors' boxes and the ground. Frames are 10 Hz.
 """
 from __future__ import annotations
 
@@ -49,8 +49,13 @@ def lidar_points(actors: List[Actor], ego_x: float, rng: np.random.Generator) ->
     return np.concatenate(pts).astype(np.float32)
 
 
+def depth_image(camera_index: int) -> np.ndarray:
+    rows = np.arange(HEIGHT, dtype=np.float32)[:, None]
+    return np.repeat(5.0 + 0.5 * rows + 3.0 * camera_index, WIDTH, axis=1)
+
+
 def write_learning_clip(root: Path, route_id: int, frames: int = 40, town: str = "Town01",
-                        weather: int = 0, scenario: str = "ParkedObstacle") -> Path:
+                        weather: int = 0, scenario: str = "ParkedObstacle", depth: bool = True) -> Path:
     clip_dir = Path(root) / clip_name(scenario, town, route_id, weather)
     writer = ClipWriter(clip_dir, {"route_id": str(route_id), "town": town, "scenario_type": scenario}, resume=False)
     writer.save_ground_map(road_map())
@@ -64,6 +69,7 @@ def write_learning_clip(root: Path, route_id: int, frames: int = 40, town: str =
         scene = scene_at(x, 1.75, 0.0, speed=EGO_SPEED, actors=actors, traffic_lights=[light])
         anno = build_annotation(scene, route_info_ahead(x, 1.75, 0.0), Control(throttle=0.4), cal, {}, False)
         images = {c: smooth_image(HEIGHT, WIDTH, i + k) for k, c in enumerate(CAMERAS)}
-        writer.write_frame(i, anno, images, lidar_points(actors, x, rng))
+        depths = {c: depth_image(k) for k, c in enumerate(CAMERAS)} if depth else None
+        writer.write_frame(i, anno, images, lidar_points(actors, x, rng), depths)
     writer.finish({"status": "Completed", "scores": {"score_composed": 100.0}})
     return clip_dir

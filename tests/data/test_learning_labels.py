@@ -84,6 +84,17 @@ def test_depth_target_is_the_nearest_valid_depth_per_patch():
         depth_target(depth, 3, 2)
 
 
+def test_depth_labels_from_the_clip_depth_images(clip, tmp_path, tiny_profile):
+    f = ClipFrames(clip, tiny_profile.data).frame(3)
+    # 128×64 depth (5 + 0.5·row + 3·camera m, stored in whole metres) → 64×32 (every other row) → 16-pixel patches:
+    # patch row 0 starts at image row 0 (5 m), patch row 1 at resized row 16 = image row 32 (5 + 16 = 21 m)
+    assert f.has_depth and f.depth.shape == (3, 2, 4)
+    for camera in range(3):
+        np.testing.assert_array_equal(f.depth[camera], [[5 + 3 * camera] * 4, [21 + 3 * camera] * 4])
+    no_depth = ClipFrames(write_learning_clip(tmp_path, 9, frames=2, depth=False), tiny_profile.data).frame(0)
+    assert not no_depth.has_depth and not no_depth.depth.any()
+
+
 def test_history_poses_are_past_egos_in_the_current_frame(clip):
     config = DataConfig(history=2, history_stride_frames=5)
     sample = LearningDataset([ClipFrames(clip, config)], config)[0]  # frame 10: history frames 0, 5, 10

@@ -56,12 +56,6 @@ def slim_annotation(anno: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def depth_path(clip_dir: Path, camera: str, index: int) -> Path:
-    """`camera/depth_<view>/<frame>.png` (the collector's depth images)."""
-    view = L.camera_folder(camera)[len("rgb_"):]
-    return Path(clip_dir) / L.CAMERA_DIR / f"depth_{view}" / f"{L.frame_stem(index)}.png"
-
-
 class ClipFrames:
     """The frames of one clip as `FrameArrays`, decoded from JPEG / LAZ / gzip JSON on every call."""
 
@@ -86,7 +80,7 @@ class ClipFrames:
     def _depth(self, index: int) -> Tuple[np.ndarray, bool]:
         s = self.config.sensors
         h, w = s.image_height // self.config.depth_stride, s.image_width // self.config.depth_stride
-        paths = [depth_path(self.reader.clip_dir, c, index) for c in s.cameras]
+        paths = [L.depth_path(self.reader.clip_dir, c, index) for c in s.cameras]
         if not s.cameras or not all(p.exists() for p in paths):
             return np.zeros((len(s.cameras), h, w), np.float16), False
         from wpt_core.data.depth import decode_depth  # the collector's depth codec (clips with depth only)
