@@ -23,6 +23,7 @@ from wpt_core.types import Actor, ActorKind, Control, LightState, TrafficLight
 EGO_SPEED, LEAD_SPEED, WALKER_SPEED = 5.0, 3.0, 1.0
 CAMERAS = ("CAM_FRONT", "CAM_FRONT_LEFT", "CAM_FRONT_RIGHT")
 WIDTH, HEIGHT = 128, 64
+LIGHT = TrafficLight("5", LightState.RED, "lane", ((40.0, 0.0), (40.0, 3.5)), 0.0, (41.0, 4.0, 5.0))
 
 
 def road_map() -> GroundMap:
@@ -60,13 +61,12 @@ def write_learning_clip(root: Path, route_id: int, frames: int = 40, town: str =
     writer = ClipWriter(clip_dir, {"route_id": str(route_id), "town": town, "scenario_type": scenario}, resume=False)
     writer.save_ground_map(road_map())
     cal = rig.calibration(WIDTH, HEIGHT)
-    light = TrafficLight("5", LightState.RED, "lane", ((40.0, 0.0), (40.0, 3.5)), 0.0, (41.0, 4.0, 5.0))
     rng = np.random.default_rng(route_id)
     for i in range(frames):
         t = i * 0.1
         x = (EGO_SPEED + 0.1 * route_id) * t
         actors = actors_at(t)
-        scene = scene_at(x, 1.75, 0.0, speed=EGO_SPEED, actors=actors, traffic_lights=[light])
+        scene = scene_at(x, 1.75, 0.0, speed=EGO_SPEED, actors=actors, traffic_lights=[LIGHT])
         anno = build_annotation(scene, route_info_ahead(x, 1.75, 0.0), Control(throttle=0.4), cal, {}, False)
         images = {c: smooth_image(HEIGHT, WIDTH, i + k) for k, c in enumerate(CAMERAS)}
         depths = {c: depth_image(k) for k, c in enumerate(CAMERAS)} if depth else None

@@ -102,3 +102,15 @@ def test_history_poses_are_past_egos_in_the_current_frame(clip):
     assert sample["images"].shape[:2] == (3, 3) and sample["bev_history"].shape[0] == 3
     # ego at (3, 4) heading south (+y, yaw 90): a pose 2 m further south, heading east, is 2 m ahead and yaw −90°
     np.testing.assert_allclose(relative_pose((3.0, 6.0, 0.0), (3.0, 4.0, 90.0)), [2.0, 0.0, -math.pi / 2], atol=1e-6)
+
+
+def test_privileged_scene_rasters_equal_the_dataset_rasters(clip):
+    from data_helpers import route_info_ahead, scene_at
+    from synthetic_clips import LIGHT, actors_at, road_map
+    from wpt_core.data.privileged_bev import scene_bev
+
+    config = DataConfig(bev=BevConfig(64.0, 0.5))
+    x = EGO_SPEED * 0.6  # frame 6 of route 0
+    scene = scene_at(x, 1.75, 0.0, speed=EGO_SPEED, actors=actors_at(0.6), traffic_lights=[LIGHT])
+    rasters = scene_bev(scene, route_info_ahead(x, 1.75, 0.0), road_map(), config.bev)
+    np.testing.assert_array_equal(rasters, ClipFrames(clip, config).frame(6).bev)
