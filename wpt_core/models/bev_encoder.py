@@ -18,7 +18,7 @@ from wpt_core.data.data_config import DataConfig
 from wpt_core.data.features import camera_geometry
 from wpt_core.data.labels import BEV_CHANNELS, LIGHT_CLASSES
 from wpt_core.models.backbone import Backbone
-from wpt_core.models.layers import conv_bn_relu, residual_stage
+from wpt_core.models.layers import conv_bn_relu, residual_stage, upsampling_head
 from wpt_core.models.lift import LiftSplat
 from wpt_core.models.model_config import INPUT_MODES, EncoderConfig
 
@@ -70,8 +70,7 @@ class BevEncoder(nn.Module):
         self.half = half
         self.fuse = conv_bn_relu(fused, c_out, 1)
         self.bev_net = residual_stage(c_out, c_out, config.bev_blocks, 1)
-        self.semantics_head = nn.Sequential(nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False),
-                                            conv_bn_relu(c_out, c_out // 2), nn.Conv2d(c_out // 2, len(BEV_CHANNELS), 1))
+        self.semantics_head = upsampling_head(c_out, len(BEV_CHANNELS))
         light_in = c_out + (self.backbone.out_channels if self.use_cameras else 0)
         self.light_head = nn.Sequential(nn.Linear(light_in, 64), nn.ReLU(inplace=True), nn.Linear(64, len(LIGHT_CLASSES)))
 

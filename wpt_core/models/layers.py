@@ -29,3 +29,9 @@ class ResidualBlock(nn.Module):
 def residual_stage(c_in: int, c_out: int, blocks: int, stride: int) -> nn.Sequential:
     layers = [ResidualBlock(c_in, c_out, stride)] + [ResidualBlock(c_out, c_out) for _ in range(blocks - 1)]
     return nn.Sequential(*layers)
+
+
+def upsampling_head(c_in: int, c_out: int) -> nn.Sequential:
+    """A dense head that predicts at twice the input resolution: a 3x3 conv at the input resolution, then
+    a 1x1 conv to 4·c_out channels rearranged into 2x2 output pixels (4× cheaper than convolving at 2×)."""
+    return nn.Sequential(conv_bn_relu(c_in, c_in // 2), nn.Conv2d(c_in // 2, 4 * c_out, 1), nn.PixelShuffle(2))

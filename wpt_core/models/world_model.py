@@ -21,7 +21,7 @@ from torch import nn
 
 from wpt_core.data.data_config import DataConfig
 from wpt_core.data.labels import OCCUPANCY_CHANNELS
-from wpt_core.models.layers import conv_bn_relu
+from wpt_core.models.layers import conv_bn_relu, upsampling_head
 from wpt_core.models.model_config import WorldModelConfig
 
 
@@ -64,9 +64,7 @@ class WorldModel(nn.Module):
                                     nn.Linear(config.action_channels, config.action_channels))
         self.cell = ConvGRUCell(config.action_channels, config.hidden)
         self.to_features = nn.Conv2d(config.hidden, feature_channels, 1)
-        self.occupancy_head = nn.Sequential(nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False),
-                                            conv_bn_relu(feature_channels, feature_channels // 2),
-                                            nn.Conv2d(feature_channels // 2, len(OCCUPANCY_CHANNELS), 1))
+        self.occupancy_head = upsampling_head(feature_channels, len(OCCUPANCY_CHANNELS))
 
     def forward(self, history: torch.Tensor, history_pose: torch.Tensor,
                 action: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
