@@ -41,7 +41,7 @@ def _cache(args: argparse.Namespace) -> int:
 
     try:
         profile = load_profile(args.profile, args.config, args.overrides)
-        result = build_cache(Path(args.data), Path(args.out), profile.data)
+        result = build_cache(Path(args.data), Path(args.out), profile.data, args.workers)
     except (ConfigError, CacheMismatchError, FileNotFoundError) as exc:
         print(f"wpt data cache: {exc}")
         return 2
@@ -63,5 +63,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     cache = sub.add_parser("cache", help="decode clips once into memory-mapped training shards (idempotent, resumable)")
     cache.add_argument("--data", required=True, help="folder of Bench2Drive-layout clips")
     cache.add_argument("--out", required=True, help="cache folder (refused if built with another data config)")
+    cache.add_argument("--workers", type=int, default=1, help="clips decoded in parallel processes")
     add_profile_arguments(cache)
     cache.set_defaults(func=_cache)

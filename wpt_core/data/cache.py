@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 from tqdm import tqdm
@@ -90,8 +91,14 @@ def _write_shard(frames: ClipFrames, out: Path) -> None:
     os.replace(tmp, out)
 
 
-def build_cache(data_dir: Path, cache_dir: Path, config: DataConfig) -> Dict[str, int]:
-    """Cache every complete clip under `data_dir`; returns {'built', 'kept', 'frames'}."""
+def _build_shard(job: Tuple[Path, Path, DataConfig]) -> None:
+    clip, out, config = job
+    _write_shard(ClipFrames(clip, config), out)
+
+
+def build_cache(data_dir: Path, cache_dir: Path, config: DataConfig, workers: int = 1) -> Dict[str, int]:
+    """Cache every complete clip under `data_dir` (one clip per worker process at a time);
+    returns {'built', 'kept', 'frames'}."""
     cache_dir = Path(cache_dir)
     if (cache_dir / HEADER_FILE).exists():
         check_header(cache_dir, config)
@@ -99,17 +106,19 @@ def build_cache(data_dir: Path, cache_dir: Path, config: DataConfig) -> Dict[str
         cache_dir.mkdir(parents=True, exist_ok=True)
         (cache_dir / HEADER_FILE).write_text(json.dumps(
             {"format": FORMAT_VERSION, "hash": config.cache_hash(), "data_config": to_dict(config)}, indent=2))
-    built = kept = frames = 0
-    for clip in tqdm(find_clips(data_dir), desc="cache", unit="clip"):
-        out = cache_dir / SHARDS_DIR / clip.name
-        if (out / SHARD_DONE).is_file():
-            kept += 1
-        else:
-            _write_shard(ClipFrames(clip, config), out)
-            built += 1
-        frames += json.loads((out / SHARD_DONE).read_text())["num_frames"]
-    log.info("cache %s: %d shards built, %d kept, %d frames", cache_dir, built, kept, frames)
-    return {"built": built, "kept": kept, "frames": frames}
+    clips = find_clips(data_dir)
+    jobs = [(c, cache_dir / SHARDS_DIR / c.name, config) for c in clips
+            if not (cache_dir / SHARDS_DIR / c.name / SHARD_DONE).is_file()]
+    if workers > 1 and len(jobs) > 1:
+        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+            for _ in tqdm(pool.imap_unordered(_build_shard, jobs), total=len(jobs), desc="cache", unit="clip"):
+                pass
+    else:
+        for job in tqdm(jobs, desc="cache", unit="clip"):
+            _build_shard(job)
+    frames = sum(json.loads((cache_dir / SHARDS_DIR / c.name / SHARD_DONE).read_text())["num_frames"] for c in clips)
+    log.info("cache %s: %d shards built, %d kept, %d frames", cache_dir, len(jobs), len(clips) - len(jobs), frames)
+    return {"built": len(jobs), "kept": len(clips) - len(jobs), "frames": frames}
 
 
 class ShardFrames:
