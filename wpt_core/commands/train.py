@@ -39,7 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run_world_model(args: argparse.Namespace) -> int:
     try:
-        import torch  # noqa: F401
+        import torch  # noqa: F401  (only to report a missing install in one line)
     except ImportError:
         print("wpt train: PyTorch is missing; install the train extra (bash scripts/setup_env.sh)")
         return 2

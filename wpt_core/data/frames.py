@@ -14,6 +14,7 @@ import numpy as np
 from wpt_core.data import clip_layout as L
 from wpt_core.data.clip_reader import ClipReader, read_image, read_laz
 from wpt_core.data.data_config import DataConfig
+from wpt_core.data.depth import decode_depth
 from wpt_core.data.features import features_from_frame
 from wpt_core.data.labels import (anno_pose, bev_semantics, depth_target, future_occupancy, future_trajectory,
                                   light_class)
@@ -83,8 +84,6 @@ class ClipFrames:
         paths = [L.depth_path(self.reader.clip_dir, c, index) for c in s.cameras]
         if not s.cameras or not all(p.exists() for p in paths):
             return np.zeros((len(s.cameras), h, w), np.float16), False
-        from wpt_core.data.depth import decode_depth  # the collector's depth codec (clips with depth only)
-
         maps = []
         for p in paths:
             depth = decode_depth(p)

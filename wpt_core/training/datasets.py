@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 from wpt_core.data.cache import cached_clip_names, cached_dataset, check_header
+from wpt_core.data.data_config import DataConfig
 from wpt_core.data.dataset import LearningDataset, find_clips, raw_dataset
 from wpt_core.data.split import Split, load_split, save_split, split_clips
-from wpt_core.data.data_config import DataConfig
 
 SPLIT_FILE = "split.json"
 
 
-def run_split(config: DataConfig, names: list, out_dir: Path, resume: bool) -> Split:
+def run_split(config: DataConfig, names: List[str], out_dir: Path, resume: bool) -> Split:
     """A resumed run keeps the split it saved; a new run computes it and saves it."""
     path = Path(out_dir) / SPLIT_FILE
     if resume and path.is_file():
@@ -23,9 +23,10 @@ def run_split(config: DataConfig, names: list, out_dir: Path, resume: bool) -> S
 
 
 def open_datasets(config: DataConfig, out_dir: Path, data_dir: Optional[Path] = None,
-                  cache_dir: Optional[Path] = None, resume: bool = False,
-                  save: bool = True) -> Tuple[LearningDataset, LearningDataset, Split]:
-    """(train, val, split) from `cache_dir` when given (it must match `config`), else from raw `data_dir`."""
+                  cache_dir: Optional[Path] = None,
+                  resume: bool = False) -> Tuple[LearningDataset, LearningDataset, Split]:
+    """(train, val, split) from `cache_dir` when given (it must match `config`), else from raw `data_dir`;
+    the split is saved in `out_dir` (a resumed run reuses the one it saved)."""
     if (data_dir is None) == (cache_dir is None):
         raise ValueError("give exactly one of --data and --cache")
     if cache_dir is not None:
@@ -35,8 +36,7 @@ def open_datasets(config: DataConfig, out_dir: Path, data_dir: Optional[Path] = 
             raise FileNotFoundError(f"{cache_dir}: the cache holds no finished clip")
     else:
         names = [p.name for p in find_clips(data_dir)]
-    split = run_split(config, names, out_dir, resume) if save else \
-        split_clips(names, config.val_fraction, config.split_seed, config.val_towns)
+    split = run_split(config, names, out_dir, resume)
 
     def dataset(part: Tuple[str, ...]) -> LearningDataset:
         return cached_dataset(cache_dir, config, part) if cache_dir is not None else raw_dataset(data_dir, config, part)
