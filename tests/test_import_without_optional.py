@@ -1,11 +1,12 @@
 """`import wpt_core.<anything>` must work with no carla, leaderboard, SUMO or torch installed, except the
-learning code that is PyTorch itself (`models`, `training`, their config modules excepted)."""
+learning code that is PyTorch itself (`models`, `training` — their config modules excepted — and the
+world-model evaluation)."""
 import subprocess
 import sys
 import textwrap
 
 BLOCKED = ["carla", "leaderboard", "srunner", "libsumo", "sumolib", "traci", "sumo", "torch", "tensorboard"]
-TORCH_AREAS = ("wpt_core.models.", "wpt_core.training.")
+TORCH_AREAS = ("wpt_core.models.", "wpt_core.training.", "wpt_core.evaluation.world_model_eval")
 TORCH_FREE = {"wpt_core.models.model_config", "wpt_core.training.profile"}
 
 
