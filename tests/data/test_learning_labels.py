@@ -102,6 +102,9 @@ def test_history_poses_are_past_egos_in_the_current_frame(clip):
     assert sample["images"].shape[:2] == (3, 3) and sample["bev_history"].shape[0] == 3
     # ego at (3, 4) heading south (+y, yaw 90): a pose 2 m further south, heading east, is 2 m ahead and yaw −90°
     np.testing.assert_allclose(relative_pose((3.0, 6.0, 0.0), (3.0, 4.0, 90.0)), [2.0, 0.0, -math.pi / 2], atol=1e-6)
+    sparse = DataConfig(history=1, sample_every=3)
+    every_third = LearningDataset([ClipFrames(clip, sparse)], sparse)
+    assert [j for _, j in every_third.index][:4] == [5, 8, 11, 14] and len(every_third) == 12  # frames 5 … 38
 
 
 def test_privileged_scene_rasters_equal_the_dataset_rasters(clip):

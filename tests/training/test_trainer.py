@@ -86,3 +86,18 @@ def test_two_process_torchrun_keeps_replicas_identical(tiny_profile, learning_cl
     torch.manual_seed(0)  # the initial weights (the trainer seeds with train.seed = 0): one step moved them
     initial = WorldModelTraining(tiny_profile).build_model().state_dict()
     assert not torch.equal(initial["world_model.cell.gates.weight"], r0["world_model.cell.gates.weight"])
+
+
+def test_train_steps_caps_the_stage_epochs(tiny_profile):
+    import dataclasses
+
+    from wpt_core.training.trainer import total_steps
+
+    stage = dataclasses.replace(tiny_profile.world_model, epochs=2.0)
+    uncapped = dataclasses.replace(tiny_profile, train=dataclasses.replace(tiny_profile.train, steps=None))
+    assert total_steps(uncapped, stage, num_samples=100, world_size=1) == 50  # 2 × ⌈100 / 4⌉
+    assert total_steps(uncapped, stage, num_samples=100, world_size=2) == 26  # 2 × ⌈100 / 8⌉
+    capped = dataclasses.replace(uncapped, train=dataclasses.replace(uncapped.train, steps=7))
+    assert total_steps(capped, stage, 100, 1) == 7
+    loose = dataclasses.replace(uncapped, train=dataclasses.replace(uncapped.train, steps=1000))
+    assert total_steps(loose, stage, 100, 1) == 50

@@ -49,6 +49,7 @@ class DataConfig:
     horizon_s: float = 3.0
     history: int = 1  # h past frames for the world model
     history_stride_frames: int = 5
+    sample_every: int = 1  # frames between consecutive samples (10 Hz frames are nearly duplicates)
     depth_stride: int = 16  # depth labels at the image backbone's output resolution
     val_fraction: float = 0.2
     val_towns: Tuple[str, ...] = ()
@@ -59,8 +60,8 @@ class DataConfig:
         return int(round(self.horizon_s * self.trajectory_hz))
 
     def cache_hash(self) -> str:
-        """Hash of everything that changes what a cached frame holds (not the split: it is per run)."""
+        """Hash of everything that changes what a cached frame holds (not the split or the sampling: per run)."""
         data = to_dict(self)
-        for key in ("val_fraction", "val_towns", "split_seed"):
+        for key in ("val_fraction", "val_towns", "split_seed", "sample_every"):
             data.pop(key)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

@@ -7,7 +7,7 @@ A sample (all numpy; torch's DataLoader collates them, so this module needs no t
   speed (1,), target_point (2,) float32, command, light int64;
   trajectory (K, 2) float32 + trajectory_valid (K,); occupancy (K, 2, H, W) bool + occupancy_valid (K,) in the
   current ego frame at the trajectory's timestamps; bev (C, H, W) bool; depth (V, h/s, w/s) float32 + has_depth.
-A sample exists for every frame with a full history (frame ≥ history · history_stride_frames).
+A sample exists for every `sample_every`-th frame with a full history (frame ≥ history · history_stride_frames).
 """
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ class LearningDataset:
         self.config = config
         first = config.history * config.history_stride_frames
         self.index: List[Tuple[int, int]] = [(s, j) for s, src in enumerate(self.sources)
-                                             for j in range(first, len(src))]
+                                             for j in range(first, len(src), config.sample_every)]
 
     def __len__(self) -> int:
         return len(self.index)

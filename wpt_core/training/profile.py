@@ -46,7 +46,7 @@ class WorldModelStage:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Trainer settings shared by every stage. steps: cap on optimiser steps (None: the stage's epochs decide)."""
+    """Trainer settings shared by every stage. steps: cap on any stage's optimiser steps (None: its epochs decide)."""
 
     steps: Optional[int] = None
     batch_size: int = 16

@@ -77,11 +77,10 @@ def _seed(seed: int) -> None:
 
 
 def total_steps(profile: Profile, stage: Stage, num_samples: int, world_size: int) -> int:
-    """`train.steps` when set, else the stage's epochs over the training set."""
-    if profile.train.steps is not None:
-        return int(profile.train.steps)
+    """The stage's epochs over the training set, capped at `train.steps` when set."""
     per_epoch = math.ceil(num_samples / (profile.train.batch_size * world_size))
-    return max(1, int(round(stage.epochs * per_epoch)))
+    steps = max(1, int(round(stage.epochs * per_epoch)))
+    return steps if profile.train.steps is None else min(steps, int(profile.train.steps))
 
 
 def validation_loader(dataset: Any, profile: Profile) -> DataLoader:
