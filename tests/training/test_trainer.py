@@ -24,14 +24,14 @@ def test_world_model_loss_falls_on_a_fixed_batch(tiny_profile, tiny_batch):
     model = stage.build_model()
     optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
     losses = []
-    for _ in range(40):
+    for _ in range(25):
         loss, terms = stage.loss(model, tiny_batch)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
         losses.append(float(loss.detach()))
     assert set(terms) == {"occupancy", "semantics", "light", "depth"}
-    assert losses[-1] < 0.6 * losses[0], losses[::8]
+    assert losses[-1] < 0.7 * losses[0], losses[::5]
 
 
 def test_learning_rate_warms_up_then_decays():
