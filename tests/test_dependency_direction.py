@@ -13,8 +13,11 @@ TIER = {**{name: 0 for name in CORE},
 # Same-tier edges that are forbidden although the tiers would allow them.
 FORBIDDEN = {("models", "sim"), ("sim", "models"), ("expert", "sim"), ("control", "sim"), ("data", "sim"),
              ("carla_bridge", "sim"), ("models", "carla_bridge"), ("sim", "carla_bridge"),
-             ("training", "sim"), ("expert", "models"), ("control", "models")}
-ALLOWED_SAME_TIER = {("sim", "data"), ("expert", "control"), ("carla_bridge", "data"), ("cli", "commands")}
+             ("training", "sim"), ("expert", "models"), ("control", "models"), ("data", "models"),
+             ("models", "expert"), ("evaluation", "training")}
+# models read data's definitions (sensor config, BEV grid and channels, rig geometry): one source of truth.
+ALLOWED_SAME_TIER = {("sim", "data"), ("expert", "control"), ("carla_bridge", "data"), ("cli", "commands"),
+                     ("models", "data")}
 
 
 def area_of(module_path: Path) -> str:

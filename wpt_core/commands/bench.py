@@ -1,8 +1,9 @@
-"""`wpt bench sim|sensors`: throughput benchmarks, printed as JSON (measured, never asserted in tests)."""
+"""`wpt bench sim|sensors|data`: throughput benchmarks, printed as JSON (measured, never asserted in tests)."""
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,6 +19,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sensors.add_argument("--height", type=int, default=225)
     sensors.add_argument("--frames", type=int, default=20)
     sensors.set_defaults(func=run_sensors)
+    data = sub.add_parser("data", help="learning samples/s from raw clips and from the feature cache (same samples)")
+    data.add_argument("--data", required=True, help="folder of clips the cache was built from")
+    data.add_argument("--cache", required=True, help="feature cache (`wpt data cache`)")
+    data.add_argument("--samples", type=int, default=200)
+    data.add_argument("--seed", type=int, default=0)
+    data.set_defaults(func=run_data)
 
 
 def run_sim(args: argparse.Namespace) -> int:
@@ -31,4 +38,17 @@ def run_sensors(args: argparse.Namespace) -> int:
     from wpt_core.sim.sensors.benchmark import bench_sensors
 
     print(json.dumps(bench_sensors(width=args.width, height=args.height, frames=args.frames), indent=2))
+    return 0
+
+
+def run_data(args: argparse.Namespace) -> int:
+    from wpt_core.data.benchmark import bench_data
+    from wpt_core.data.cache import CacheMismatchError
+
+    try:
+        result = bench_data(Path(args.data), Path(args.cache), args.samples, args.seed)
+    except (CacheMismatchError, FileNotFoundError) as exc:
+        print(f"wpt bench data: {exc}")
+        return 2
+    print(json.dumps(result, indent=2))
     return 0

@@ -1,11 +1,13 @@
 """`wpt data stats DIR [--json FILE]`: summarise a folder of Bench2Drive-layout clips;
-`wpt data attach-results CHECKPOINT DIR`: give CARLA-recorded clips their leaderboard record."""
+`wpt data attach-results CHECKPOINT DIR`: give CARLA-recorded clips their leaderboard record;
+`wpt data cache --data DIR --profile P --out CACHE`: decode clips once into the training feature cache."""
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
 
+from wpt_core.commands.train import add_profile_arguments
 from wpt_core.data.expert_records import attach_leaderboard_records
 from wpt_core.data.stats import dataset_stats, format_stats
 from wpt_core.errors import InputError
@@ -34,6 +36,21 @@ def _attach(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cache(args: argparse.Namespace) -> int:
+    from wpt_core.config import ConfigError
+    from wpt_core.data.cache import CacheMismatchError, build_cache
+    from wpt_core.training.profile import load_profile
+
+    try:
+        profile = load_profile(args.profile, args.config, args.overrides)
+        result = build_cache(Path(args.data), Path(args.out), profile.data, args.workers)
+    except (ConfigError, CacheMismatchError, FileNotFoundError) as exc:
+        print(f"wpt data cache: {exc}")
+        return 2
+    print(f"cache {args.out}: {result['built']} clips built, {result['kept']} kept, {result['frames']} frames")
+    return 0
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("data", help="dataset tools (Bench2Drive clip layout)")
     sub = parser.add_subparsers(dest="data_command", required=True)
@@ -45,3 +62,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     attach.add_argument("checkpoint", help="leaderboard results JSON (--checkpoint of the evaluator)")
     attach.add_argument("dir", help="folder of clips recorded by data_collection/data_agent.py")
     attach.set_defaults(func=_attach)
+    cache = sub.add_parser("cache", help="decode clips once into memory-mapped training shards (idempotent, resumable)")
+    cache.add_argument("--data", required=True, help="folder of Bench2Drive-layout clips")
+    cache.add_argument("--out", required=True, help="cache folder (refused if built with another data config)")
+    cache.add_argument("--workers", type=int, default=1, help="clips decoded in parallel processes")
+    add_profile_arguments(cache)
+    cache.set_defaults(func=_cache)

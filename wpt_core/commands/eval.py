@@ -1,4 +1,5 @@
-"""`wpt eval`: run a leaderboard agent file over a route XML in the embedded simulator."""
+"""`wpt eval`: run a leaderboard agent file over a route XML in the embedded simulator;
+`wpt eval world-model`: occupancy IoU of a world-model checkpoint next to its references."""
 from __future__ import annotations
 
 import argparse
@@ -11,20 +12,30 @@ from wpt_core.sim.preflight import check_run_inputs
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("eval", help="closed-loop evaluation on the embedded simulator (leaderboard protocol)")
-    p.add_argument("--agent", required=True, help="agent .py file (get_entry_point(), leaderboard protocol)")
+    p = subparsers.add_parser("eval", help="closed-loop evaluation on the embedded simulator (leaderboard protocol)",
+                              usage="wpt eval --agent FILE --routes XML --checkpoint OUT.json [...] | "
+                                    "wpt eval world-model --checkpoint CKPT --data DIR [--json FILE]")
+    p.add_argument("--agent", help="agent .py file (get_entry_point(), leaderboard protocol)")
     p.add_argument("--agent-config", default="", help="passed to agent.setup() as '<config>+<save_name>'")
-    p.add_argument("--routes", required=True, help="leaderboard route XML")
+    p.add_argument("--routes", help="leaderboard route XML")
     p.add_argument("--routes-subset", default="", help="route ids, e.g. '3,7' or '0-10'")
     p.add_argument("--repetitions", type=int, default=1)
-    p.add_argument("--checkpoint", required=True, help="results JSON (leaderboard schema), written after every route")
+    p.add_argument("--checkpoint", help="results JSON (leaderboard schema), written after every route")
     p.add_argument("--resume", action="store_true", help="skip routes already in the checkpoint")
     p.add_argument("--workers", type=int, default=1, help="parallel simulator processes")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--track", default="SENSORS", choices=["SENSORS", "MAP"])
     p.add_argument("--save-path", default=None,
                    help="exported as SAVE_PATH for the agent (where it writes metric_info.json for comfort)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=lambda args: run(args) if args.agent and args.routes and args.checkpoint else
+                   p.error("the following arguments are required: --agent, --routes, --checkpoint"))
+    sub = p.add_subparsers(dest="eval_target", metavar="{world-model}")
+    wm = sub.add_parser("world-model", help="occupancy IoU per future step vs copy-forward and constant velocity")
+    wm.add_argument("--checkpoint", required=True, help="world-model checkpoint (last.pt / best.pt)")
+    wm.add_argument("--data", required=True, help="folder holding the checkpoint's validation clips")
+    wm.add_argument("--json", help="also write the report to this JSON file")
+    wm.add_argument("--max-samples", type=int, default=None, help="evenly spaced subset of the validation samples")
+    wm.set_defaults(func=run_world_model)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,4 +55,22 @@ def run(args: argparse.Namespace) -> int:
         print(f"wpt eval: rejected: {exc}", file=sys.stderr)
         return 1
     print(format_report(compute_report(document, metric_dir=save_path(), expected_routes=None)))
+    return 0
+
+
+def run_world_model(args: argparse.Namespace) -> int:
+    import json
+
+    from wpt_core.evaluation.world_model_eval import evaluate_world_model, format_world_model_report
+    from wpt_core.models.checkpoint import CheckpointError
+
+    try:
+        report = evaluate_world_model(Path(args.checkpoint), Path(args.data), max_samples=args.max_samples)
+    except (CheckpointError, FileNotFoundError) as exc:
+        print(f"wpt eval world-model: {exc}")
+        return 2
+    print(format_world_model_report(report))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=2))
     return 0

@@ -58,8 +58,11 @@ def read_image(path: Path) -> np.ndarray:
 
 
 def read_laz(path: Path) -> np.ndarray:
-    """(N, 4) float32: published B2D LAZ files hold x, y, z only (intensity reads as 0)."""
-    las = laspy.read(path)
+    """(N, 4) float32: published B2D LAZ files hold x, y, z only (intensity reads as 0).
+
+    Single-threaded lazrs: the parallel backend's thread pool does not survive a fork, so a DataLoader
+    worker forked after the main process read a LAZ file would hang forever."""
+    las = laspy.read(path, laz_backend=laspy.LazBackend.Lazrs)
     out = np.empty((len(las.points), 4), dtype=np.float32)
     out[:, 0], out[:, 1], out[:, 2] = las.x, las.y, las.z
     out[:, 3] = np.asarray(las.intensity, dtype=np.float32) / INTENSITY_SCALE

@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from wpt_core.geometry import compass_to_yaw_deg, ego_to_world, world_to_ego
+from wpt_core.geometry import compass_to_yaw_deg, ego_to_world, world_to_ego, wrap_deg
 from wpt_core.ground_map import GroundClass, GroundMap
 
 BEV_CHANNELS = ("drivable", "lane", "vehicle", "pedestrian", "obstacle", "route")
@@ -19,6 +19,7 @@ OCCUPANCY_CHANNELS = ("vehicle", "pedestrian")
 ROUTE_HALF_WIDTH_M = 1.0
 LANE_HALF_WIDTH_M = 1.75  # drivable corridor around the route when the clip has no map
 LIGHT_STATES = ("red", "yellow", "green", "off")  # index = carla.TrafficLightState value
+LIGHT_CLASSES = LIGHT_STATES + ("none",)  # what the traffic-light head predicts
 
 
 @dataclass(frozen=True)
@@ -154,22 +155,69 @@ def traffic_light_state(anno: Dict[str, Any]) -> Optional[int]:
     return None
 
 
+def occupancy(boxes: Sequence[Dict[str, Any]], pose: Tuple[float, float, float],
+              config: BevConfig = BevConfig()) -> np.ndarray:
+    """(2, H, W) vehicle/pedestrian occupancy of annotation boxes (ego box excluded) seen from ego `pose`."""
+    centres = cell_centres(config)
+    out = np.zeros((len(OCCUPANCY_CHANNELS), config.cells, config.cells), dtype=bool)
+    for box in boxes:
+        ch = {"vehicle": 0, "walker": 1}.get(box["class"])
+        if ch is not None:
+            rasterize_box(out[ch], centres, _box_in_ego(box, pose))
+    return out
+
+
 def future_occupancy(annos: Sequence[Dict[str, Any]], index: int, steps: int = 4, step_frames: int = 5,
                      config: BevConfig = BevConfig()) -> Tuple[np.ndarray, np.ndarray]:
     """(K, 2, H, W) vehicle/pedestrian occupancy at frames index + k·step_frames (k = 1..K), drawn in the
     CURRENT ego frame (the world model predicts the future as seen from now); (K,) valid."""
     pose = anno_pose(annos[index])
-    centres = cell_centres(config)
-    n = config.cells
-    occ = np.zeros((steps, len(OCCUPANCY_CHANNELS), n, n), dtype=bool)
+    occ = np.zeros((steps, len(OCCUPANCY_CHANNELS), config.cells, config.cells), dtype=bool)
     valid = np.zeros(steps, dtype=bool)
     for k in range(steps):
         j = index + (k + 1) * step_frames
-        if j >= len(annos):
-            continue
-        valid[k] = True
-        for box in annos[j]["bounding_boxes"][1:]:
-            ch = {"vehicle": 0, "walker": 1}.get(box["class"])
-            if ch is not None:
-                rasterize_box(occ[k, ch], centres, _box_in_ego(box, pose))
+        if j < len(annos):
+            valid[k] = True
+            occ[k] = occupancy(annos[j]["bounding_boxes"][1:], pose, config)
     return occ, valid
+
+
+def constant_velocity_occupancy(anno: Dict[str, Any], steps: int, step_s: float,
+                                config: BevConfig = BevConfig()) -> np.ndarray:
+    """(K, 2, H, W): every box of `anno` moved along its heading at its current speed for k·step_s (k = 1..K),
+    in the frame's ego frame — the classic reference a learned occupancy forecast must beat."""
+    pose = anno_pose(anno)
+    out = np.zeros((steps, len(OCCUPANCY_CHANNELS), config.cells, config.cells), dtype=bool)
+    for k in range(steps):
+        moved = []
+        for box in anno["bounding_boxes"][1:]:
+            yaw = math.radians(float(box["rotation"][2]))
+            d = float(box.get("speed", 0.0)) * (k + 1) * step_s
+            centre = [float(box["center"][0]) + d * math.cos(yaw), float(box["center"][1]) + d * math.sin(yaw)]
+            moved.append({**box, "center": centre})
+        out[k] = occupancy(moved, pose, config)
+    return out
+
+
+def light_class(anno: Dict[str, Any]) -> int:
+    """Index into LIGHT_CLASSES: the state of the light affecting the ego, or 'none'."""
+    state = traffic_light_state(anno)
+    return LIGHT_CLASSES.index("none") if state is None else state
+
+
+def relative_pose(pose: Tuple[float, float, float], reference: Tuple[float, float, float]) -> np.ndarray:
+    """(3,) float32 (x, y, yaw_rad) of world pose (x, y, yaw_deg) in the ego frame of pose `reference`."""
+    xy = world_to_ego(np.array([pose[:2]]), reference[:2], reference[2])[0]
+    return np.array([xy[0], xy[1], math.radians(float(wrap_deg(pose[2] - reference[2])))], dtype=np.float32)
+
+
+def depth_target(depth_m: np.ndarray, height: int, width: int) -> np.ndarray:
+    """(height, width) float32: the nearest valid depth (> 0) inside each patch of a depth image, 0 where none
+    (BEVDepth's rule: a patch's depth is what its closest surface shows). The image must tile the grid."""
+    h, w = depth_m.shape
+    if h % height or w % width:
+        raise ValueError(f"depth image {w}x{h} does not tile a {width}x{height} grid")
+    patches = np.where(depth_m > 0, depth_m, np.inf).reshape(height, h // height, width, w // width)
+    best = patches.min(axis=(1, 3)).astype(np.float32)
+    best[~np.isfinite(best)] = 0.0
+    return best

@@ -1,0 +1,64 @@
+"""Frozen configs of the learned models (no torch here: profiles load without the `train` extra).
+
+Every model is built from (ModelConfig, DataConfig): the data config says which sensors exist (cameras,
+LiDAR), the image size and the BEV grid; the model config says how big the networks are.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Tuple
+
+INPUT_MODES = ("sensors", "bev_gt")
+
+
+@dataclass(frozen=True)
+class BackboneConfig:
+    """ResNet-style: a stride-2 stem, then one stage per width (the first at stride 1, the others at stride 2)."""
+
+    widths: Tuple[int, ...] = (16, 32, 64, 128)
+    blocks: Tuple[int, ...] = (1, 1, 1, 1)
+
+    @property
+    def stride(self) -> int:
+        return 2 ** len(self.widths)
+
+
+@dataclass(frozen=True)
+class LiftConfig:
+    """Lift-Splat: a depth distribution over `depth_bins` uniform bins in [depth_min_m, depth_max_m]."""
+
+    channels: int = 64
+    depth_bins: int = 32
+    depth_min_m: float = 2.0
+    depth_max_m: float = 50.0
+    z_min_m: float = -2.0  # ego-frame heights kept when splatting
+    z_max_m: float = 6.0
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    """Sensors (cameras and/or LiDAR, as the data config has them) or ground-truth BEV rasters → BEV features."""
+
+    input_mode: str = "sensors"
+    backbone: BackboneConfig = field(default_factory=BackboneConfig)
+    lift: LiftConfig = field(default_factory=LiftConfig)
+    lidar_channels: int = 32
+    bev_channels: int = 64  # output features, at half the BEV label grid
+    bev_blocks: int = 2
+    image_mean: Tuple[float, float, float] = (0.485, 0.456, 0.406)
+    image_std: Tuple[float, float, float] = (0.229, 0.224, 0.225)
+
+
+@dataclass(frozen=True)
+class WorldModelConfig:
+    """ConvGRU over BEV features, conditioned on the ego's future trajectory, K = data.future_steps steps."""
+
+    hidden: int = 32
+    action_channels: int = 16
+    action_scale_m: float = 10.0  # waypoints are divided by this before the action MLP
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    world_model: WorldModelConfig = field(default_factory=WorldModelConfig)
