@@ -20,7 +20,7 @@ except ImportError:
 from wpt_core import privileged
 from wpt_core.carla_bridge.global_plan import dense_route_from_plan
 from wpt_core.config import load_config
-from wpt_core.evaluation.metric_info import MetricInfoLogger
+from wpt_core.leaderboard.metric_info import MetricInfoLogger
 from wpt_core.expert import Expert, ExpertConfig, ExpertOutput
 from wpt_core.paths import save_path
 from wpt_core.protocol import VehicleControl  # carla.VehicleControl whenever `carla` imports

@@ -15,7 +15,7 @@ from typing import List, Optional
 
 import wpt_core.commands
 from wpt_core.errors import InputError
-from wpt_core.sim.results import ResultsFileError
+from wpt_core.leaderboard.results_file import ResultsFileError
 
 INPUT_ERROR_EXIT = 2
 

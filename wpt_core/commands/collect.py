@@ -27,9 +27,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check every input (config, agent, routes) before the output folder is touched, then collect."""
-    from wpt_core.sim.collector import ClipRecorder, CollectConfig
-    from wpt_core.sim.evaluator import EvalOptions, evaluate
-    from wpt_core.sim.preflight import check_run_inputs
+    from wpt_core.sim.runner.collector import ClipRecorder, CollectConfig
+    from wpt_core.sim.runner.evaluator import EvalOptions, evaluate
+    from wpt_core.sim.runner.preflight import check_run_inputs
 
     config = load_config(CollectConfig, args.config, args.overrides)
     out = Path(args.out)

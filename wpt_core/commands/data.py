@@ -24,7 +24,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _attach(args: argparse.Namespace) -> int:
-    from wpt_core.sim.results import load_results
+    from wpt_core.leaderboard.results_file import load_results
 
     checkpoint, root = Path(args.checkpoint), Path(args.dir)
     load_results(checkpoint)   # a missing or malformed file: `ResultsFileError`, one line from `wpt`

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from wpt_core.paths import save_path, set_save_path
-from wpt_core.sim.evaluator import EvalOptions, InvalidSensorsError, evaluate
-from wpt_core.sim.preflight import check_run_inputs
+from wpt_core.sim.runner.evaluator import EvalOptions, InvalidSensorsError, evaluate
+from wpt_core.sim.runner.preflight import check_run_inputs
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -31,7 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from wpt_core.evaluation.report import compute_report, format_report
-    from wpt_core.sim.evaluator import EvalOptions, evaluate
+    from wpt_core.sim.runner.evaluator import EvalOptions, evaluate
 
     routes_file, repetitions = PROFILES[args.profile]
     out = run_dir("pipeline", args.run or time.strftime("%Y%m%d_%H%M%S"))

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     """A bad results or route file raises its own error type, which `wpt` prints as one line (exit 2)."""
     from wpt_core.evaluation.merge import merge_results
     from wpt_core.evaluation.report import RoutesFile, compute_report, format_report
-    from wpt_core.sim.routes import read_routes
+    from wpt_core.leaderboard.route_file import read_routes
 
     document = merge_results([Path(path) for path in args.results])
     routes_file = None

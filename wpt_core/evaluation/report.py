@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from wpt_core.evaluation.abilities import ABILITIES, ability_scores, route_number
 from wpt_core.evaluation.comfort import read_metric_info, route_comfort
 from wpt_core.evaluation.scoring import driving_score, efficiency, infraction_penalty, route_completion, success_rate
-from wpt_core.sim.results import global_record, optional_total, route_sort_key
+from wpt_core.leaderboard.results_file import global_record, optional_total, route_sort_key
 
 LOG = logging.getLogger(__name__)
 METRIC_FILE = "metric_info.json"

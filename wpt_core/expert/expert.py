@@ -14,14 +14,14 @@ import numpy as np
 
 from wpt_core.control.vehicle_controller import ControllerConfig, ControlTarget, VehicleController
 from wpt_core.expert.corridor_check import CorridorCheckConfig
-from wpt_core.expert.give_way import GiveWayConfig, GiveWayPlanner
+from wpt_core.expert.yielding import GiveWayConfig, GiveWayPlanner
 from wpt_core.expert.hazards import HazardConfig, assess
 from wpt_core.expert.junction_rules import JunctionConfig, JunctionRules
 from wpt_core.expert.lateral_plan import LateralPlan, blend_from_ego
 from wpt_core.expert.overtake import OvertakeConfig, OvertakePlanner
 from wpt_core.expert.path_frame import PathFrame
 from wpt_core.expert.prediction import ActorPredictor, PredictionConfig
-from wpt_core.expert.route_tracker import RouteTracker
+from wpt_core.expert.route_localiser import RouteTracker
 from wpt_core.expert.speed_planner import SpeedConfig, limit_profile, plan_speed, sample_plan
 from wpt_core.geometry import world_to_ego
 from wpt_core.types import Control, DenseRoute, Scene, Trajectory

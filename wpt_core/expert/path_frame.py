@@ -11,7 +11,7 @@ from typing import Tuple
 
 import numpy as np
 
-from wpt_core.expert.route_tracker import RouteTracker, project_onto_polyline
+from wpt_core.expert.route_localiser import RouteTracker, project_onto_polyline
 
 COARSE_SPACING_M = 3.0
 

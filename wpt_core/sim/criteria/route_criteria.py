@@ -22,7 +22,7 @@ from wpt_core.sim.criteria.events import (DEFAULT_MESSAGES, INFRACTION_KEYS, OUT
                                           STATUS_DEVIATED, STATUS_TICK_RUNTIME, STATUS_TIMED_OUT, VEHICLE_BLOCKED,
                                           TrafficEvent)
 from wpt_core.sim.criteria.outside_lanes import LaneOf, OutsideRouteLanesTest
-from wpt_core.sim.criteria.route_geometry import RouteGeometry
+from wpt_core.sim.criteria.route_points import RouteGeometry
 from wpt_core.sim.criteria.route_progress import InRouteTest, RouteCompletionTest
 from wpt_core.sim.criteria.speed import ActorBlockedTest, MinimumSpeedTest
 from wpt_core.sim.criteria.traffic_signals import RedLightTest, StopSignTest

@@ -6,7 +6,7 @@ from typing import List
 import numpy as np
 
 from wpt_core.sim.criteria.events import ROUTE_DEVIATION, TrafficEvent, at_location
-from wpt_core.sim.criteria.route_geometry import RouteCursor, RouteGeometry
+from wpt_core.sim.criteria.route_points import RouteCursor, RouteGeometry
 from wpt_core.types import Scene
 
 COMPLETION_WINDOW = 2

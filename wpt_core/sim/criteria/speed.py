@@ -5,7 +5,7 @@ from dataclasses import replace
 from typing import List, Optional, Union
 
 from wpt_core.sim.criteria.events import MIN_SPEED, VEHICLE_BLOCKED, TrafficEvent, at_location
-from wpt_core.sim.criteria.route_geometry import RouteCursor, RouteGeometry
+from wpt_core.sim.criteria.route_points import RouteCursor, RouteGeometry
 from wpt_core.types import ActorKind, Scene
 
 BLOCKED_MIN_SPEED_MPS = 0.1

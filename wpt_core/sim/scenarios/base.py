@@ -25,9 +25,9 @@ from wpt_core.sim.scenarios.placement import RouteGeometry
 from wpt_core.types import Actor, ActorKind, DenseRoute
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.routes import ScenarioSpec
-    from wpt_core.sim.town import Town
-    from wpt_core.sim.world import World
+    from wpt_core.leaderboard.route_file import ScenarioSpec
+    from wpt_core.sim.town.town import Town
+    from wpt_core.sim.world.world import World
 
 LOG = logging.getLogger(__name__)
 SCENARIO_TIMEOUT_MESSAGE = "Agent timed out a scenario"

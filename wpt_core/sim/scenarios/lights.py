@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Dict, Iterable, List, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.town import Lane, Town
-    from wpt_core.sim.world import World
+    from wpt_core.sim.town.town import Lane, Town
+    from wpt_core.sim.world.world import World
 
 
 def approach_links(town: "Town", lane: "Lane") -> Dict[int, str]:

@@ -13,7 +13,7 @@ from wpt_core.sim.scenarios.placement import Polyline
 from wpt_core.types import Actor, ActorKind
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.world import World
+    from wpt_core.sim.world.world import World
 
 DT_S = 0.05
 Box = Tuple[str, float, float, float, float]  # id, x, y, length, width of something not to run into

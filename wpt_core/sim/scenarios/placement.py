@@ -15,7 +15,7 @@ from wpt_core.geometry import wrap_deg
 from wpt_core.types import DenseRoute
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.town import Lane, Town
+    from wpt_core.sim.town.town import Lane, Town
 
 Pose = Tuple[float, float, float]  # x, y, yaw_deg (CARLA)
 

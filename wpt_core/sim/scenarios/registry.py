@@ -18,7 +18,7 @@ from wpt_core.sim.scenarios.vanilla_turns import (VanillaNonSignalizedTurn, Vani
                                                   VanillaSignalizedTurnEncounterRedLight)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.routes import ScenarioSpec
+    from wpt_core.leaderboard.route_file import ScenarioSpec
 
 SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
     ParkedObstacle, ParkedObstacleTwoWays, ConstructionObstacle, ConstructionObstacleTwoWays, Accident,
