@@ -23,7 +23,7 @@ except ImportError:
     from wpt_core.protocol import AutonomousAgent, Track
 
 from wpt_core import paths, privileged
-from wpt_core.carla_bridge.global_plan import dense_route_from_plan
+from wpt_core.leaderboard.global_plan import dense_route_from_plan
 from wpt_core.config import load_config
 from wpt_core.data import rig
 from wpt_core.data.clip_layout import clip_name, parse_save_name

@@ -18,7 +18,7 @@ except ImportError:
     from wpt_core.protocol import AutonomousAgent, Track
 
 from wpt_core import privileged
-from wpt_core.carla_bridge.global_plan import dense_route_from_plan
+from wpt_core.leaderboard.global_plan import dense_route_from_plan
 from wpt_core.config import load_config
 from wpt_core.leaderboard.metric_info import MetricInfoLogger
 from wpt_core.expert import Expert, ExpertConfig, ExpertOutput

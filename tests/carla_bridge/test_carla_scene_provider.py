@@ -9,7 +9,7 @@ import pytest
 carla = pytest.importorskip("carla")
 
 from carla_standins import FakeActor, FakeWorld, bbox, transform  # noqa: E402
-from wpt_core.carla_bridge.global_plan import dense_route_from_plan  # noqa: E402
+from wpt_core.leaderboard.global_plan import dense_route_from_plan  # noqa: E402
 from wpt_core.carla_bridge.scene_provider import CarlaSceneProvider, light_state  # noqa: E402
 from wpt_core.types import ActorKind, LightState, RoadOption  # noqa: E402
 

@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from wpt_core.evaluation.comfort import read_metric_info, route_comfort
-from wpt_core.leaderboard.metric_info import MetricInfoLogger, metric_frame
+from wpt_core.evaluation.comfort import route_comfort
+from wpt_core.leaderboard.metric_info import MetricInfoLogger, metric_frame, read_metric_info
 from wpt_core.types import EgoState
 
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from wpt_core.sim.criteria.route_criteria import build_record, empty_record
+from wpt_core.leaderboard.route_record import build_record, empty_record
 from wpt_core.leaderboard.results_file import ResultsFile, ResultsFileError, global_record
 
 KEYS = ("collisions_layout", "collisions_pedestrian", "collisions_vehicle", "red_light", "stop_infraction",

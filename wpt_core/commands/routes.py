@@ -39,7 +39,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from wpt_core.leaderboard.route_file import read_routes, route_lanes, route_town
+    from wpt_core.leaderboard.route_file import read_routes
+    from wpt_core.sim.routes.route_plan import route_lanes, route_town
 
     routes = read_routes(args.xml)
     for spec in routes:

@@ -15,6 +15,7 @@ from typing import Tuple, Union
 import numpy as np
 
 from wpt_core.control.pid import PIDController
+from wpt_core.leaderboard.tick import TICK_S
 from wpt_core.types import Control, Trajectory
 
 
@@ -41,7 +42,7 @@ class ControllerConfig:
     creep_duration_s: float = 1.5
     creep_speed_mps: float = 1.5
     stopped_speed_mps: float = 0.1
-    dt_s: float = 0.05
+    dt_s: float = TICK_S
 
 
 @dataclass

@@ -24,9 +24,9 @@ from wpt_core.data.depth import carla_depth_to_metres
 from wpt_core.data.expert_assessment import ExpertStep, encode_assessment
 from wpt_core.data.route_info import RouteTracker
 from wpt_core.ground_map import GroundMap
+from wpt_core.leaderboard.tick import TICK_HZ
 from wpt_core.types import DenseRoute, Scene
 
-SIM_HZ = 20
 DEPTH_SUFFIX = "_DEPTH"  # `<camera id>_DEPTH`: the depth camera at the RGB camera's pose (B2D's naming)
 SensorData = Mapping[str, Tuple[int, Any]]
 
@@ -41,8 +41,8 @@ class RecordingSpec:
     jpeg_quality: int = JPEG_QUALITY
 
     def __post_init__(self) -> None:
-        if self.record_hz <= 0 or SIM_HZ % self.record_hz:
-            raise ValueError(f"record_hz {self.record_hz} must divide the {SIM_HZ} Hz simulation rate")
+        if self.record_hz <= 0 or TICK_HZ % self.record_hz:
+            raise ValueError(f"record_hz {self.record_hz} must divide the {TICK_HZ} Hz simulation rate")
 
 
 def depth_in_metres(data: np.ndarray) -> np.ndarray:
@@ -66,7 +66,7 @@ class Recorder:
                      "jpeg_quality": spec.jpeg_quality}
         # resume=False: a clip reaching here never finished (finished routes are skipped), so start it over
         self.writer = ClipWriter(Path(clip_dir), full_meta, resume=False, jpeg_quality=spec.jpeg_quality)
-        self._ticks_per_frame = SIM_HZ // spec.record_hz
+        self._ticks_per_frame = TICK_HZ // spec.record_hz
         self._wall0, self._cpu0 = time.perf_counter(), time.process_time()
 
     @property

@@ -1,6 +1,6 @@
 """The per-route `metric_info.json` that Bench2Drive agents write for the comfort metric.
 
-Bench2Drive's zoo agents log the hero vehicle's kinematics at 10 Hz to
+Bench2Drive's zoo agents log the hero vehicle's kinematics at 10 Hz (every other 20 Hz step) to
 `$SAVE_PATH/<save_name>/metric_info.json`; `wpt report --metric-dir` reads the same file. Values are
 in CARLA's units and frames (world-frame acceleration in m/s², angular velocity in deg/s, unit
 forward/right vectors, rotation as [roll, pitch, yaw] degrees), whichever simulator produced them.
@@ -12,9 +12,13 @@ import math
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+import numpy as np
+
 from wpt_core.types import EgoState
 
 METRIC_FILE = "metric_info.json"
+METRIC_INFO_HZ = 10
+FIELDS = ("acceleration", "angular_velocity", "forward_vector", "right_vector", "location", "rotation")
 
 
 def metric_frame(ego: EgoState) -> Dict[str, List[float]]:
@@ -45,3 +49,13 @@ class MetricInfoLogger:
         path = self.out_dir / METRIC_FILE
         path.write_text(json.dumps(self.frames))
         return path
+
+
+def read_metric_info(path: Path) -> Dict[str, np.ndarray]:
+    """metric_info.json → (N, 3) arrays per field, in the file's frame order."""
+    data = json.loads(Path(path).read_text())
+    columns: Dict[str, List] = {name: [] for name in FIELDS}
+    for frame in data.values():
+        for name in FIELDS:
+            columns[name].append(frame[name])
+    return {name: np.asarray(values, dtype=np.float64).reshape(-1, 3) for name, values in columns.items()}

@@ -19,17 +19,16 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Set
 
-from wpt_core.sim.criteria.events import (AGENT_CRASHED, COLLISION_LAYOUT, COLLISION_PEDESTRIAN,
-                                          COLLISION_VEHICLE, INFRACTION_KEYS, MIN_SPEED, OUTSIDE_ROUTE_LANES,
-                                          RED_LIGHT, ROUTE_DEVIATION, ROUTE_TIMEOUT, SCENARIO_TIMEOUT,
-                                          SENSORS_INVALID, SIMULATION_CRASHED, STOP, VEHICLE_BLOCKED,
-                                          YIELD_EMERGENCY)
+from wpt_core.errors import InputError
+from wpt_core.leaderboard.infractions import (COLLISION_LAYOUT, COLLISION_PEDESTRIAN, COLLISION_VEHICLE,
+                                              INFRACTION_KEYS, MIN_SPEED, OUTSIDE_ROUTE_LANES, RED_LIGHT,
+                                              ROUTE_DEVIATION, ROUTE_TIMEOUT, SCENARIO_TIMEOUT, STOP, VEHICLE_BLOCKED,
+                                              YIELD_EMERGENCY)
+from wpt_core.leaderboard.route_record import ROUND_DIGITS, ROUND_DIGITS_SCORE, route_sort_key
+from wpt_core.leaderboard.statuses import (ELIGIBLE, ENTRY_CRASHED, ENTRY_FINISHED, ENTRY_INVALID, ENTRY_REJECTED,
+                                           ENTRY_STARTED, FAILED, PERFECT, RERUN_STATUSES, SENSORS_INVALID,
+                                           SIMULATION_CRASHED, STARTED)
 
-ROUND_DIGITS = 3
-ROUND_DIGITS_SCORE = 6
-ELIGIBLE = {"Started": False, "Finished": True, "Rejected": False, "Crashed": False, "Invalid": False}
-# route_indexer.validate_and_resume: records with these statuses are run again on --resume.
-RERUN_STATUSES = frozenset({"Failed", SIMULATION_CRASHED, AGENT_CRASHED})
 SENSOR_ICONS = {
     "sensor.camera.rgb": "carla_camera", "sensor.lidar.ray_cast": "carla_lidar", "sensor.other.radar": "carla_radar",
     "sensor.other.gnss": "carla_gnss", "sensor.other.imu": "carla_imu",
@@ -45,16 +44,8 @@ LABELS = ["Avg. driving score", "Avg. route completion", "Avg. infraction penalt
 SCORE_KEYS = ("score_composed", "score_route", "score_penalty")
 
 
-class ResultsFileError(RuntimeError):
+class ResultsFileError(InputError, RuntimeError):
     """A results file that cannot be read or does not belong to this run."""
-
-
-def route_sort_key(route_id: str) -> tuple:
-    """`RouteScenario_<id>_rep<k>` → (id, k), numeric where possible."""
-    parts = route_id.split("_")
-    rid = parts[1] if len(parts) > 1 else route_id
-    rep = route_id.rsplit("_rep", 1)[-1] if "_rep" in route_id else "0"
-    return (int(rid) if rid.isdigit() else rid, int(rep) if rep.isdigit() else 0)
 
 
 def outside_lanes_km(record: Dict[str, Any]) -> float:
@@ -68,18 +59,18 @@ def global_record(records: Sequence[Dict[str, Any]], total_routes: int) -> Dict[
     total = max(int(total_routes), 1)
     means = {key: 0.0 for key in SCORE_KEYS}
     meta: Dict[str, Any] = {"total_length": 0, "duration_game": 0, "duration_system": 0, "exceptions": []}
-    status = "Perfect"
+    status = PERFECT
     for rec in records:
         for key in SCORE_KEYS:
             means[key] += rec["scores"][key] / total
         for key in ("duration_game", "duration_system"):
             meta[key] += rec["meta"][key]
         meta["total_length"] += rec["meta"]["route_length"]
-        result = "Failed" if "Failed" in rec["status"] else rec["status"]
-        if result == "Failed":
+        result = FAILED if FAILED in rec["status"] else rec["status"]
+        if result == FAILED:
             meta["exceptions"].append((rec["route_id"], rec.get("index", -1), rec["status"]))
-            status = "Failed"
-        elif status == "Perfect" and result != "Perfect":
+            status = FAILED
+        elif status == PERFECT and result != PERFECT:
             status = result
     means = {key: round(value, ROUND_DIGITS_SCORE) for key, value in means.items()}
     std = {key: 0.0 for key in SCORE_KEYS}
@@ -109,12 +100,12 @@ def global_values(glob: Dict[str, Any]) -> List[str]:
 
 
 def entry_status(records: Sequence[Dict[str, Any]]) -> str:
-    status = "Finished"
+    status = ENTRY_FINISHED
     for rec in records:
         if rec["status"] == SIMULATION_CRASHED:
-            status = "Crashed"
+            status = ENTRY_CRASHED
         elif rec["status"] == SENSORS_INVALID:
-            status = "Rejected"
+            status = ENTRY_REJECTED
     return status
 
 
@@ -138,7 +129,7 @@ class ResultsFile:
             _check_resumable(path, results.document, route_keys)
         else:
             results = cls(path, {"_checkpoint": {"global_record": {}, "progress": [0, total], "records": []},
-                                 "entry_status": "Started", "eligible": False, "sensors": [], "values": [],
+                                 "entry_status": ENTRY_STARTED, "eligible": False, "sensors": [], "values": [],
                                  "labels": []})
         results._set_progress(total)
         results.write()
@@ -180,10 +171,10 @@ class ResultsFile:
         self.document["labels"] = list(LABELS)
         done, total = self.document["_checkpoint"]["progress"]
         status = entry_status(self.records)
-        if status == "Finished" and done < total:
-            status = "Started"  # a rejection or a crash is final at once; "Finished" only at the end
-        if status == "Finished" and any(rec["status"] == "Started" for rec in self.records):
-            status = "Invalid"
+        if status == ENTRY_FINISHED and done < total:
+            status = ENTRY_STARTED  # a rejection or a crash is final at once; "Finished" only at the end
+        if status == ENTRY_FINISHED and any(rec["status"] == STARTED for rec in self.records):
+            status = ENTRY_INVALID
         self.document["entry_status"] = status
         self.document["eligible"] = ELIGIBLE[status]
 
@@ -211,7 +202,7 @@ def _read(path: Path) -> Dict[str, Any]:
         raise ResultsFileError(f"{path}: not a leaderboard results file (no '_checkpoint.records' list)")
     checkpoint.setdefault("records", [])
     checkpoint.setdefault("global_record", {})
-    for key, default in (("entry_status", "Started"), ("eligible", False), ("sensors", []), ("values", []),
+    for key, default in (("entry_status", ENTRY_STARTED), ("eligible", False), ("sensors", []), ("values", []),
                          ("labels", [])):
         document.setdefault(key, default)
     for i, rec in enumerate(checkpoint["records"]):

@@ -10,7 +10,9 @@ import pytest
 
 from wpt_core.evaluation.scoring import efficiency
 from wpt_core.ground_map import GroundClass, GroundMap
-from wpt_core.sim.criteria.route_criteria import TICK_LIMIT, RouteCriteria, build_record, empty_record
+from wpt_core.leaderboard.route_record import build_record, empty_record
+from wpt_core.leaderboard.tick import TICK_LIMIT
+from wpt_core.sim.criteria.route_criteria import RouteCriteria
 from wpt_core.types import Actor, ActorKind, DenseRoute, EgoState, LightState, Scene, StopSign, TrafficLight
 
 DT = 0.05

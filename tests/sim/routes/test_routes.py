@@ -11,8 +11,8 @@ import pytest
 
 from wpt_core.paths import repo_configs_dir
 from wpt_core.sim.routes.route_generation import SCENARIO_TYPES, generate_routes
-from wpt_core.leaderboard.route_file import (RouteFileError, RouteSpec, ScenarioSpec, read_routes, route_lanes, route_town,
-                                 write_routes)
+from wpt_core.leaderboard.route_file import RouteFileError, RouteSpec, ScenarioSpec, read_routes, write_routes
+from wpt_core.sim.routes.route_plan import route_lanes, route_town
 from wpt_core.sim.town.town import Town
 
 ROUTES_DIR = repo_configs_dir() / "routes"

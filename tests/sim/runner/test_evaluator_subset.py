@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from wpt_core.sim.runner.evaluator import select_routes
+from wpt_core.leaderboard.route_file import select_routes
 
 ROUTES = [SimpleNamespace(id=str(i)) for i in range(10)] + [SimpleNamespace(id="1711")]
 

@@ -18,7 +18,8 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 from wpt_core.geometry import wrap_deg
 from wpt_core.ground_map import GroundClass, GroundMap
-from wpt_core.sim.criteria.events import OUTSIDE_ROUTE_LANES, TrafficEvent
+from wpt_core.leaderboard.infractions import OUTSIDE_ROUTE_LANES
+from wpt_core.sim.criteria.events import TrafficEvent
 from wpt_core.sim.criteria.route_points import RouteCursor, RouteGeometry
 from wpt_core.sim.criteria.surface import deep_inside, surface_at
 from wpt_core.types import Scene

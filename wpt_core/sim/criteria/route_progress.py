@@ -5,7 +5,8 @@ from typing import List
 
 import numpy as np
 
-from wpt_core.sim.criteria.events import ROUTE_DEVIATION, TrafficEvent, at_location
+from wpt_core.leaderboard.infractions import ROUTE_DEVIATION
+from wpt_core.sim.criteria.events import TrafficEvent, at_location
 from wpt_core.sim.criteria.route_points import RouteCursor, RouteGeometry
 from wpt_core.types import Scene
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import List, Optional, Union
 
-from wpt_core.sim.criteria.events import MIN_SPEED, VEHICLE_BLOCKED, TrafficEvent, at_location
+from wpt_core.leaderboard.infractions import MIN_SPEED, VEHICLE_BLOCKED
+from wpt_core.sim.criteria.events import TrafficEvent, at_location
 from wpt_core.sim.criteria.route_points import RouteCursor, RouteGeometry
 from wpt_core.types import ActorKind, Scene
 

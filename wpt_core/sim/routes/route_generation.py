@@ -2,7 +2,7 @@
 
 Every route is 200–600 m long (configurable), passes at least one real intersection (3+ roads), and
 carries exactly one scenario whose trigger point (x, y, z, yaw; CARLA frame) lies on the route's lane.
-Waypoints: the start, the midpoint of every edge in between, and the end — so `routes.route_lanes`
+Waypoints: the start, the midpoint of every edge in between, and the end — so `route_plan.route_lanes`
 recovers exactly the generated lane path. Two `<weather>` keyframes (0 % and 100 %) are drawn per route.
 
 Site contract per scenario type (the scenario implementations rely on it):
@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from wpt_core.sim.routes.route_sites import NON_SIGNALISED, SIGNALISED, Anchor, JunctionRule, Params, StretchRule, param
-from wpt_core.leaderboard.route_file import RouteSpec, ScenarioSpec, route_lanes
+from wpt_core.leaderboard.route_file import RouteSpec, ScenarioSpec
+from wpt_core.sim.routes.route_plan import route_lanes
 from wpt_core.sim.town.town import Town
 
 Rule = Union[StretchRule, JunctionRule]

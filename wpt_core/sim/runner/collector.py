@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from wpt_core.sim.runner.route_execution import SIMULATION_CRASHED, RouteRun, RouteTask, weather_id
+from wpt_core.leaderboard.statuses import SIMULATION_CRASHED
+from wpt_core.sim.runner.route_execution import RouteRun, RouteTask, weather_id
 from wpt_core.types import Control, Scene
 
 

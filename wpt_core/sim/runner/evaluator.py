@@ -22,8 +22,13 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
 
 from tqdm import tqdm
 
-from wpt_core.sim.criteria.events import SENSORS_INVALID, SIMULATION_CRASHED
-from wpt_core.sim.runner.route_execution import HooksFactory, RouteOutcome, RouteTask, route_seed, run_route, save_name
+from wpt_core.leaderboard.results_file import ResultsFile
+from wpt_core.leaderboard.route_file import read_routes, select_routes
+from wpt_core.leaderboard.route_record import empty_record
+from wpt_core.leaderboard.statuses import SENSORS_INVALID, SIMULATION_CRASHED
+from wpt_core.sim.world.world import WorldConfig
+from wpt_core.sim.runner.route_execution import (HooksFactory, RouteOutcome, RouteTask, route_seed, run_route, save_name,
+                                                 weather_id)
 
 LOG = logging.getLogger(__name__)
 
@@ -40,29 +45,11 @@ class EvalOptions:
     repetitions: int = 1
     routes_subset: str = ""
     track: str = "SENSORS"
-    world_config: Any = None
-
-
-def select_routes(routes: Sequence[Any], subset: str) -> List[Any]:
-    """Leaderboard `--routes-subset`: ids separated by commas and/or `a-b` id ranges (inclusive)."""
-    if not subset:
-        return list(routes)
-    wanted: List[str] = []
-    for part in (p.strip() for p in subset.split(",")):
-        bounds = part.split("-", 1)
-        if len(bounds) == 2 and all(b.strip().isdigit() for b in bounds):
-            wanted.extend(str(i) for i in range(int(bounds[0]), int(bounds[1]) + 1))
-        elif part:
-            wanted.append(part)
-    known = {str(r.id) for r in routes}
-    if not known.intersection(wanted):
-        raise ValueError(f"--routes-subset {subset!r} matches no route id of the file")
-    return [r for r in routes if str(r.id) in set(wanted)]
+    world_config: Optional[WorldConfig] = None
 
 
 def build_tasks(options: EvalOptions) -> List[RouteTask]:
-    from wpt_core.leaderboard.route_file import read_routes
-
+    """One task per selected route and repetition, indexed route-major as the leaderboard's RouteIndexer does."""
     routes = select_routes(read_routes(options.routes_xml), options.routes_subset)
     return [RouteTask(index=i * options.repetitions + rep, route=route, repetition=rep,
                       agent_file=str(options.agent_file), agent_config=options.agent_config,
@@ -87,8 +74,6 @@ def named_in_dispatch_order(tasks: Iterable[RouteTask], agent_config: str) -> It
 
 def evaluate(options: EvalOptions, hooks_factory: Optional[HooksFactory] = None) -> Dict[str, Any]:
     """Run every not-yet-finished route and return the final results document."""
-    from wpt_core.leaderboard.results_file import ResultsFile
-
     tasks = build_tasks(options)
     results = ResultsFile.load_or_create(Path(options.checkpoint), [t.route_key for t in tasks], options.resume)
     done = results.done_route_keys()
@@ -168,10 +153,6 @@ def run_route_in_worker(task: RouteTask, hooks_factory: Optional[HooksFactory]) 
 
 def crashed_record(task: RouteTask, status: str) -> Dict[str, Any]:
     """The record of a route whose simulation died before any criteria could be read."""
-    from wpt_core.sim.criteria.route_criteria import empty_record
-
-    from wpt_core.sim.runner.route_execution import weather_id
-
     return empty_record(index=task.index, route_id=task.route_key,
                         scenario_name=task.route.scenarios[0].name if task.route.scenarios else "",
                         town_name=task.route.town, status=status, weather_id=weather_id(task),

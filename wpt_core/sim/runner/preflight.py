@@ -11,8 +11,9 @@ from pathlib import Path
 
 from wpt_core.config import read_yaml
 from wpt_core.sim.runner.agent_loader import load_agent_class
-from wpt_core.sim.runner.evaluator import EvalOptions, select_routes
-from wpt_core.leaderboard.route_file import RouteFileError, read_routes, route_lanes, route_town
+from wpt_core.leaderboard.route_file import RouteFileError, read_routes, select_routes
+from wpt_core.sim.routes.route_plan import route_lanes, route_town
+from wpt_core.sim.runner.evaluator import EvalOptions
 
 YAML_SUFFIXES = (".yaml", ".yml")
 

@@ -17,11 +17,13 @@ import numpy as np
 from wpt_core import privileged
 from wpt_core.data.weather import weather_id as route_weather_id
 from wpt_core.ground_map import GroundMap
+from wpt_core.leaderboard.statuses import AGENT_CRASHED, SENSORS_INVALID, SETUP_FAILED, SIMULATION_CRASHED
 from wpt_core.sim.runner.agent_loader import instantiate_agent, load_agent_class
-from wpt_core.sim.criteria.events import AGENT_CRASHED, SENSORS_INVALID, SETUP_FAILED, SIMULATION_CRASHED
 from wpt_core.sim.criteria.route_criteria import RouteCriteria
 from wpt_core.leaderboard.global_plan import global_plan
-from wpt_core.leaderboard.route_file import route_plan
+from wpt_core.leaderboard.route_file import RouteSpec
+from wpt_core.leaderboard.route_record import route_key, save_name as route_save_name
+from wpt_core.sim.routes.route_plan import route_plan
 from wpt_core.sim.scenarios.base import ScenarioContext, ScenarioManager
 from wpt_core.sim.sensors.spec import SensorConfigurationInvalid
 from wpt_core.sim.sensors.suite import SensorSuite
@@ -43,18 +45,18 @@ class RouteTask:
     """Everything a worker process needs to run one route (picklable)."""
 
     index: int
-    route: Any  # sim.routes.RouteSpec
+    route: RouteSpec
     repetition: int
     agent_file: str
     agent_config: str
     seed: int
     track: str = "SENSORS"
-    world_config: Any = None  # sim.world.WorldConfig; None = defaults
+    world_config: Optional[WorldConfig] = None  # None: the defaults
     save_name: str = ""  # fixed once per route: the agent's '+<save_name>' and the record must agree
 
     @property
     def route_key(self) -> str:
-        return f"RouteScenario_{self.route.id}_rep{self.repetition}"
+        return route_key(str(self.route.id), self.repetition)
 
 
 def route_seed(seed: int, route_id: str, repetition: int) -> int:
@@ -106,10 +108,9 @@ def route_timeout_s(route_length_m: float) -> float:
 
 
 def save_name(task: RouteTask) -> str:
-    """Bench2Drive's per-route save name: route, town, scenario, weather and a wall-clock stamp."""
-    scenario = task.route.scenarios[0].name if task.route.scenarios else "NoScenario"
-    stamp = time.strftime("%m_%d_%H_%M_%S")
-    return f"{task.route_key}_{task.route.town}_{scenario}_{weather_id(task)}_{stamp}"
+    """Bench2Drive's per-route save name, stamped now (the route's start)."""
+    scenario = task.route.scenarios[0].name if task.route.scenarios else ""
+    return route_save_name(task.route_key, task.route.town, scenario, weather_id(task), time.strftime("%m_%d_%H_%M_%S"))
 
 
 def weather_id(task: RouteTask) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Opti
 import numpy as np
 
 from wpt_core.geometry import wrap_deg
+from wpt_core.leaderboard.infractions import DEFAULT_MESSAGES, SCENARIO_TIMEOUT
 from wpt_core.sim.scenarios.motion import ScriptedMover
 from wpt_core.sim.scenarios.placement import RouteGeometry
 from wpt_core.types import Actor, ActorKind, DenseRoute
@@ -30,7 +31,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from wpt_core.sim.world.world import World
 
 LOG = logging.getLogger(__name__)
-SCENARIO_TIMEOUT_MESSAGE = "Agent timed out a scenario"
 
 
 @dataclass
@@ -193,7 +193,7 @@ class Scenario:
             self._end()
         elif self.timeout_s is not None and self.elapsed_s() > self.timeout_s:
             ego = self.world.ego
-            self.ctx.report_infraction("scenario_timeouts", SCENARIO_TIMEOUT_MESSAGE, ego.x_m, ego.y_m)
+            self.ctx.report_infraction(SCENARIO_TIMEOUT, DEFAULT_MESSAGES[SCENARIO_TIMEOUT], ego.x_m, ego.y_m)
             self._end()
 
     def _end(self) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 
-from wpt_core.sim.scenarios.motion import DT_S, Box, ScriptedMover
+from wpt_core.leaderboard.tick import TICK_S
+from wpt_core.sim.scenarios.motion import Box, ScriptedMover
 from wpt_core.sim.scenarios.placement import Polyline
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
 from wpt_core.types import ActorKind
@@ -116,5 +117,5 @@ class ScriptedFlow:
             return
         since = self._stopped_since.setdefault(car.id, now)
         if now - since >= YIELD_AFTER_S and car.lateral_m != 0.0:
-            step = min(abs(car.lateral_m), YIELD_LATERAL_MPS * DT_S)
+            step = min(abs(car.lateral_m), YIELD_LATERAL_MPS * TICK_S)
             car.lateral_m -= math.copysign(step, car.lateral_m)

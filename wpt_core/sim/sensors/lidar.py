@@ -17,12 +17,12 @@ from typing import Tuple, Union
 
 import numpy as np
 
+from wpt_core.leaderboard.tick import DELTA_SECONDS
 from wpt_core.sim.sensors.raycast import box_axes, ground_distances, slab_distances
 from wpt_core.sim.sensors.scene_boxes import SceneBoxes, box_corners
 from wpt_core.sim.sensors.spec import SensorSpec, ego_to_world, sensor_to_ego
 from wpt_core.types import EgoState
 
-DELTA_SECONDS = float(np.float32(0.05))  # CARLA's tick, as the float32 the server uses
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Dict, List
 import numpy as np
 
 from wpt_core.ground_map import GroundClass, GroundMap
+from wpt_core.leaderboard.tick import TICK_S
 from wpt_core.sim.sensors.rig import bench2drive_rig
 from wpt_core.sim.sensors.spec import CAMERA, LIDAR
 from wpt_core.sim.sensors.suite import SensorSuite
@@ -76,7 +77,7 @@ def demo_scene(frame: int = 0, n_vehicles: int = 22, n_walkers: int = 6, seed: i
                   (LightState.YELLOW, 90.0, (42.0, -5.0, 3.0)), (LightState.GREEN, -90.0, (58.0, 5.0, 3.0))])]
     signs = [StopSign("stop0", "laneS", ((0.0, 0.0), (0.0, 0.0)), 0.0, (-62.0, 8.5, 2.0)),
              StopSign("stop1", "laneS2", ((0.0, 0.0), (0.0, 0.0)), 180.0, (-38.0, -8.5, 2.0))]
-    return Scene(frame=frame, time_s=0.05 * frame, ego=ego, actors=actors, traffic_lights=lights, stop_signs=signs)
+    return Scene(frame=frame, time_s=TICK_S * frame, ego=ego, actors=actors, traffic_lights=lights, stop_signs=signs)
 
 
 def _time_ms(suite: SensorSuite, frames: int) -> float:

@@ -10,7 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import List, Optional
 
-STEP_LENGTH_S = 0.05
+from wpt_core.leaderboard.tick import TICK_S
 
 _active: Optional["SumoSession"] = None
 
@@ -21,7 +21,7 @@ def sumo_options(net_path: Path, seed: int) -> List[str]:
     that take 2 s, as a driven car's do (SUMO's default moves a car one lane sideways in one tick), and
     impatience that grows over 30 s instead of 300 s, so a car at a stop sign facing a slow continuous
     queue eventually takes a gap, as drivers do, instead of waiting for the rest of the route."""
-    return ["sumo", "-n", str(net_path), "--step-length", str(STEP_LENGTH_S), "--seed", str(int(seed)),
+    return ["sumo", "-n", str(net_path), "--step-length", str(TICK_S), "--seed", str(int(seed)),
             "--no-step-log", "true", "--no-warnings", "true", "--duration-log.disable", "true",
             "--xml-validation", "never", "--collision.action", "none", "--time-to-teleport", "-1",
             "--pedestrian.model", "striping", "--default.speeddev", "0.1",

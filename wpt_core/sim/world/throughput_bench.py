@@ -8,6 +8,7 @@ from typing import Dict, List
 
 import numpy as np
 
+from wpt_core.leaderboard.tick import TICK_S
 from wpt_core.types import Control
 
 CRUISE_MPS = 6.0
@@ -40,7 +41,7 @@ def _cruise(speed_mps: float, travelled_m: float, route_m: float) -> Control:
 
 def bench_sim(town_name: str, seconds: float, seed: int) -> Dict[str, object]:
     """Ticks/s of World.tick + World.scene next to raw libsumo steps/s, same town, demand and seed."""
-    from wpt_core.sim.world.sumo_session import STEP_LENGTH_S, SumoSession
+    from wpt_core.sim.world.sumo_session import SumoSession
     from wpt_core.sim.town.town import Town
     from wpt_core.sim.world.traffic import BackgroundTraffic
     from wpt_core.sim.world.world import MAINTAIN_EVERY_TICKS, World, WorldConfig, route_polyline
@@ -50,7 +51,7 @@ def bench_sim(town_name: str, seconds: float, seed: int) -> Dict[str, object]:
     lanes = straight_route(town)
     route_m = float(sum(town.lanes[l].length_m for l in lanes))
     pose = town.lanes[lanes[0]].pose_at(5.0)
-    ticks = max(1, int(round(seconds / STEP_LENGTH_S)))
+    ticks = max(1, int(round(seconds / TICK_S)))
 
     world = World(town, seed, config)
     world.start(lanes, pose)

@@ -16,17 +16,15 @@ import numpy as np
 
 from wpt_core.sim.world.ego_dynamics import EgoDynamics
 from wpt_core.sim.world.scene_builder import SceneBuilder
-from wpt_core.sim.world.sumo_session import STEP_LENGTH_S, SumoSession
+from wpt_core.leaderboard.tick import DELTA_SECONDS, TICK_HZ, TICK_S
+from wpt_core.sim.world.sumo_session import SumoSession
 from wpt_core.sim.world.traffic import EGO_TYPE, WALKER_TYPE, ActorType, BackgroundTraffic, actor_type, define_vtype
 from wpt_core.types import Actor, ActorKind, Control, EgoState, Scene
 
 EGO_ID = "hero"
-MAINTAIN_EVERY_TICKS = 20                 # background upkeep once per simulated second
+MAINTAIN_EVERY_TICKS = TICK_HZ            # background upkeep once per simulated second
 IGNORE_RULES_SPEED_MODE = 0b100111        # keep safe gaps and accel limits; ignore lights and right of way
 WALKER_SPEED_MPS = 1.3                    # what set_speed(-1) restores for a pedestrian
-# CARLA reports a tick's `delta_seconds` as a float32 (0.05 -> 0.05000000074505806) and the leaderboard's
-# GameTime adds it up: agents get these sums as timestamps, so `time_s` is kept the same way.
-GAME_TIME_STEP_S = float(np.float32(STEP_LENGTH_S))
 
 
 @dataclass
@@ -58,8 +56,6 @@ def route_polyline(town, lane_ids: List[str], spacing_m: float = 5.0) -> np.ndar
 
 class World:
     """One per process (libsumo is a singleton); CARLA conventions at every public boundary."""
-
-    DT_S = STEP_LENGTH_S
 
     def __init__(self, town, seed: int, config: WorldConfig = WorldConfig()) -> None:
         self.town, self.seed, self.config = town, int(seed), config
@@ -146,7 +142,7 @@ class World:
     def tick(self, control: Control) -> None:
         """Ego dynamics → moveToXY (ego and held actors) → one SUMO step → background upkeep."""
         ls = self._ls
-        self._ego.step(control.clamped(), self.DT_S)
+        self._ego.step(control.clamped(), TICK_S)
         self._push(EGO_ID, self._ego.x_m, self._ego.y_m, self._ego.yaw_deg, EGO_TYPE.length_m)
         for aid, moving in self._mirrored.items():
             if moving:
@@ -158,7 +154,7 @@ class World:
                 del self._forced[tls_id]
         ls.simulationStep()
         self.frame += 1
-        self.time_s += GAME_TIME_STEP_S
+        self.time_s += DELTA_SECONDS   # the leaderboard's GameTime: a sum of float32 tick lengths
         self._scene = None
         self._gone = {}
         if self.frame % MAINTAIN_EVERY_TICKS == 0:
