@@ -12,6 +12,8 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from wpt_core.polyline import cumulative_length
+
 XY = Tuple[float, float]
 DEFAULT_LANE_WIDTH_M = 3.5
 
@@ -156,8 +158,7 @@ class DenseRoute:
 
     def cumulative_length_m(self) -> np.ndarray:
         """(N,) arc length from the first point."""
-        seg = np.linalg.norm(np.diff(self.xy_m, axis=0), axis=1)
-        return np.concatenate([[0.0], np.cumsum(seg)])
+        return cumulative_length(self.xy_m)
 
 
 @dataclass

@@ -16,6 +16,7 @@ import numpy as np
 
 from wpt_core.control.pid import PIDController
 from wpt_core.leaderboard.tick import TICK_S
+from wpt_core.polyline import cumulative_length
 from wpt_core.types import Control, Trajectory
 
 
@@ -56,12 +57,11 @@ class ControlTarget:
 def aim_point(trajectory: Trajectory, distance_m: float) -> np.ndarray:
     """The point `distance_m` along the trajectory polyline from the ego origin (its end if shorter)."""
     pts = np.vstack([np.zeros((1, 2)), np.asarray(trajectory.xy_ego_m, dtype=np.float64).reshape(-1, 2)])
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    cum = cumulative_length(pts)
     if cum[-1] <= distance_m:
         return pts[-1]
     i = int(np.searchsorted(cum, distance_m, side="right") - 1)
-    f = (distance_m - cum[i]) / max(seg[i], 1e-9)
+    f = (distance_m - cum[i]) / max(cum[i + 1] - cum[i], 1e-9)
     return pts[i] + f * (pts[i + 1] - pts[i])
 
 
@@ -73,7 +73,7 @@ def trajectory_speed(trajectory: Trajectory) -> float:
     n = min(2, len(pts) - 1)
     if n <= 0:
         return 0.0
-    length = float(np.sum(np.linalg.norm(np.diff(pts[: n + 1], axis=0), axis=1)))
+    length = float(cumulative_length(pts[: n + 1])[-1])
     return length / (n * trajectory.dt_s)
 
 

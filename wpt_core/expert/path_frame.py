@@ -11,7 +11,8 @@ from typing import Tuple
 
 import numpy as np
 
-from wpt_core.expert.route_localiser import RouteTracker, project_onto_polyline
+from wpt_core.expert.route_localiser import RouteTracker
+from wpt_core.polyline import project_points
 
 COARSE_SPACING_M = 3.0
 
@@ -63,7 +64,7 @@ class PathFrame:
             keep = np.concatenate([keep[np.concatenate([[True], np.diff(keep) > 0])], [len(self.s) - 1]])
             keep = keep[np.concatenate([np.diff(keep) > 0, [True]])]
             self._coarse = (self.xy[keep], self.s[keep])
-        return project_onto_polyline(self._coarse[0], self._coarse[1], points)
+        return project_points(self._coarse[0], self._coarse[1], points)
 
     def interp(self, s_query: np.ndarray | float, values: np.ndarray) -> np.ndarray:
         return np.interp(s_query, self.s, values)

@@ -5,35 +5,8 @@ from typing import Optional, Tuple
 
 import numpy as np
 
+from wpt_core.polyline import project_points
 from wpt_core.types import DenseRoute
-
-
-def project_onto_polyline(xy: np.ndarray, s: np.ndarray,
-                          points: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Project (P, 2) points on the polyline (M, 2) with arc lengths s (M,).
-
-    Returns (s_p, d_p, dist): arc length of the foot point, signed lateral offset (+ = right of the
-    driving direction, CARLA frame) and the unsigned distance. Points beyond the ends extrapolate along
-    the end segments (s < s[0] or s > s[-1]), so "behind" and "beyond" stay distinguishable.
-    """
-    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    a, b = xy[:-1], xy[1:]
-    seg = b - a
-    length = np.maximum(np.linalg.norm(seg, axis=1), 1e-9)
-    u = seg / length[:, None]
-    diff = pts[:, None, :] - a[None, :, :]
-    along = np.einsum("pmk,mk->pm", diff, u)
-    t = np.clip(along, 0.0, length[None, :])
-    foot = a[None, :, :] + t[..., None] * u[None, :, :]
-    dist2 = np.sum((pts[:, None, :] - foot) ** 2, axis=2)
-    k = np.argmin(dist2, axis=1)
-    rows = np.arange(len(pts))
-    along_k = along[rows, k]
-    last = len(a) - 1
-    t_k = np.where(k == 0, np.minimum(along_k, length[k]), np.where(k == last, np.maximum(along_k, 0.0), t[rows, k]))
-    t_k = np.where((k == 0) & (k == last), along_k, t_k)
-    d = diff[rows, k, 0] * (-u[k, 1]) + diff[rows, k, 1] * u[k, 0]
-    return s[k] + t_k, d, np.sqrt(dist2[rows, k])
 
 
 class RouteTracker:
@@ -78,7 +51,7 @@ class RouteTracker:
             first = int(near[0])
             lo2, hi2 = max(0, first - 2), min(len(pts), first + 3)
             pts, s = pts[lo2:hi2], s[lo2:hi2]
-        sp, dp, dist = project_onto_polyline(pts, s, np.asarray(xy, dtype=np.float64)[None])
+        sp, dp, dist = project_points(pts, s, np.asarray(xy, dtype=np.float64)[None])
         return float(max(sp[0], 0.0)), float(dp[0]), float(dist[0])   # beyond the end: keeps growing
 
     def _store(self, s: float, d: float) -> float:

@@ -15,6 +15,7 @@ from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple
 import numpy as np
 
 from wpt_core.geometry import wrap_deg
+from wpt_core.polyline import end_heading_deg
 from wpt_core.sim.town.town import Lane, Town
 
 Params = Dict[str, Dict[str, str]]
@@ -33,11 +34,6 @@ def param(v: object) -> Dict[str, str]:
     return {"value": str(v)}
 
 
-def end_heading(lane: Lane) -> float:
-    d = lane.shape_xy[-1] - lane.shape_xy[-2]
-    return float(np.degrees(np.arctan2(d[1], d[0])))
-
-
 def has_left_lane(town: Town, lane: Lane) -> bool:
     """A same-direction driving lane directly to the left (SUMO: the next higher index on the edge)."""
     lanes = town.edges.get(lane.edge_id, [])
@@ -51,8 +47,8 @@ def is_two_way_single(town: Town, edge_id: str) -> bool:
 
 def incoming_relative_headings(town: Town, junction_id: str, own_edge: str) -> List[float]:
     """Heading of every other incoming driving edge at its end, relative to `own_edge`'s (deg, CARLA)."""
-    own = end_heading(town.lanes[town.edges[own_edge][0]])
-    return [float(wrap_deg(end_heading(town.lanes[lanes[0]]) - own)) for e, lanes in town.edges.items()
+    own = end_heading_deg(town.lanes[town.edges[own_edge][0]].shape_xy)
+    return [float(wrap_deg(end_heading_deg(town.lanes[lanes[0]].shape_xy) - own)) for e, lanes in town.edges.items()
             if town.edge_nodes[e][1] == junction_id and e != own_edge]
 
 

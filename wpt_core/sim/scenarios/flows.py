@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
 
 from wpt_core.leaderboard.tick import TICK_S
 from wpt_core.sim.scenarios.motion import Box, ScriptedMover
-from wpt_core.sim.scenarios.placement import Polyline
+from wpt_core.polyline import Polyline
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
 from wpt_core.types import ActorKind
 

@@ -21,7 +21,8 @@ from wpt_core.leaderboard.infractions import DEFAULT_MESSAGES, YIELD_EMERGENCY
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.flows import ScriptedFlow
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
-from wpt_core.sim.scenarios.placement import Polyline, opposite_lane
+from wpt_core.polyline import Polyline
+from wpt_core.sim.scenarios.placement import opposite_lane
 from wpt_core.sim.scenarios.props import make_actor
 from wpt_core.types import ActorKind
 
@@ -108,7 +109,7 @@ class InvadingTurn(Scenario):
         other = opposite_lane(self.town, lane)
         if other is None:
             raise ValueError(f"{self.spec.name}: lane {lane.id} has no opposite lane for the invading flow")
-        shape = Polyline(other.shape_xy)
+        shape = other.path
         source_xy = self.geometry.path.pose_at(far_s + self.source_extra_m)[:2]
         source_s, _, _ = shape.project(source_xy)
         sink_s, _, _ = shape.project(self.geometry.path.pose_at(self.trigger_s)[:2])

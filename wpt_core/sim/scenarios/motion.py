@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Iterable, List, Optional, Tuple
 
 from wpt_core.leaderboard.tick import TICK_S
-from wpt_core.sim.scenarios.placement import Polyline
+from wpt_core.polyline import Polyline
 from wpt_core.types import Actor, ActorKind
 
 if TYPE_CHECKING:  # pragma: no cover

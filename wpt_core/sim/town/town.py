@@ -13,7 +13,8 @@ import numpy as np
 
 from wpt_core.ground_map import GroundMap
 from wpt_core.paths import towns_dir
-from wpt_core.sim.town.town_lanes import Junction, Lane, LaneMatch, Link, cumulative, resample, stop_line
+from wpt_core.polyline import cumulative_length, project_on_segments, resample
+from wpt_core.sim.town.town_lanes import Junction, Lane, LaneMatch, Link, stop_line
 from wpt_core.sim.town.town_parse import TownError, parse_net
 from wpt_core.types import XY, DenseRoute, RoadOption
 
@@ -169,7 +170,7 @@ class Town:
                 starts.append(xy[:-1])
                 ends.append(xy[1:])
                 owner.append(np.full(len(xy) - 1, k))
-                s0.append(cumulative(xy)[:-1])
+                s0.append(cumulative_length(xy)[:-1])
             self._segments[kinds] = (np.concatenate(starts), np.concatenate(ends), np.concatenate(owner),
                                      np.concatenate(s0), np.array(ids))
         return self._segments[kinds]
@@ -179,20 +180,16 @@ class Town:
         """The lane whose centre line is closest to `xy` (CARLA), or None beyond `max_distance_m`."""
         a, b, owner, s0, ids = self._segment_arrays(tuple(kinds))
         p = np.asarray(xy, dtype=np.float64)[:2]
-        ab = b - a
-        seg_len2 = np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-12)
-        t = np.clip(np.einsum("ij,ij->i", p - a, ab) / seg_len2, 0.0, 1.0)
-        proj = a + ab * t[:, None]
-        dist = np.linalg.norm(p - proj, axis=1)
-        i = int(np.argmin(dist))
-        if dist[i] > max_distance_m:
+        hit = project_on_segments(a, b, p)
+        i = int(np.argmin(hit.distance))
+        if hit.distance[i] > max_distance_m:
             return None
         lane = self.lanes[str(ids[owner[i]])]
-        seg_len = float(np.sqrt(seg_len2[i]))
-        right = np.array([-ab[i, 1], ab[i, 0]]) / seg_len
-        geom_len = float(cumulative(lane.shape_xy)[-1])
-        s = (s0[i] + t[i] * seg_len) * lane.length_m / max(geom_len, 1e-9)
-        return LaneMatch(lane.id, float(s), float(np.dot(p - proj[i], right)), float(dist[i]))
+        seg_len = float(np.sqrt(hit.length2[i]))
+        right = np.array([-hit.ab[i, 1], hit.ab[i, 0]]) / seg_len
+        geom_len = float(cumulative_length(lane.shape_xy)[-1])
+        s = (s0[i] + hit.t[i] * seg_len) * lane.length_m / max(geom_len, 1e-9)
+        return LaneMatch(lane.id, float(s), float(np.dot(p - hit.foot[i], right)), float(hit.distance[i]))
 
     def dense_route(self, lane_ids: Sequence[str], spacing_m: float = 1.0) -> DenseRoute:
         """~`spacing_m` spaced plan along the lanes' centre lines with the leaderboard's commands."""
@@ -208,7 +205,7 @@ class Town:
         keep = np.concatenate([[True], np.linalg.norm(np.diff(xy_all, axis=0), axis=1) > 1e-6])
         xy_all, own = xy_all[keep], own[keep]
         dense, s = resample(xy_all, spacing_m)
-        cum = cumulative(xy_all)
+        cum = cumulative_length(xy_all)
         seg = np.clip(np.searchsorted(cum, s, side="right") - 1, 0, len(xy_all) - 2)
         which = own[seg + 1]
         lanes = [self.lanes[lid] for lid in lane_ids]

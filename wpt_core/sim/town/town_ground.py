@@ -11,7 +11,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from wpt_core.ground_map import GroundClass, GroundMap
-from wpt_core.sim.town.town_lanes import Lane, cumulative, lane_polygon, offset_polyline, resample
+from wpt_core.polyline import band_outline, cumulative_length, end_direction, offset, resample
+from wpt_core.sim.town.town_lanes import Lane
 
 if TYPE_CHECKING:
     from wpt_core.sim.town.town import Town
@@ -49,7 +50,7 @@ class _Canvas:
 
     def band(self, xy: np.ndarray, width_m: float, cls: GroundClass) -> None:
         """A polyline of given width with its vertices filled (no gaps at bends)."""
-        self.polygon(lane_polygon(xy, width_m), cls)
+        self.polygon(band_outline(xy, width_m), cls)
         r = width_m / 2.0 / self.res
         for x, y in self.px(xy[1:-1]):
             self.draw.ellipse((x - r, y - r, x + r, y + r), fill=int(cls))
@@ -73,13 +74,13 @@ def _markings(town: "Town", canvas: _Canvas) -> None:
     """Dashed lines between same-direction lanes, solid centre lines and road-edge lines."""
     for edge_id, lane_ids in town.edges.items():
         lanes: List[Lane] = [town.lanes[lid] for lid in lane_ids]
-        canvas.line(offset_polyline(lanes[0].shape_xy, lanes[0].width_m / 2.0), MARKING_WIDTH_M,
+        canvas.line(offset(lanes[0].shape_xy, lanes[0].width_m / 2.0), MARKING_WIDTH_M,
                     GroundClass.LANE_MARKING)
         for lane in lanes[1:]:
-            for dash in _dashes(offset_polyline(lane.shape_xy, lane.width_m / 2.0)):
+            for dash in _dashes(offset(lane.shape_xy, lane.width_m / 2.0)):
                 canvas.line(dash, MARKING_WIDTH_M, GroundClass.LANE_MARKING)
         left = lanes[-1]
-        canvas.line(offset_polyline(left.shape_xy, -left.width_m / 2.0), MARKING_WIDTH_M, GroundClass.LANE_MARKING)
+        canvas.line(offset(left.shape_xy, -left.width_m / 2.0), MARKING_WIDTH_M, GroundClass.LANE_MARKING)
 
 
 def _stop_lines(town: "Town", canvas: _Canvas) -> None:
@@ -89,7 +90,7 @@ def _stop_lines(town: "Town", canvas: _Canvas) -> None:
         lane = town.lanes[lane_id]
         xy = lane.shape_xy
         back = STOP_LINE_WIDTH_M / 2.0 + 0.1
-        d = (xy[-1] - xy[-2]) / max(float(np.linalg.norm(xy[-1] - xy[-2])), 1e-9)
+        d = end_direction(xy)
         centre = xy[-1] - d * back
         across = np.array([-d[1], d[0]]) * lane.width_m / 2.0
         canvas.line(np.stack([centre - across, centre + across]), STOP_LINE_WIDTH_M, GroundClass.STOP_LINE)
@@ -101,12 +102,12 @@ def draw_ground_map(town: "Town", resolution_m: float) -> GroundMap:
     by_kind = {k: [ln for ln in town.lanes.values() if ln.kind == k]
                for k in ("driving", "sidewalk", "walkingarea", "crossing")}
     for lane in by_kind["driving"]:
-        if not lane.is_internal and cumulative(lane.shape_xy)[-1] > 0:
+        if not lane.is_internal and cumulative_length(lane.shape_xy)[-1] > 0:
             canvas.band(lane.shape_xy, lane.width_m, GroundClass.ROAD)
     for junction in town.junctions.values():
         canvas.polygon(junction.polygon_xy, GroundClass.JUNCTION)
     for lane in by_kind["driving"]:
-        if lane.is_internal and cumulative(lane.shape_xy)[-1] > 0:
+        if lane.is_internal and cumulative_length(lane.shape_xy)[-1] > 0:
             canvas.band(lane.shape_xy, lane.width_m, GroundClass.JUNCTION)
     for lane in by_kind["sidewalk"]:
         canvas.band(lane.shape_xy, lane.width_m, GroundClass.SIDEWALK)

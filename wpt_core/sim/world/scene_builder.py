@@ -6,12 +6,13 @@ building a scene costs a few microseconds per actor.
 """
 from __future__ import annotations
 
-import math
 from types import ModuleType
 from typing import Dict, List, Mapping, Tuple
 
 import numpy as np
 
+from wpt_core.polyline import end_heading_deg, right_vector
+from wpt_core.sim.town.frames import sumo_front_to_carla_centre
 from wpt_core.types import Actor, ActorKind, LightState, StopSign, TrafficLight
 from wpt_core.sim.world.traffic import CATALOGUE, ActorType
 
@@ -32,12 +33,10 @@ def light_state(char: str) -> LightState:
 
 def _approach_geometry(town, lane_id: str, stop_line) -> Tuple[float, float, float]:
     """(yaw of the lane at its end, x, y of the point 1 m right of the stop line's right end)."""
-    shape = np.asarray(town.lanes[lane_id].shape_xy, dtype=np.float64)
-    d = shape[-1] - shape[-2]
-    yaw = math.atan2(d[1], d[0])
+    yaw = end_heading_deg(town.lanes[lane_id].shape_xy)
     rx, ry = stop_line[1]
-    right = (-math.sin(yaw), math.cos(yaw))
-    return math.degrees(yaw), rx + HEAD_RIGHT_OFFSET_M * right[0], ry + HEAD_RIGHT_OFFSET_M * right[1]
+    right = right_vector(yaw)
+    return yaw, rx + HEAD_RIGHT_OFFSET_M * right[0], ry + HEAD_RIGHT_OFFSET_M * right[1]
 
 
 class SceneBuilder:
@@ -94,19 +93,15 @@ class SceneBuilder:
         ex, ey = ego_xy
         r2 = self.radius * self.radius
         types, out = self._types, []
-        sin, cos, rad = math.sin, math.cos, math.radians
         for aid, v in results.items():
             if aid == ego_id or aid in skip:
                 continue
             t = types.get(v[k_typ]) or self.actor_type(v[k_typ])
             sx, sy = v[k_pos]
-            ang = v[k_ang]
-            half = 0.5 * t.length_m
-            a = rad(ang)
-            x, y = sx - half * sin(a), -(sy - half * cos(a))
+            x, y, yaw = sumo_front_to_carla_centre(sx, sy, v[k_ang], t.length_m)
             if (x - ex) ** 2 + (y - ey) ** 2 > r2:
                 continue
-            out.append(Actor(id=aid, kind=t.kind, x_m=x, y_m=y, yaw_deg=(ang + 90.0) % 360.0 - 180.0,
+            out.append(Actor(id=aid, kind=t.kind, x_m=x, y_m=y, yaw_deg=yaw,
                              speed_mps=v[k_spd], length_m=t.length_m, width_m=t.width_m, height_m=t.height_m,
                              type_id=t.type_id, is_emergency=t.is_emergency or aid in emergency,
                              role=roles.get(aid, "background"), lane_id=v[k_lane]))

@@ -13,6 +13,8 @@ from typing import Dict, List, Tuple
 
 import numpy as np
 
+from wpt_core.polyline import cumulative_length
+from wpt_core.sim.town.frames import sumo_to_carla_xy
 from wpt_core.types import ActorKind
 
 
@@ -161,8 +163,7 @@ class BackgroundTraffic:
     def set_route(self, route_xy: np.ndarray) -> None:
         """The ego route as dense (M,2) CARLA points (≈ every few metres)."""
         self._route_xy = np.asarray(route_xy, dtype=np.float64).reshape(-1, 2)
-        seg = np.linalg.norm(np.diff(self._route_xy, axis=0), axis=1)
-        self._route_s = np.concatenate([[0.0], np.cumsum(seg)])
+        self._route_s = cumulative_length(self._route_xy)
         self._ego_s = 0.0
 
     def _update_region(self, ego_xy: np.ndarray) -> None:
@@ -352,7 +353,7 @@ class BackgroundTraffic:
         the route) beyond the respawn distance, so the pool is spent on the road ahead."""
         if not sumo_xy:
             return np.zeros(0, dtype=bool)
-        xy = np.asarray(sumo_xy, dtype=np.float64) * [1.0, -1.0]
+        xy = sumo_to_carla_xy(np.asarray(sumo_xy, dtype=np.float64))
         d = xy - self._ego_xy
         behind = (d @ self._route_dir < 0.0) & ((d * d).sum(axis=1) > MIN_RESPAWN_DISTANCE_M ** 2)
         return behind | ~self._around_ego(xy, 1.2)

@@ -8,7 +8,6 @@ scenario wants (scripted, static) are held here and only mirrored into SUMO so N
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -17,6 +16,8 @@ import numpy as np
 from wpt_core.sim.world.ego_dynamics import EgoDynamics
 from wpt_core.sim.world.scene_builder import SceneBuilder
 from wpt_core.leaderboard.tick import DELTA_SECONDS, TICK_HZ, TICK_S
+from wpt_core.polyline import densify
+from wpt_core.sim.town.frames import carla_centre_to_sumo_front
 from wpt_core.sim.world.sumo_session import SumoSession
 from wpt_core.sim.world.traffic import EGO_TYPE, WALKER_TYPE, ActorType, BackgroundTraffic, actor_type, define_vtype
 from wpt_core.types import Actor, ActorKind, Control, EgoState, Scene
@@ -35,22 +36,9 @@ class WorldConfig:
     scene_radius_m: float = 100.0
 
 
-def front_bumper_sumo(x_m: float, y_m: float, yaw_deg: float, length_m: float) -> Tuple[float, float, float]:
-    """CARLA box centre pose → SUMO (x, y, angle) of the front bumper centre."""
-    yaw = math.radians(yaw_deg)
-    fx, fy = x_m + 0.5 * length_m * math.cos(yaw), y_m + 0.5 * length_m * math.sin(yaw)
-    return fx, -fy, (yaw_deg + 90.0) % 360.0
-
-
 def route_polyline(town, lane_ids: List[str], spacing_m: float = 5.0) -> np.ndarray:
     """(M,2) CARLA points along the route lanes, at most `spacing_m` apart."""
-    pts: List[np.ndarray] = []
-    for lane_id in lane_ids:
-        shape = np.asarray(town.lanes[lane_id].shape_xy, dtype=np.float64)
-        for a, b in zip(shape[:-1], shape[1:]):
-            n = max(1, int(math.ceil(np.linalg.norm(b - a) / spacing_m)))
-            pts.append(a + (b - a) * np.linspace(0.0, 1.0, n, endpoint=False)[:, None])
-        pts.append(shape[-1:])
+    pts = [densify(np.asarray(town.lanes[lane_id].shape_xy, dtype=np.float64), spacing_m) for lane_id in lane_ids]
     return np.vstack(pts) if pts else np.zeros((0, 2))
 
 
@@ -127,7 +115,7 @@ class World:
         """moveToXY a vehicle whose pose we own. Off the network (nothing within SUMO's match radius) it is
         frozen where SUMO last had it, so SUMO never drives it on or lets it arrive and vanish."""
         ls = self._ls
-        sx, sy, angle = front_bumper_sumo(x, y, yaw, length)
+        sx, sy, angle = carla_centre_to_sumo_front(x, y, yaw, length)
         try:
             ls.vehicle.moveToXY(vid, "", 0, sx, sy, angle, 2)
         except ls.TraCIException:
