@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from wpt_core.polyline import cumulative_length
 from wpt_core.types import Control, Trajectory
 
 
-@dataclass
+@dataclass(frozen=True)
 class ControllerConfig:
     """Gains and thresholds (REFERENCE "Peer controllers"); dt_s is the agent tick."""
 
@@ -80,7 +80,8 @@ def trajectory_speed(trajectory: Trajectory) -> float:
 class VehicleController:
     """Stateful PID pair; one instance per agent (the PIDs and the stuck timer carry across ticks)."""
 
-    def __init__(self, config: ControllerConfig = ControllerConfig()) -> None:
+    def __init__(self, config: Optional[ControllerConfig] = None) -> None:
+        config = config if config is not None else ControllerConfig()
         self.config = config
         self._lat = PIDController(config.lat_kp, config.lat_ki, config.lat_kd, config.lat_window)
         self._lon = PIDController(config.lon_kp, config.lon_ki, config.lon_kd, config.lon_window)

@@ -22,7 +22,7 @@ from wpt_core.data.annotation import RoadIdLookup, build_annotation
 from wpt_core.data.clip_writer import JPEG_QUALITY, ClipWriter
 from wpt_core.data.depth import carla_depth_to_metres
 from wpt_core.data.expert_assessment import ExpertStep, encode_assessment
-from wpt_core.data.route_info import RouteTracker
+from wpt_core.data.route_info import RouteInfoPlanner
 from wpt_core.ground_map import GroundMap
 from wpt_core.leaderboard.tick import TICK_HZ
 from wpt_core.types import DenseRoute, Scene
@@ -58,7 +58,7 @@ class Recorder:
                  roads: Optional[RoadIdLookup] = None) -> None:
         self.spec = spec
         self.calibration = rig.calibration(spec.camera_width, spec.camera_height)
-        self.tracker = RouteTracker(route)
+        self.route_info = RouteInfoPlanner(route)
         self.ids = ActorIds()
         self.roads = roads
         full_meta = {**meta, "rate_hz": spec.record_hz, "frame_rate_hz": float(spec.record_hz),
@@ -93,7 +93,7 @@ class Recorder:
         lidar = rig.lidar_to_ego(sensors[rig.LIDAR_NAME][1]) if rig.LIDAR_NAME in sensors else None
         imu = np.asarray(sensors["IMU"][1], dtype=np.float64) if "IMU" in sensors else None
         control = expert.control.clamped()
-        info = self.tracker.step((scene.ego.x_m, scene.ego.y_m), scene.ego.yaw_deg)
+        info = self.route_info.step((scene.ego.x_m, scene.ego.y_m), scene.ego.yaw_deg)
         anno = build_annotation(scene, info, control, self.calibration, dict(weather), bool(expert.should_brake),
                                 imu=imu, lidar_ego=lidar, ids=self.ids, roads=self.roads)
         self.writer.write_frame(self.writer.next_index, anno, images, lidar, depth_m=depth,

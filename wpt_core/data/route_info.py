@@ -72,12 +72,13 @@ def sparse_indices(route: DenseRoute, sample_m: float = GLOBAL_PLAN_SAMPLE_M) ->
     return downsample_route(plan, sample_m)
 
 
-class RouteTracker:
-    """Stateful per-route tracker: call `step` once per recorded frame, in order."""
+class RouteInfoPlanner:
+    """B2D's near and far route planners and its target point, per route: call `step` once per recorded frame,
+    in order."""
 
     def __init__(self, route: DenseRoute, sample_m: float = GLOBAL_PLAN_SAMPLE_M) -> None:
         if len(route) == 0:
-            raise ValueError("RouteTracker needs a non-empty route")
+            raise ValueError("RouteInfoPlanner needs a non-empty route")
         self.route = route
         ids = sparse_indices(route, sample_m)
         self._sparse_xy = route.xy_m[ids].astype(np.float64)

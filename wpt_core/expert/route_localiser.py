@@ -1,4 +1,5 @@
-"""Progress along the dense route, found with a windowed search so a step costs O(window), not O(route)."""
+"""The ego located on the dense route (progress and lateral offset), with a windowed search so a step costs
+O(window), not O(route)."""
 from __future__ import annotations
 
 from typing import Optional, Tuple
@@ -9,7 +10,7 @@ from wpt_core.polyline import project_points
 from wpt_core.types import DenseRoute
 
 
-class RouteTracker:
+class RouteLocaliser:
     """Remembers the route index of the ego; relocalises globally only when it is lost."""
 
     def __init__(self, route: DenseRoute, back_points: int = 8, ahead_points: int = 60,

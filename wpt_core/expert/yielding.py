@@ -18,8 +18,8 @@ from wpt_core.expert.prediction import ActorTrack
 from wpt_core.types import EgoState
 
 
-@dataclass
-class GiveWayConfig:
+@dataclass(frozen=True)
+class YieldingConfig:
     emergency_behind_m: float = 60.0
     emergency_pass_m: float = 8.0        # released once it is this far ahead of the ego's front
     emergency_speed_factor: float = 0.6  # speed cap (× limit) while moved aside
@@ -31,10 +31,10 @@ class GiveWayConfig:
     invade_hold_s: float = 1.5
 
 
-class GiveWayPlanner:
-    def __init__(self, config: GiveWayConfig = GiveWayConfig(),
-                 check: CorridorCheckConfig = CorridorCheckConfig()) -> None:
-        self.config, self.check = config, check
+class YieldingPlanner:
+    def __init__(self, config: Optional[YieldingConfig] = None, check: Optional[CorridorCheckConfig] = None) -> None:
+        self.config = config if config is not None else YieldingConfig()
+        self.check = check if check is not None else CorridorCheckConfig()
         self.emergency_id: Optional[str] = None
         self.emergency_offset = 0.0
         self.speed_cap_factor = 1.0

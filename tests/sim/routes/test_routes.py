@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from wpt_core.paths import repo_configs_dir
-from wpt_core.sim.routes.route_generation import SCENARIO_TYPES, generate_routes
+from wpt_core.sim.routes.route_generation import GENERATED_TYPES, generate_routes
 from wpt_core.leaderboard.route_file import RouteFileError, RouteSpec, ScenarioSpec, read_routes, write_routes
 from wpt_core.sim.routes.route_plan import route_lanes, route_town
 from wpt_core.sim.town.town import Town
@@ -190,7 +190,7 @@ def test_generated_routes_satisfy_site_rules(name):
         _check_route(town, spec)
     kinds = {r.scenarios[0].type for r in routes}
     if name == "EmbeddedArterial":
-        assert kinds == set(SCENARIO_TYPES)
+        assert kinds == set(GENERATED_TYPES)
     else:
         assert not kinds & NEEDS_LEFT_LANE and len(kinds) >= 14
 
@@ -220,12 +220,12 @@ def _shipped(name: str):
 def test_shipped_train_and_eval_files():
     train, train_types = _shipped("embedded_train.xml")
     assert len(train) >= 120 and {r.town for r in train} == {"EmbeddedGrid", "EmbeddedArterial"}
-    assert set(train_types) == set(SCENARIO_TYPES)
+    assert set(train_types) == set(GENERATED_TYPES)
     for spec in train[::7]:
         _check_route(route_town(spec), spec)
     evals, eval_types = _shipped("embedded_eval.xml")
     assert len(evals) >= 44 and "EmbeddedRand" in {r.town for r in evals}
-    assert set(eval_types) == set(SCENARIO_TYPES) and min(eval_types.values()) >= 2
+    assert set(eval_types) == set(GENERATED_TYPES) and min(eval_types.values()) >= 2
     for spec in evals:
         _check_route(route_town(spec), spec)
 

@@ -15,7 +15,8 @@ import pytest
 
 from wpt_core.geometry import OrientedBox, world_to_ego
 from wpt_core.leaderboard.route_file import ScenarioSpec
-from wpt_core.sim.scenarios.base import ScenarioContext, ScenarioManager
+from wpt_core.sim.scenarios.base import ScenarioContext
+from wpt_core.sim.scenarios.manager import ScenarioManager
 from wpt_core.sim.scenarios.registry import SCENARIO_TYPES, UnknownScenarioType, build_scenario
 from wpt_core.types import Actor, Control, Scene
 

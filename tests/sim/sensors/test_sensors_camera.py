@@ -184,9 +184,11 @@ def test_long_box_beside_the_road_hides_a_nearer_centred_box_behind_it():
 def test_rendered_object_sits_where_the_b2d_calibration_projects_it():
     # A camera of the B2D rig on a yawed ego: the object drawn must sit where K · UE→OpenCV · world2cam
     # (the recipe B2D-trained models use with the recorded calibration) puts it.
-    from wpt_core.sim.sensors.rig import bench2drive_rig, intrinsics, project_to_image, world2cam
+    from b2d_projection import project_to_image, world2cam
 
-    spec = dict({s["id"]: s for s in bench2drive_rig(320, 180)}["CAM_FRONT_LEFT"], id="front")
+    from wpt_core.data.rig import bench2drive_rig_specs, intrinsics
+
+    spec = dict({s["id"]: s for s in bench2drive_rig_specs(320, 180)}["CAM_FRONT_LEFT"], id="front")
     ego = EgoState(x_m=5.0, y_m=-3.0, yaw_deg=37.0, speed_mps=0.0)
     yaw = math.radians(37.0 - 55.0)                       # the camera's world heading
     centre = np.array([5.0 + 12.0 * math.cos(yaw), -3.0 + 12.0 * math.sin(yaw), 1.0])

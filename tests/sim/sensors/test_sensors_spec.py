@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from wpt_core.ground_map import GroundClass, GroundMap
-from wpt_core.sim.sensors.rig import (bench2drive_rig, cam2ego, intrinsics, lidar2ego, project_to_image,
-                                      world2cam)
-from wpt_core.sim.sensors.spec import SensorConfigurationInvalid, validate_sensor_specs
+from b2d_projection import project_to_image, world2cam
+
+from wpt_core.data.rig import bench2drive_rig_specs, intrinsics
+from wpt_core.sim.sensors.spec import SensorConfigurationInvalid, sensor_to_ego, validate_sensor_specs
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.types import EgoState
 
@@ -83,7 +84,7 @@ def test_missing_camera_size_is_reported_by_name():
 
 
 def test_bench2drive_rig_is_valid_and_has_b2d_ids_and_mounts():
-    rig = bench2drive_rig()
+    rig = bench2drive_rig_specs()
     validate_sensor_specs(rig)
     by_id = {s["id"]: s for s in rig}
     assert set(by_id) == {"CAM_FRONT", "CAM_FRONT_LEFT", "CAM_FRONT_RIGHT", "CAM_BACK", "CAM_BACK_LEFT",
@@ -98,14 +99,14 @@ def test_intrinsics_and_extrinsics_match_hand_values():
     K = intrinsics(1600, 900, 70.0)
     f = 1600 / (2 * math.tan(math.radians(35.0)))
     assert np.allclose(K, [[f, 0, 800], [0, f, 450], [0, 0, 1]])
-    back = {s["id"]: s for s in bench2drive_rig()}["CAM_BACK"]
-    assert np.allclose(cam2ego(back), [[-1, 0, 0, -2.0], [0, -1, 0, 0], [0, 0, 1, 1.6], [0, 0, 0, 1]], atol=1e-12)
-    lidar = {s["id"]: s for s in bench2drive_rig()}["LIDAR_TOP"]
-    assert np.allclose(lidar2ego(lidar)[:3, 3], [-0.39, 0.0, 1.84])
+    back = {s["id"]: s for s in bench2drive_rig_specs()}["CAM_BACK"]
+    assert np.allclose(sensor_to_ego(back), [[-1, 0, 0, -2.0], [0, -1, 0, 0], [0, 0, 1, 1.6], [0, 0, 0, 1]], atol=1e-12)
+    lidar = {s["id"]: s for s in bench2drive_rig_specs()}["LIDAR_TOP"]
+    assert np.allclose(sensor_to_ego(lidar)[:3, 3], [-0.39, 0.0, 1.84])
 
 
 def test_world2cam_and_projection_of_a_point_straight_ahead():
-    front = {s["id"]: s for s in bench2drive_rig()}["CAM_FRONT"]
+    front = {s["id"]: s for s in bench2drive_rig_specs()}["CAM_FRONT"]
     ego = EgoState(x_m=100.0, y_m=50.0, yaw_deg=90.0, speed_mps=0.0)     # facing +y (south)
     point = np.array([[100.0, 50.0 + 0.8 + 10.0, 1.6]])                   # 10 m in front of the camera
     cam_pt = world2cam(front, ego) @ np.array([*point[0], 1.0])

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from wpt_core.sim.sensors.sensor_bench import bench_sensors, demo_ground, demo_scene
-from wpt_core.sim.sensors.rig import bench2drive_rig
+from wpt_core.data.rig import bench2drive_rig_specs
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.types import Actor, ActorKind, EgoState, Scene
 
@@ -12,7 +12,7 @@ RADAR = {"type": "sensor.other.radar", "id": "RADAR", "x": 2.0, "y": 0.0, "z": 0
 
 
 def test_b2d_rig_delivers_every_sensor_every_frame_in_leaderboard_formats():
-    suite = SensorSuite(bench2drive_rig(160, 90), demo_ground(size_m=200.0))
+    suite = SensorSuite(bench2drive_rig_specs(160, 90), demo_ground(size_m=200.0))
     for frame in (0, 1, 2):
         out = suite.read(demo_scene(frame), frame)
         assert set(out) == set(suite.sensor_ids)

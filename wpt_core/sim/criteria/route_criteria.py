@@ -25,7 +25,7 @@ from wpt_core.leaderboard.tick import TICK_LIMIT
 from wpt_core.sim.criteria.collision import CollisionTest
 from wpt_core.sim.criteria.events import TrafficEvent
 from wpt_core.sim.criteria.outside_lanes import LaneOf, OutsideRouteLanesTest
-from wpt_core.sim.criteria.route_points import RouteGeometry
+from wpt_core.sim.criteria.route_points import RoutePoints
 from wpt_core.sim.criteria.route_progress import InRouteTest, RouteCompletionTest
 from wpt_core.sim.criteria.speed import ActorBlockedTest, MinimumSpeedTest
 from wpt_core.sim.criteria.traffic_signals import RedLightTest, StopSignTest
@@ -38,7 +38,7 @@ SCENARIO_EVENT_KINDS = tuple(PENALTY_VALUE)
 class RouteCriteria:
     def __init__(self, route: DenseRoute, route_lane_ids: Optional[List[str]], ground: Optional[GroundMap],
                  lane_of: Optional[LaneOf], timeout_s: float, tick_limit: int = TICK_LIMIT):
-        geometry = RouteGeometry(route)
+        geometry = RoutePoints(route)
         self._geometry = geometry
         self._timeout_s = timeout_s
         self._tick_limit = tick_limit

@@ -16,7 +16,7 @@ import numpy as np
 from wpt_core.types import DenseRoute
 
 
-class RouteGeometry:
+class RoutePoints:
     """Route points, their forward unit vectors and the accumulated length (metres) at each point."""
 
     def __init__(self, route: DenseRoute):
@@ -52,7 +52,7 @@ class RouteCursor:
     completion / min speed / timeout, `range(i+1, i+w+1)` for the outside-lanes test).
     """
 
-    def __init__(self, geometry: RouteGeometry, window: int, include_current: bool = True):
+    def __init__(self, geometry: RoutePoints, window: int, include_current: bool = True):
         self.geometry = geometry
         self.window = window
         self.include_current = include_current

@@ -89,7 +89,7 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "VanillaSignalizedTurnEncounterGreenLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaNonSignalizedTurnEncounterStopsign": JunctionRule(TURNS, NON_SIGNALISED, need_stop=True),
 }
-SCENARIO_TYPES: List[str] = list(SCENARIO_RULES)
+GENERATED_TYPES: List[str] = list(SCENARIO_RULES)
 
 WEATHER_PRESETS: List[Dict[str, float]] = [
     {"cloudiness": 5, "precipitation": 0, "precipitation_deposits": 0, "wetness": 0, "wind_intensity": 10,
@@ -222,10 +222,10 @@ def _to_spec(town: Town, plan: RoutePlan, route_id: str, kind: str, k: int, rng:
 
 def possible_types(town: Town, types: Optional[Sequence[str]] = None) -> List[str]:
     """The requested types (default: all) that have at least one site on `town`."""
-    requested = list(types) if types else SCENARIO_TYPES
+    requested = list(types) if types else GENERATED_TYPES
     unknown = [t for t in requested if t not in SCENARIO_RULES]
     if unknown:
-        raise ValueError(f"unknown scenario type(s) {unknown}; known: {SCENARIO_TYPES}")
+        raise ValueError(f"unknown scenario type(s) {unknown}; known: {GENERATED_TYPES}")
     return [t for t in requested if SCENARIO_RULES[t].anchors(town)]
 
 
@@ -275,7 +275,7 @@ def generate_route_set(towns: Sequence[Town | str], n: int, seed: int, types: Op
     of a type on the next town that supports it; ids 0…n-1, scenario names numbered per type."""
     loaded = [Town.load(t) if isinstance(t, str) else t for t in towns]
     per_town = {town.name: set(possible_types(town, types)) for town in loaded}
-    kinds = [t for t in (list(types) if types else SCENARIO_TYPES) if any(t in p for p in per_town.values())]
+    kinds = [t for t in (list(types) if types else GENERATED_TYPES) if any(t in p for p in per_town.values())]
     if not kinds:
         raise ValueError(f"none of the scenario types {list(types or [])} has a site on {[t.name for t in loaded]}")
     assignment: Dict[str, List[Tuple[int, str]]] = {town.name: [] for town in loaded}

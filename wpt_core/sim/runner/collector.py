@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Optional
 
+from wpt_core.data import rig
+from wpt_core.data.clip_layout import clip_name
+from wpt_core.data.recorder import Recorder, RecordingSpec
+from wpt_core.data.weather import route_weather
 from wpt_core.leaderboard.statuses import SIMULATION_CRASHED
 from wpt_core.sim.runner.route_execution import RouteRun, RouteTask, weather_id
+from wpt_core.sim.sensors.lidar import B2D_COLLECTION_LIDAR
+from wpt_core.sim.sensors.suite import SensorSuite
+from wpt_core.sim.town.road_ids import TownRoadIds
+from wpt_core.sim.world.actor_attributes import embedded_scene
 from wpt_core.types import Control, Scene
 
 
@@ -47,25 +55,16 @@ class RouteRecorder:
     """Records one route as one Bench2Drive clip; an unfinished clip from a killed run is restarted."""
 
     def __init__(self, out_dir: Path, config: CollectConfig, task: RouteTask) -> None:
-        from wpt_core.data.clip_layout import clip_name
-
         self.config = config
         self.task = task
         scenario = task.route.scenarios[0].type if task.route.scenarios else "NoScenario"
         self.clip_dir = out_dir / clip_name(scenario, task.route.town, task.route.id, weather_id(task))
-        self.recorder: Any = None
-        self.suite: Any = None
-        self.roads: Any = None
+        self.recorder: Optional[Recorder] = None
+        self.suite: Optional[SensorSuite] = None
         self._scene: Optional[Scene] = None   # what the agent acts on at `_tick`
         self._tick = 0
 
     def on_start(self, run: RouteRun) -> None:
-        from wpt_core.data import rig
-        from wpt_core.data.recorder import Recorder, RecordingSpec
-        from wpt_core.sim.town.road_ids import TownRoadIds
-        from wpt_core.sim.sensors.lidar import B2D_COLLECTION_LIDAR
-        from wpt_core.sim.sensors.suite import SensorSuite
-
         cfg = self.config
         specs = rig.bench2drive_rig_specs(cfg.camera_width, cfg.camera_height, lidar=cfg.lidar)
         self.suite = SensorSuite(specs, ground=run.town.ground_map(), track="SENSORS", lat_ref=run.town.lat_ref,
@@ -83,9 +82,6 @@ class RouteRecorder:
 
     def on_tick(self, run: RouteRun, control: Control) -> None:
         """The world has just stepped with `control`: record the tick the agent decided it on."""
-        from wpt_core.data.weather import route_weather
-        from wpt_core.sim.world.actor_attributes import embedded_scene
-
         scene, tick = self._scene, self._tick
         self._scene, self._tick = run.scene, run.world.frame
         if scene is None or not self.recorder.wants(tick):

@@ -33,7 +33,7 @@ from wpt_core.sim.runner.route_execution import (HooksFactory, RouteOutcome, Rou
 LOG = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class EvalOptions:
     routes_xml: str
     agent_file: str

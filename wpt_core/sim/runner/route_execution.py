@@ -24,7 +24,8 @@ from wpt_core.leaderboard.global_plan import global_plan
 from wpt_core.leaderboard.route_file import RouteSpec
 from wpt_core.leaderboard.route_record import route_key, save_name as route_save_name
 from wpt_core.sim.routes.route_plan import route_plan
-from wpt_core.sim.scenarios.base import ScenarioContext, ScenarioManager
+from wpt_core.sim.scenarios.base import ScenarioContext
+from wpt_core.sim.scenarios.manager import ScenarioManager
 from wpt_core.sim.sensors.spec import SensorConfigurationInvalid
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.sim.town.town import Town

@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from wpt_core.sim.scenarios import lights
+from wpt_core.sim.scenarios.lights import force, state_string, tls_of
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
 from wpt_core.polyline import Polyline, end_heading_deg
@@ -35,7 +35,7 @@ class JunctionScenario(Scenario):
         self.junction_id, self.entry_s, self.exit_s = self.geometry.junction_after(self.trigger_s)
         self.in_lane, self.via_lane, self.out_lane = self.geometry.lanes_around(self.junction_id)
         self.ego_heading = end_heading_deg(self.in_lane.shape_xy)
-        self.tls_id = lights.tls_of(self.town, self.in_lane)
+        self.tls_id = tls_of(self.in_lane)
         self.end_s = self.exit_s + END_DISTANCE_M
         self.forced: List[str] = []
 
@@ -59,11 +59,11 @@ class JunctionScenario(Scenario):
         tls_id = self.require_signal()
         if tls_id not in self.forced:
             self.forced.append(tls_id)
-        return lights.force(self.world, self.town, tls_id, approaches_colours, duration_s)
+        return force(self.world, self.town, tls_id, approaches_colours, duration_s)
 
     def cleanup(self) -> None:
         for tls_id in self.forced:  # a zero-length hold hands the signal back to its program
-            self.world.force_traffic_light(tls_id, lights.state_string(self.town, tls_id, []), 0.0)
+            self.world.force_traffic_light(tls_id, state_string(self.world, self.town, tls_id, []), 0.0)
         self.forced = []
         super().cleanup()
 

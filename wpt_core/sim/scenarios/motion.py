@@ -7,14 +7,12 @@ here, every tick, with `World.move_scripted` (and SUMO NPCs still see them).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Tuple
 
 from wpt_core.leaderboard.tick import TICK_S
 from wpt_core.polyline import Polyline
+from wpt_core.sim.world.world import World
 from wpt_core.types import Actor, ActorKind
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.world.world import World
 
 Box = Tuple[str, float, float, float, float]  # id, x, y, length, width of something not to run into
 
@@ -22,7 +20,7 @@ Box = Tuple[str, float, float, float, float]  # id, x, y, length, width of somet
 class ScriptedMover:
     """One actor following `path` from arc length `s0` with a target speed and accel/decel limits."""
 
-    def __init__(self, world: "World", actor: Actor, path: Polyline, s0: float = 0.0, speed_mps: float = 0.0,
+    def __init__(self, world: World, actor: Actor, path: Polyline, s0: float = 0.0, speed_mps: float = 0.0,
                  accel_mps2: float = 3.0, decel_mps2: float = 6.0, in_sumo: bool = True,
                  lateral_m: float = 0.0, corridor_margin_m: float = 0.3) -> None:
         self.world = world
@@ -79,7 +77,7 @@ class ScriptedMover:
         self.world.remove(self.id)
 
 
-def actor_boxes(world: "World") -> List[Box]:
+def actor_boxes(world: World) -> List[Box]:
     """Boxes of the ego and every scene actor, for `ScriptedMover.step` (a mover skips its own)."""
     scene = world.scene()
     ego = scene.ego

@@ -16,7 +16,7 @@ from wpt_core.sim.town.town import Lane, Town
 from wpt_core.types import DenseRoute
 
 @dataclass
-class RouteGeometry:
+class RouteLayout:
     """The route as a path plus the lanes it runs on, for 'where along the route' questions."""
 
     route: DenseRoute

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 
@@ -54,7 +54,8 @@ def _wrap_deg(a: np.ndarray) -> np.ndarray:
 class Lidar:
     """One LiDAR: `scan(ego, boxes, frame, rng) -> (N, 4) float32` x, y, z, intensity in the sensor frame."""
 
-    def __init__(self, spec: SensorSpec, config: LidarConfig = LidarConfig()) -> None:
+    def __init__(self, spec: SensorSpec, config: Optional[LidarConfig] = None) -> None:
+        config = config if config is not None else LidarConfig()
         self.config = config
         self.mount = sensor_to_ego(spec)
         self.level = abs(float(spec.get("roll", 0.0))) < 1e-9 and abs(float(spec.get("pitch", 0.0))) < 1e-9

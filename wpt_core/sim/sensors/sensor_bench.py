@@ -11,9 +11,9 @@ from typing import Dict, List
 
 import numpy as np
 
+from wpt_core.data.rig import bench2drive_rig_specs
 from wpt_core.ground_map import GroundClass, GroundMap
 from wpt_core.leaderboard.tick import TICK_S
-from wpt_core.sim.sensors.rig import bench2drive_rig
 from wpt_core.sim.sensors.spec import CAMERA, LIDAR
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.types import Actor, ActorKind, EgoState, LightState, Scene, StopSign, TrafficLight
@@ -94,7 +94,7 @@ def bench_sensors(width: int = 400, height: int = 225, frames: int = 20) -> Dict
     """CPU ms/frame (single-threaded numpy + PIL): one front camera, one LiDAR, GNSS+IMU+speedometer, and the
     B2D rig (6 cameras + LiDAR + IMU + GNSS + speedometer) at `width`×`height`; scene building excluded."""
     ground = demo_ground()
-    rig = bench2drive_rig(width, height)
+    rig = bench2drive_rig_specs(width, height)
     front = [s for s in rig if s["id"] == "CAM_FRONT"]
     lidar = [s for s in rig if s["type"] == LIDAR]
     state = [s for s in rig if s["type"] not in (CAMERA, LIDAR)]

@@ -14,6 +14,7 @@ import numpy as np
 from wpt_core.ground_map import GroundMap
 from wpt_core.paths import towns_dir
 from wpt_core.polyline import cumulative_length, project_on_segments, resample
+from wpt_core.sim.town.town_ground import draw_ground_map
 from wpt_core.sim.town.town_lanes import Junction, Lane, LaneMatch, Link, stop_line
 from wpt_core.sim.town.town_parse import TownError, parse_net
 from wpt_core.types import XY, DenseRoute, RoadOption
@@ -242,8 +243,10 @@ class Town:
     def ground_map(self, resolution_m: float = 0.25) -> GroundMap:
         """Top-down class raster of the whole town (cached per resolution)."""
         if resolution_m not in self._ground:
-            from wpt_core.sim.town.town_ground import draw_ground_map
-            self._ground[resolution_m] = draw_ground_map(self, resolution_m)
+            stop_lanes = [lane_id for _, _, lane_id, _ in self.traffic_light_approaches()]
+            stop_lanes += [lane_id for _, lane_id, _ in self.stop_approaches()]
+            self._ground[resolution_m] = draw_ground_map(self.lanes, self.junctions, self.edges, stop_lanes,
+                                                         resolution_m)
         return self._ground[resolution_m]
 
     def is_drivable(self, xy: np.ndarray) -> np.ndarray:

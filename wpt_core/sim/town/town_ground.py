@@ -1,21 +1,19 @@
 """Draw a town's `GroundMap` with PIL: lanes, junctions, sidewalks, zebra crossings, markings, stop lines.
 
-Draw order is the painter's order of a real street: asphalt (lanes, junction areas), then pavements
+The drawing takes the town's lanes, junctions and driving edges (and the lanes that end at a stop line),
+not the `Town` that caches the result. Draw order is the painter's order of a real street: asphalt (lanes, junction areas), then pavements
 (sidewalks, walking areas), then paint (crossings, lane markings, stop lines).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, List
+from typing import Dict, Iterable, List
 
 import numpy as np
 from PIL import Image, ImageDraw
 
 from wpt_core.ground_map import GroundClass, GroundMap
 from wpt_core.polyline import band_outline, cumulative_length, end_direction, offset, resample
-from wpt_core.sim.town.town_lanes import Lane
-
-if TYPE_CHECKING:
-    from wpt_core.sim.town.town import Town
+from wpt_core.sim.town.town_lanes import Junction, Lane
 
 MARGIN_M = 10.0
 MARKING_WIDTH_M = 0.15
@@ -26,9 +24,9 @@ DASH_ON_M, DASH_OFF_M = 3.0, 6.0
 class _Canvas:
     """World (CARLA) metres → raster pixels, with the GroundMap's row/col convention."""
 
-    def __init__(self, town: "Town", resolution_m: float) -> None:
-        pts = np.concatenate([lane.shape_xy for lane in town.lanes.values()]
-                             + [j.polygon_xy for j in town.junctions.values() if len(j.polygon_xy)])
+    def __init__(self, lanes: Dict[str, Lane], junctions: Dict[str, Junction], resolution_m: float) -> None:
+        pts = np.concatenate([lane.shape_xy for lane in lanes.values()]
+                             + [j.polygon_xy for j in junctions.values() if len(j.polygon_xy)])
         lo, hi = pts.min(axis=0) - MARGIN_M, pts.max(axis=0) + MARGIN_M
         self.res = resolution_m
         self.origin = (float(np.floor(lo[0])), float(np.floor(lo[1])))
@@ -70,10 +68,10 @@ def _dashes(xy: np.ndarray) -> Iterable[np.ndarray]:
             start = None
 
 
-def _markings(town: "Town", canvas: _Canvas) -> None:
+def _markings(lanes_by_id: Dict[str, Lane], edges: Dict[str, List[str]], canvas: _Canvas) -> None:
     """Dashed lines between same-direction lanes, solid centre lines and road-edge lines."""
-    for edge_id, lane_ids in town.edges.items():
-        lanes: List[Lane] = [town.lanes[lid] for lid in lane_ids]
+    for edge_id, lane_ids in edges.items():
+        lanes: List[Lane] = [lanes_by_id[lid] for lid in lane_ids]
         canvas.line(offset(lanes[0].shape_xy, lanes[0].width_m / 2.0), MARKING_WIDTH_M,
                     GroundClass.LANE_MARKING)
         for lane in lanes[1:]:
@@ -83,11 +81,9 @@ def _markings(town: "Town", canvas: _Canvas) -> None:
         canvas.line(offset(left.shape_xy, -left.width_m / 2.0), MARKING_WIDTH_M, GroundClass.LANE_MARKING)
 
 
-def _stop_lines(town: "Town", canvas: _Canvas) -> None:
-    lanes = {lane_id for _, _, lane_id, _ in town.traffic_light_approaches()}
-    lanes |= {lane_id for _, lane_id, _ in town.stop_approaches()}
-    for lane_id in sorted(lanes):
-        lane = town.lanes[lane_id]
+def _stop_lines(lanes: Dict[str, Lane], stop_lane_ids: Iterable[str], canvas: _Canvas) -> None:
+    for lane_id in sorted(set(stop_lane_ids)):
+        lane = lanes[lane_id]
         xy = lane.shape_xy
         back = STOP_LINE_WIDTH_M / 2.0 + 0.1
         d = end_direction(xy)
@@ -96,15 +92,16 @@ def _stop_lines(town: "Town", canvas: _Canvas) -> None:
         canvas.line(np.stack([centre - across, centre + across]), STOP_LINE_WIDTH_M, GroundClass.STOP_LINE)
 
 
-def draw_ground_map(town: "Town", resolution_m: float) -> GroundMap:
-    """Rasterise the whole town (see module docstring for the layer order)."""
-    canvas = _Canvas(town, resolution_m)
-    by_kind = {k: [ln for ln in town.lanes.values() if ln.kind == k]
+def draw_ground_map(lanes: Dict[str, Lane], junctions: Dict[str, Junction], edges: Dict[str, List[str]],
+                    stop_lane_ids: Iterable[str], resolution_m: float) -> GroundMap:
+    """Rasterise a whole town (see the module docstring for the layer order)."""
+    canvas = _Canvas(lanes, junctions, resolution_m)
+    by_kind = {k: [ln for ln in lanes.values() if ln.kind == k]
                for k in ("driving", "sidewalk", "walkingarea", "crossing")}
     for lane in by_kind["driving"]:
         if not lane.is_internal and cumulative_length(lane.shape_xy)[-1] > 0:
             canvas.band(lane.shape_xy, lane.width_m, GroundClass.ROAD)
-    for junction in town.junctions.values():
+    for junction in junctions.values():
         canvas.polygon(junction.polygon_xy, GroundClass.JUNCTION)
     for lane in by_kind["driving"]:
         if lane.is_internal and cumulative_length(lane.shape_xy)[-1] > 0:
@@ -115,7 +112,7 @@ def draw_ground_map(town: "Town", resolution_m: float) -> GroundMap:
         canvas.polygon(lane.shape_xy, GroundClass.SIDEWALK)
     for lane in by_kind["crossing"]:
         canvas.band(lane.shape_xy, lane.width_m, GroundClass.CROSSING)
-    _markings(town, canvas)
-    _stop_lines(town, canvas)
+    _markings(lanes, edges, canvas)
+    _stop_lines(lanes, stop_lane_ids, canvas)
     classes = np.asarray(canvas.image, dtype=np.uint8)
     return GroundMap(classes, canvas.origin, resolution_m)

@@ -6,6 +6,8 @@ here, so an agent tuned against CARLA's Lincoln meets similar gains: steer 1 = 7
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import math
 from dataclasses import dataclass
 
@@ -37,8 +39,8 @@ class EgoParams:
 class EgoDynamics:
     """Integrates the box-centre pose of the ego at a fixed step (CARLA frame: y right, yaw clockwise)."""
 
-    def __init__(self, x_m: float, y_m: float, yaw_deg: float, params: EgoParams = EgoParams()) -> None:
-        self.params = params
+    def __init__(self, x_m: float, y_m: float, yaw_deg: float, params: Optional[EgoParams] = None) -> None:
+        self.params = params if params is not None else EgoParams()
         self.x_m, self.y_m, self.yaw_deg = float(x_m), float(y_m), float(yaw_deg)
         self.speed_mps = 0.0          # signed: negative when reversing
         self.accel_mps2 = 0.0          # reported: actual dv/dt of the last step

@@ -9,13 +9,17 @@ from typing import Dict, List
 import numpy as np
 
 from wpt_core.leaderboard.tick import TICK_S
+from wpt_core.sim.town.town import Town
+from wpt_core.sim.world.sumo_session import SumoSession
+from wpt_core.sim.world.traffic import BackgroundTraffic
+from wpt_core.sim.world.world import MAINTAIN_EVERY_TICKS, World, WorldConfig, route_polyline
 from wpt_core.types import Control
 
 CRUISE_MPS = 6.0
 STOP_BEFORE_END_M = 15.0
 
 
-def straight_route(town, max_edges: int = 6) -> List[str]:
+def straight_route(town: Town, max_edges: int = 6) -> List[str]:
     """The longest chain of 'straight' links (rightmost lanes) in the town, as a lane path."""
     best: List[str] = []
     for start in town.edges:
@@ -41,11 +45,6 @@ def _cruise(speed_mps: float, travelled_m: float, route_m: float) -> Control:
 
 def bench_sim(town_name: str, seconds: float, seed: int) -> Dict[str, object]:
     """Ticks/s of World.tick + World.scene next to raw libsumo steps/s, same town, demand and seed."""
-    from wpt_core.sim.world.sumo_session import SumoSession
-    from wpt_core.sim.town.town import Town
-    from wpt_core.sim.world.traffic import BackgroundTraffic
-    from wpt_core.sim.world.world import MAINTAIN_EVERY_TICKS, World, WorldConfig, route_polyline
-
     town = Town.load(town_name)
     config = WorldConfig()
     lanes = straight_route(town)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
@@ -18,6 +19,7 @@ from wpt_core.sim.world.scene_builder import SceneBuilder
 from wpt_core.leaderboard.tick import DELTA_SECONDS, TICK_HZ, TICK_S
 from wpt_core.polyline import densify
 from wpt_core.sim.town.frames import carla_centre_to_sumo_front
+from wpt_core.sim.town.town import Town
 from wpt_core.sim.world.sumo_session import SumoSession
 from wpt_core.sim.world.traffic import EGO_TYPE, WALKER_TYPE, ActorType, BackgroundTraffic, actor_type, define_vtype
 from wpt_core.types import Actor, ActorKind, Control, EgoState, Scene
@@ -28,7 +30,7 @@ IGNORE_RULES_SPEED_MODE = 0b100111        # keep safe gaps and accel limits; ign
 WALKER_SPEED_MPS = 1.3                    # what set_speed(-1) restores for a pedestrian
 
 
-@dataclass
+@dataclass(frozen=True)
 class WorldConfig:
     background_vehicles: int = 30
     background_pedestrians: int = 30
@@ -36,7 +38,7 @@ class WorldConfig:
     scene_radius_m: float = 100.0
 
 
-def route_polyline(town, lane_ids: List[str], spacing_m: float = 5.0) -> np.ndarray:
+def route_polyline(town: Town, lane_ids: List[str], spacing_m: float = 5.0) -> np.ndarray:
     """(M,2) CARLA points along the route lanes, at most `spacing_m` apart."""
     pts = [densify(np.asarray(town.lanes[lane_id].shape_xy, dtype=np.float64), spacing_m) for lane_id in lane_ids]
     return np.vstack(pts) if pts else np.zeros((0, 2))
@@ -45,8 +47,8 @@ def route_polyline(town, lane_ids: List[str], spacing_m: float = 5.0) -> np.ndar
 class World:
     """One per process (libsumo is a singleton); CARLA conventions at every public boundary."""
 
-    def __init__(self, town, seed: int, config: WorldConfig = WorldConfig()) -> None:
-        self.town, self.seed, self.config = town, int(seed), config
+    def __init__(self, town: Town, seed: int, config: Optional[WorldConfig] = None) -> None:
+        self.town, self.seed, self.config = town, int(seed), config if config is not None else WorldConfig()
         self.frame = 0
         self.time_s = 0.0
         self._session: Optional[SumoSession] = None
@@ -59,6 +61,11 @@ class World:
         self._forced: Dict[str, Tuple[str, float]] = {}   # tls id -> (program to restore, until time)
         self._frozen: Dict[str, None] = {}        # pushed vehicles SUMO could not map: held still
         self._gone: Dict[str, None] = {}          # removed since the last step: still in SUMO's subscription
+        # set by `start`, for the route being driven
+        self._ls: Optional[ModuleType] = None     # the libsumo module of the open session
+        self._ego: Optional[EgoDynamics] = None
+        self._traffic: Optional[BackgroundTraffic] = None
+        self._builder: Optional[SceneBuilder] = None
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -70,15 +77,14 @@ class World:
         self.frame, self.time_s, self._scene, self._count = 0, 0.0, None, 0
         self._roles, self._emergency, self._held, self._mirrored, self._forced, self._frozen = {}, {}, {}, {}, {}, {}
         self._gone = {}
-        self._rng = np.random.default_rng(self.seed)
         self._ego = EgoDynamics(*ego_pose)
-        self._route_edges = self._edges_of(route_lanes)
         define_vtype(ls, EGO_TYPE)
-        ls.route.add(f"{EGO_ID}_route", self._route_edges)   # SUMO keeps it while the ego stays on it
+        ls.route.add(f"{EGO_ID}_route", self._edges_of(route_lanes))   # SUMO keeps it while the ego stays on it
         ls.vehicle.add(EGO_ID, f"{EGO_ID}_route", typeID=EGO_TYPE.type_id)
         self._push(EGO_ID, self._ego.x_m, self._ego.y_m, self._ego.yaw_deg, EGO_TYPE.length_m)
-        self._traffic = BackgroundTraffic(ls, self.town, self._rng, self.config.background_vehicles,
-                                          self.config.background_pedestrians, self.config.spawn_radius_m)
+        self._traffic = BackgroundTraffic(ls, self.town, np.random.default_rng(self.seed),
+                                          self.config.background_vehicles, self.config.background_pedestrians,
+                                          self.config.spawn_radius_m)
         self._traffic.set_route(route_polyline(self.town, route_lanes))
         self._traffic.populate((self._ego.x_m, self._ego.y_m))
         ls.simulationStep()
