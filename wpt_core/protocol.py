@@ -263,6 +263,21 @@ def downsample_route(route: Sequence[Tuple[Any, Any]], sample_m: float) -> List[
     return ids
 
 
+def leaderboard_agent_base() -> Tuple[type, Any]:
+    """(AutonomousAgent, Track) of the installed leaderboard, else this module's stand-ins.
+
+    The project's own leaderboard agents derive from the real base class wherever it is importable (its
+    `__call__` is what the evaluator's wrapper calls each tick); importing it imports `carla`, so it is
+    asked for when an agent module is imported, never by `import wpt_core.protocol`.
+    """
+    try:
+        from leaderboard.autoagents.autonomous_agent import AutonomousAgent as LeaderboardAgent
+        from leaderboard.autoagents.autonomous_agent import Track as LeaderboardTrack
+    except ImportError:
+        return AutonomousAgent, Track
+    return LeaderboardAgent, LeaderboardTrack
+
+
 def _xyz(vector: Any) -> List[float]:
     return [vector.x, vector.y, vector.z]
 

@@ -14,6 +14,7 @@ import pytest
 
 from data_helpers import scene_at, smooth_image, straight_route
 from wpt_core import privileged
+from wpt_core.config import ConfigError
 from wpt_core.data.clip_reader import ClipReader
 from wpt_core.protocol import Track, make_transform
 from wpt_core.types import Control, RoadOption, Trajectory
@@ -122,7 +123,7 @@ def test_entry_point_and_setup_parses_plus(tmp_path, monkeypatch):
 
 def test_missing_config_file_is_an_error():
     agent = getattr(_load(), "DataAgent")("localhost", 2000)
-    with pytest.raises(Exception, match="not found"):
+    with pytest.raises(ConfigError, match=r"^/nonexistent/agent\.yaml: config file not found$"):
         agent.setup(f"/nonexistent/agent.yaml+{SAVE_NAME}")
 
 

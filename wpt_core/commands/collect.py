@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from wpt_core.config import load_config, save_config
-from wpt_core.paths import repo_configs_dir
+from wpt_core.privileged_agents import EXPERT_AGENT
 
 RIGS = ("bench2drive",)
 
@@ -21,7 +21,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], help="override, e.g. camera_width=800")
     p.add_argument("--routes-subset", default="")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--agent", default=None, help="privileged agent file (default: data_collection/expert_agent.py)")
+    p.add_argument("--agent", default=EXPERT_AGENT, help="privileged agent file or module (default: the expert)")
     p.set_defaults(func=run)
 
 
@@ -33,8 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config(CollectConfig, args.config, args.overrides)
     out = Path(args.out)
-    agent = args.agent or str(repo_configs_dir().parent / "data_collection" / "expert_agent.py")
-    options = EvalOptions(routes_xml=args.routes, agent_file=agent, checkpoint=str(out / "collect_results.json"),
+    options = EvalOptions(routes_xml=args.routes, agent=args.agent, checkpoint=str(out / "collect_results.json"),
                           resume=args.resume, workers=args.workers, seed=args.seed,
                           routes_subset=args.routes_subset)
     check_run_inputs(options)

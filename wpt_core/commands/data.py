@@ -43,5 +43,5 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     stats.set_defaults(func=_stats)
     attach = sub.add_parser("attach-results", help="copy leaderboard records into the clips they belong to")
     attach.add_argument("checkpoint", help="leaderboard results JSON (--checkpoint of the evaluator)")
-    attach.add_argument("dir", help="folder of clips recorded by data_collection/data_agent.py")
+    attach.add_argument("dir", help="folder of clips recorded by the CARLA data agent")
     attach.set_defaults(func=_attach)

@@ -39,3 +39,14 @@ def test_generic_basename_that_clashes_with_an_installed_module_is_reported(tmp_
     clash.write_text("def get_entry_point():\n    return 'A'\nclass A: pass\n")
     with pytest.raises(AgentLoadError, match="rename"):
         load_agent_class(clash)
+
+
+def test_loads_an_importable_module_by_name_and_the_entry_file_gives_the_same_class():
+    by_module = load_agent_class("wpt_core.privileged_agents.expert_agent")
+    by_file = load_agent_class(FIXTURES.parents[2] / "data_collection" / "expert_agent.py")
+    assert by_module.__name__ == "ExpertAgent" and by_module is by_file
+
+
+def test_unimportable_module_name_is_one_line_naming_it():
+    with pytest.raises(AgentLoadError, match=r"^wpt_core\.no_such_agent: import failed: ModuleNotFoundError"):
+        load_agent_class("wpt_core.no_such_agent")

@@ -46,7 +46,7 @@ def game_time(ticks):
 
 def run_eval(tmp_path, agent, routes, config="", subset="", seed=0, name="results.json"):
     checkpoint = tmp_path / name
-    return evaluate(EvalOptions(routes_xml=str(routes), agent_file=str(agent), checkpoint=str(checkpoint),
+    return evaluate(EvalOptions(routes_xml=str(routes), agent=str(agent), checkpoint=str(checkpoint),
                                 agent_config=config, routes_subset=subset, seed=seed))
 
 
@@ -92,7 +92,7 @@ def test_standing_in_a_timeout_guarded_scenario_is_not_blocked_and_config_string
     guarded_file.write_text(GUARDED_AT_START)
     write_routes(read_routes(guarded_file) + read_routes(SMOKE)[:1], routes)
     log = tmp_path / "steps.jsonl"
-    document = evaluate(EvalOptions(routes_xml=str(routes), agent_file=str(AGENTS / "timestamp_log_agent.py"),
+    document = evaluate(EvalOptions(routes_xml=str(routes), agent=str(AGENTS / "timestamp_log_agent.py"),
                                     checkpoint=str(tmp_path / "r.json"), agent_config=f"{log}+ignored"))
     guarded, unguarded = document["_checkpoint"]["records"]
     first, second = _log_lines(log)
@@ -189,7 +189,7 @@ def test_resume_reruns_failed_and_crashed_records_in_route_major_order(tmp_path)
     log = tmp_path / "calls.jsonl"
     checkpoint = tmp_path / "results.json"
     ids = [str(r.id) for r in read_routes(SMOKE)[:2]]
-    options = dict(routes_xml=str(SMOKE), agent_file=str(AGENTS / "crashing_agent.py"), checkpoint=str(checkpoint),
+    options = dict(routes_xml=str(SMOKE), agent=str(AGENTS / "crashing_agent.py"), checkpoint=str(checkpoint),
                    agent_config=str(log), routes_subset=",".join(ids), repetitions=2)
     evaluate(EvalOptions(**options))
     # the leaderboard's RouteIndexer: route-major, index = route * repetitions + repetition
@@ -246,7 +246,7 @@ class FailingRecorder:
 
 
 def test_simulation_failure_is_recorded_and_rerun_on_resume(tmp_path):
-    options = dict(routes_xml=str(SMOKE), agent_file=str(AGENTS / "standstill_agent.py"),
+    options = dict(routes_xml=str(SMOKE), agent=str(AGENTS / "standstill_agent.py"),
                    checkpoint=str(tmp_path / "results.json"), routes_subset=_first_smoke_id())
     document = evaluate(EvalOptions(**options), hooks_factory=FailingRecorder())
     record = only_record(document)

@@ -31,7 +31,7 @@ SMALL = ["camera_width=160", "camera_height=90"]
 
 def collect(out: Path, subset: str, lidar: bool = True):
     config = CollectConfig(camera_width=160, camera_height=90, lidar=lidar)
-    return evaluate(EvalOptions(routes_xml=str(SMOKE), agent_file=str(EXPERT), routes_subset=subset,
+    return evaluate(EvalOptions(routes_xml=str(SMOKE), agent=str(EXPERT), routes_subset=subset,
                                 checkpoint=str(out / "collect_results.json")),
                     hooks_factory=ClipRecorder(str(out), config))
 
@@ -123,7 +123,7 @@ def test_both_collectors_write_the_same_annotations_for_the_same_scene(tmp_path,
     """The embedded `wpt collect` hook and CARLA's data_agent.py, fed the same scenes, sensor readings and
     expert outputs, label every frame identically (one recorder; should_brake, rate, ids, route points)."""
     config = CollectConfig(camera_width=160, camera_height=90)
-    task = build_tasks(EvalOptions(routes_xml=str(SMOKE), agent_file=str(EXPERT), routes_subset="0",
+    task = build_tasks(EvalOptions(routes_xml=str(SMOKE), agent=str(EXPERT), routes_subset="0",
                                    checkpoint=str(tmp_path / "r.json")))[0]
     holder = {}
 

@@ -88,8 +88,8 @@ class RouteRecorder:
             return
         output = getattr(run.agent, "last_output", None)
         if output is None:
-            raise RuntimeError(f"{self.task.agent_file}: a collected agent must expose the expert output of its "
-                               "last run_step as `last_output` (data_collection/expert_agent.py does)")
+            raise RuntimeError(f"{self.task.agent}: a collected agent must expose the expert output of its "
+                               "last run_step as `last_output` (the privileged expert agent does)")
         scene = embedded_scene(scene)
         data = self.suite.read(scene, self.recorder.frames)
         self.recorder.record(scene, output, data, route_weather(self.task.route.weathers))

@@ -36,7 +36,7 @@ LOG = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class EvalOptions:
     routes_xml: str
-    agent_file: str
+    agent: str
     checkpoint: str
     agent_config: str = ""
     resume: bool = False
@@ -52,7 +52,7 @@ def build_tasks(options: EvalOptions) -> List[RouteTask]:
     """One task per selected route and repetition, indexed route-major as the leaderboard's RouteIndexer does."""
     routes = select_routes(read_routes(options.routes_xml), options.routes_subset)
     return [RouteTask(index=i * options.repetitions + rep, route=route, repetition=rep,
-                      agent_file=str(options.agent_file), agent_config=options.agent_config,
+                      agent=str(options.agent), agent_config=options.agent_config,
                       seed=route_seed(options.seed, str(route.id), rep), track=options.track,
                       world_config=options.world_config)
             for i, route in enumerate(routes) for rep in range(options.repetitions)]
@@ -89,7 +89,7 @@ def evaluate(options: EvalOptions, hooks_factory: Optional[HooksFactory] = None)
             bar.update(1)
             if outcome.record["status"] == SENSORS_INVALID:
                 # The leaderboard rejects the submission and stops at the first invalid sensor suite.
-                raise InvalidSensorsError(f"{options.agent_file}: the agent's sensors are invalid "
+                raise InvalidSensorsError(f"{options.agent}: the agent's sensors are invalid "
                                           f"(see the log); results so far in {options.checkpoint}")
     return results.document
 

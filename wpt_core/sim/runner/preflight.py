@@ -20,7 +20,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 def check_run_inputs(options: EvalOptions) -> None:
     """The agent file loads, its YAML config parses, and every selected route resolves on a known town."""
-    load_agent_class(options.agent_file)
+    load_agent_class(options.agent)
     check_agent_config(options.agent_config)
     routes = read_routes(options.routes_xml)
     try:

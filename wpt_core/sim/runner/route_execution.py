@@ -48,7 +48,7 @@ class RouteTask:
     index: int
     route: RouteSpec
     repetition: int
-    agent_file: str
+    agent: str
     agent_config: str
     seed: int
     track: str = "SENSORS"
@@ -195,7 +195,7 @@ def _setup_agent(task: RouteTask, town: Town, dense: DenseRoute, ground: GroundM
     """Construct, plan, set up and query the agent, in the leaderboard's order and with its failure statuses."""
     specs: List[Dict[str, Any]] = []
     try:
-        agent = instantiate_agent(load_agent_class(task.agent_file))
+        agent = instantiate_agent(load_agent_class(task.agent))
         gps, world_route = global_plan(dense, town.lat_ref, town.lon_ref)
         agent.set_global_plan(gps, world_route)
         agent.setup(task.agent_config)
