@@ -146,7 +146,7 @@ def test_data_agent_records_a_clip_with_its_own_depth_cameras_and_full_sweep_lid
     world, hero, lead = leaderboard
     monkeypatch.setenv("SAVE_PATH", str(tmp_path))
     config = tmp_path / "agent.yaml"
-    config.write_text(f"camera_width: {W}\ncamera_height: {H}\n")
+    config.write_text(f"recording:\n  camera_width: {W}\n  camera_height: {H}\n")
     points = np.array([[5.0, -2.0, -1.84, 0.9], [-5.0, 2.0, -1.84, 0.9]], np.float32)   # in the sensor frame
 
     def measure(sensor, frame):

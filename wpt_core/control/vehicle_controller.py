@@ -22,7 +22,8 @@ from wpt_core.types import Control, Trajectory
 
 @dataclass(frozen=True)
 class ControllerConfig:
-    """Gains and thresholds (REFERENCE "Peer controllers"); dt_s is the agent tick."""
+    """Gains and thresholds of the trajectory-following peer agents (TCP / Transfuser style PIDs); dt_s is the
+    agent tick."""
 
     lat_kp: float = 1.25
     lat_ki: float = 0.75

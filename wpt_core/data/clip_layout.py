@@ -83,6 +83,11 @@ def parse_save_name(save_name: str) -> Optional[ClipId]:
     return ClipId(scenario_type_of(m["scenario"]), m["town"], m["route"], m["weather"])
 
 
+def is_complete(clip_dir: Path) -> bool:
+    """A clip whose recording finished (its `COMPLETE` marker is written last)."""
+    return (Path(clip_dir) / COMPLETE_FILE).is_file()
+
+
 def frame_stem(index: int) -> str:
     return f"{index:05d}"
 

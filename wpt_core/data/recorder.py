@@ -33,12 +33,15 @@ SensorData = Mapping[str, Tuple[int, Any]]
 
 @dataclass(frozen=True)
 class RecordingSpec:
-    """What a clip records: image size, frame rate, JPEG quality (Bench2Drive's defaults but the size)."""
+    """What a clip records (defaults: Bench2Drive's): image size, frame rate, JPEG quality, the full-sweep
+    LiDAR and a depth image per camera."""
 
     camera_width: int = rig.B2D_IMAGE_SIZE[0]
     camera_height: int = rig.B2D_IMAGE_SIZE[1]
     record_hz: int = 10
     jpeg_quality: int = JPEG_QUALITY
+    lidar: bool = True
+    depth: bool = True
 
     def __post_init__(self) -> None:
         if self.record_hz <= 0 or TICK_HZ % self.record_hz:

@@ -13,7 +13,7 @@ then), so the tick the leaderboard runs after attaching its own sensors delivers
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Optional, Sequence, Tuple
 
@@ -23,7 +23,6 @@ from wpt_core.carla_bridge.scene_provider import CarlaSceneProvider
 from wpt_core.config import load_config
 from wpt_core.data import rig
 from wpt_core.data.clip_layout import clip_name, parse_save_name
-from wpt_core.data.clip_writer import JPEG_QUALITY
 from wpt_core.data.recorder import Recorder, RecordingSpec
 from wpt_core.expert.expert import Expert, ExpertConfig
 from wpt_core.leaderboard.global_plan import dense_route_from_plan
@@ -43,12 +42,7 @@ def get_entry_point() -> str:
 class DataAgentConfig:
     """What the CARLA data agent records (defaults: the published Bench2Drive rig, rate and compression)."""
 
-    camera_width: int = rig.B2D_IMAGE_SIZE[0]
-    camera_height: int = rig.B2D_IMAGE_SIZE[1]
-    record_hz: int = 10
-    jpeg_quality: int = JPEG_QUALITY
-    lidar: bool = True
-    depth: bool = True
+    recording: RecordingSpec = field(default_factory=RecordingSpec)
     expert_config: str = ""  # optional YAML for wpt_core.expert.expert.ExpertConfig
 
 
@@ -65,8 +59,6 @@ class DataAgent(AutonomousAgent):
         config_path = path_to_conf_file.split("+")[0]
         self.save_name = path_to_conf_file.split("+")[-1] if "+" in path_to_conf_file else "route"
         self.config = load_config(DataAgentConfig, config_path or None)
-        self.spec = RecordingSpec(self.config.camera_width, self.config.camera_height, self.config.record_hz,
-                                  self.config.jpeg_quality)
         self._tick = -1
         self._recorder: Optional[Recorder] = None
         self._recording: Any = None
@@ -74,7 +66,8 @@ class DataAgent(AutonomousAgent):
 
     def sensors(self) -> list:
         """The rig's cameras, IMU, GPS and speedometer (LiDAR and depth come from the recording sensors)."""
-        return rig.bench2drive_rig_specs(self.config.camera_width, self.config.camera_height, lidar=False)
+        spec = self.config.recording
+        return rig.bench2drive_rig_specs(spec.camera_width, spec.camera_height, lidar=False)
 
     # --- hooks a test (or another simulator) may override --------------------------------------------
     def _make_provider(self) -> Any:
@@ -87,8 +80,9 @@ class DataAgent(AutonomousAgent):
         return Expert(load_config(ExpertConfig, self.config.expert_config or None))
 
     def _make_recording_sensors(self, provider: Any) -> Any:
-        return RecordingSensors(provider.world, provider.hero, self.config.camera_width, self.config.camera_height,
-                                depth=self.config.depth, lidar=self.config.lidar)
+        spec = self.config.recording
+        return RecordingSensors(provider.world, provider.hero, spec.camera_width, spec.camera_height,
+                                depth=spec.depth, lidar=spec.lidar)
 
     # --------------------------------------------------------------------------------------------------
     def _clip_dir(self, town: str) -> Path:
@@ -107,8 +101,9 @@ class DataAgent(AutonomousAgent):
         ident = parse_save_name(self.save_name)
         meta = {"route_id": ident.route_id if ident else "", "town": ident.town if ident else town,
                 "scenario_type": ident.scenario_type if ident else "", "weather_id": ident.weather_id if ident else "",
-                "save_name": self.save_name, "simulator": "carla", "rig": "bench2drive", "depth": self.config.depth}
-        self._recorder = Recorder(self._clip_dir(town), meta, self._route, self.spec,
+                "save_name": self.save_name, "simulator": "carla", "rig": "bench2drive",
+                "depth": self.config.recording.depth}
+        self._recorder = Recorder(self._clip_dir(town), meta, self._route, self.config.recording,
                                   roads=getattr(self._provider, "roads", None))
 
     def run_step(self, input_data: Dict[str, Tuple[int, Any]], timestamp: float) -> Any:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from wpt_core.paths import repo_configs_dir
-from wpt_core.sim.routes.route_generation import GENERATED_TYPES, generate_routes
+from wpt_core.sim.routes.route_generation import GENERATED_TYPES, generate_route_set
 from wpt_core.leaderboard.route_file import RouteFileError, RouteSpec, ScenarioSpec, read_routes, write_routes
 from wpt_core.sim.routes.route_plan import route_lanes, route_town
 from wpt_core.sim.town.town import Town
@@ -184,7 +184,7 @@ def _check_junction(town, scen, route, cum, t) -> None:
 @pytest.mark.parametrize("name", ["EmbeddedGrid", "EmbeddedRand", "EmbeddedArterial"])
 def test_generated_routes_satisfy_site_rules(name):
     town = Town.load(name)
-    routes = generate_routes(town, 40, seed=5)
+    routes = generate_route_set([town], 40, seed=5)
     assert [r.id for r in routes] == [str(i) for i in range(40)]
     for spec in routes:
         _check_route(town, spec)
@@ -196,16 +196,16 @@ def test_generated_routes_satisfy_site_rules(name):
 
 
 def test_generation_is_deterministic_per_seed():
-    a = generate_routes("EmbeddedGrid", 10, seed=1)
-    assert a == generate_routes("EmbeddedGrid", 10, seed=1)
-    assert a != generate_routes("EmbeddedGrid", 10, seed=2)
+    a = generate_route_set(["EmbeddedGrid"], 10, seed=1)
+    assert a == generate_route_set(["EmbeddedGrid"], 10, seed=1)
+    assert a != generate_route_set(["EmbeddedGrid"], 10, seed=2)
 
 
 def test_unsatisfiable_type_is_reported():
     with pytest.raises(ValueError, match="EmbeddedGrid"):
-        generate_routes("EmbeddedGrid", 2, seed=0, types=["YieldToEmergencyVehicle"])
+        generate_route_set(["EmbeddedGrid"], 2, seed=0, types=["YieldToEmergencyVehicle"])
     with pytest.raises(ValueError, match="unknown scenario type"):
-        generate_routes("EmbeddedGrid", 2, seed=0, types=["NoSuchScenario"])
+        generate_route_set(["EmbeddedGrid"], 2, seed=0, types=["NoSuchScenario"])
 
 
 # --- shipped route files -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Closed-loop runs of `wpt eval` on the real embedded simulator: every criterion can fire.
 
-Expected penalties are recomputed here from REFERENCE.md's coefficients and the record's own
+Expected penalties are recomputed here from Bench2Drive's coefficients and the record's own
 infraction lists, so a wrong coefficient or a missing multiplication in the scorer shows up.
 """
 import json
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from wpt_core.sim.runner.evaluator import EvalOptions, evaluate
-from wpt_core.sim.routes.route_generation import generate_routes
+from wpt_core.sim.routes.route_generation import generate_route_set
 from wpt_core.leaderboard.route_file import read_routes, write_routes
 from wpt_core.sim.town.town import Town
 
@@ -51,7 +51,7 @@ def run_eval(tmp_path, agent, routes, config="", subset="", seed=0, name="result
 
 
 def one_route_file(tmp_path, town, scenario_type, seed=3):
-    routes = generate_routes(Town.load(town), 1, seed, types=[scenario_type])
+    routes = generate_route_set([Town.load(town)], 1, seed, types=[scenario_type])
     path = tmp_path / f"{scenario_type}.xml"
     write_routes(routes, path)
     return path

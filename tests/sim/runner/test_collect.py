@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from b2d_converter import converter_reads
+from wpt_core.data.clip_layout import is_complete
 from wpt_core.data.clip_reader import ClipReader
-from wpt_core.data.clip_writer import ClipWriter
+from wpt_core.data.recorder import RecordingSpec
 from wpt_core.data.stats import dataset_stats
 from wpt_core.data.weather import route_weather
 from wpt_core.sim.world.actor_attributes import embedded_scene
@@ -26,11 +27,11 @@ from wpt_core.sim.runner.route_execution import run_route
 REPO = Path(__file__).resolve().parents[3]
 EXPERT = REPO / "data_collection" / "expert_agent.py"
 SMOKE = REPO / "leaderboard_configs" / "routes" / "embedded_smoke.xml"
-SMALL = ["camera_width=160", "camera_height=90"]
+SMALL = ["recording.camera_width=160", "recording.camera_height=90"]
 
 
 def collect(out: Path, subset: str, lidar: bool = True):
-    config = CollectConfig(camera_width=160, camera_height=90, lidar=lidar)
+    config = CollectConfig(recording=RecordingSpec(camera_width=160, camera_height=90, lidar=lidar))
     return evaluate(EvalOptions(routes_xml=str(SMOKE), agent=str(EXPERT), routes_subset=subset,
                                 checkpoint=str(out / "collect_results.json")),
                     hooks_factory=ClipRecorder(str(out), config))
@@ -40,7 +41,7 @@ def test_collected_clip_reads_back_with_consistent_annotations(tmp_path):
     document = collect(tmp_path, "0")
     record = document["_checkpoint"]["records"][0]
     clips = [p for p in tmp_path.iterdir() if p.is_dir()]
-    assert len(clips) == 1 and ClipWriter.is_complete(clips[0])
+    assert len(clips) == 1 and is_complete(clips[0])
     reader = ClipReader(clips[0])
     # 10 Hz recording of a 20 Hz simulation: one frame per 0.1 s of game time (± the first/last tick)
     assert abs(len(reader.indices) - record["meta"]["duration_game"] * 10) <= 2
@@ -122,7 +123,7 @@ class _ReplayProvider:
 def test_both_collectors_write_the_same_annotations_for_the_same_scene(tmp_path, monkeypatch):
     """The embedded `wpt collect` hook and CARLA's data_agent.py, fed the same scenes, sensor readings and
     expert outputs, label every frame identically (one recorder; should_brake, rate, ids, route points)."""
-    config = CollectConfig(camera_width=160, camera_height=90)
+    config = CollectConfig(recording=RecordingSpec(camera_width=160, camera_height=90))
     task = build_tasks(EvalOptions(routes_xml=str(SMOKE), agent=str(EXPERT), routes_subset="0",
                                    checkpoint=str(tmp_path / "r.json")))[0]
     holder = {}
@@ -167,7 +168,7 @@ def test_both_collectors_write_the_same_annotations_for_the_same_scene(tmp_path,
             return Recording()
 
     agent = ReplayAgent("localhost", 2000)
-    (tmp_path / "agent.yaml").write_text("camera_width: 160\ncamera_height: 90\n")
+    (tmp_path / "agent.yaml").write_text("recording:\n  camera_width: 160\n  camera_height: 90\n")
     agent.setup(f"{tmp_path / 'agent.yaml'}+{task.route_key}_EmbeddedGrid_HardBreakRoute_1_0_01_01_00_00_00")
     for tick in range(2 * len(readings)):
         leaderboard = {k: (tick, v) for k, (_, v) in readings[tick // 2].items()
@@ -193,7 +194,7 @@ def test_both_collectors_write_the_same_annotations_for_the_same_scene(tmp_path,
 def test_killed_collection_resumes_to_the_same_clip_set(tmp_path):
     def run(out, resume=False):
         cmd = [sys.executable, "-m", "wpt_core.cli", "collect", "--routes", str(SMOKE), "--out", str(out),
-               "--routes-subset", "0,1", "--workers", "1", "--set", "lidar=false"] + sum((["--set", s] for s in SMALL), [])
+               "--routes-subset", "0,1", "--workers", "1", "--set", "recording.lidar=false"] + sum((["--set", s] for s in SMALL), [])
         return subprocess.Popen(cmd + (["--resume"] if resume else []), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from wpt_core.ground_map import GroundClass
-from wpt_core.sim.town.frames import carla_to_sumo_xy, sumo_angle_to_yaw, sumo_to_carla_xy, yaw_to_sumo_angle
+from wpt_core.sim.town.frames import (carla_centre_to_sumo_front, sumo_angle_to_yaw, sumo_front_to_carla_centre,
+                                      sumo_to_carla_xy, yaw_to_sumo_angle)
 from wpt_core.sim.town.town import Town, TownError, shipped_towns
 from wpt_core.types import RoadOption
 
@@ -26,7 +27,7 @@ def right_normal(d: np.ndarray) -> np.ndarray:
 
 def test_conversions_match_hand_values():
     assert sumo_to_carla_xy(np.array([10.0, 20.0])).tolist() == [10.0, -20.0]
-    assert carla_to_sumo_xy(np.array([[3.0, -4.0]])).tolist() == [[3.0, 4.0]]
+    assert sumo_to_carla_xy(np.array([[3.0, -4.0]])).tolist() == [[3.0, 4.0]]
     # SUMO: 0 = north, 90 = east (clockwise). CARLA: 0 = east (+x), 90 = south (+y), -90 = north.
     assert sumo_angle_to_yaw(90.0) == pytest.approx(0.0)
     assert sumo_angle_to_yaw(0.0) == pytest.approx(-90.0)
@@ -34,12 +35,19 @@ def test_conversions_match_hand_values():
     assert sumo_angle_to_yaw(270.0) == pytest.approx(-180.0)
     assert yaw_to_sumo_angle(-90.0) == pytest.approx(0.0)
     assert yaw_to_sumo_angle(135.0) == pytest.approx(225.0)
+    # a 4 m car centred at (10, 5) heading east (CARLA) has its front bumper at (12, 5): SUMO (12, -5), angle 90
+    assert carla_centre_to_sumo_front(10.0, 5.0, 0.0, 4.0) == pytest.approx((12.0, -5.0, 90.0))
+    # heading south (CARLA yaw 90, SUMO angle 180): a bumper at SUMO (0, -12) is 2 m ahead of the centre (0, 10)
+    assert sumo_front_to_carla_centre(0.0, -12.0, 180.0, 4.0) == pytest.approx((0.0, 10.0, 90.0))
 
 
 def test_conversions_round_trip():
     rng = np.random.default_rng(0)
     xy = rng.uniform(-500, 500, (50, 2))
-    assert np.allclose(carla_to_sumo_xy(sumo_to_carla_xy(xy)), xy)
+    assert np.allclose(sumo_to_carla_xy(sumo_to_carla_xy(xy)), xy)
+    for x, y, yaw in rng.uniform(-180, 180, (20, 3)):
+        assert sumo_front_to_carla_centre(*carla_centre_to_sumo_front(x, y, yaw, 4.9), 4.9) == \
+            pytest.approx((x, y, yaw), abs=1e-9)
     angles = rng.uniform(0, 360, 50)
     back = yaw_to_sumo_angle(sumo_angle_to_yaw(angles))
     assert np.allclose(np.cos(np.radians(back - angles)), 1.0)

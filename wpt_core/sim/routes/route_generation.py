@@ -258,17 +258,6 @@ def _generate(town: Town, kinds: Sequence[str], ids: Sequence[int], seed: int, c
     return routes
 
 
-def generate_routes(town: Town | str, n: int, seed: int, types: Optional[Sequence[str]] = None, *,
-                    length_range_m: Tuple[float, float] = (200.0, 600.0), first_id: int = 0) -> List[RouteSpec]:
-    """`n` routes on `town`, scenario types round-robin over the possible ones, ids `first_id`… ."""
-    town = Town.load(town) if isinstance(town, str) else town
-    kinds = possible_types(town, types)
-    if not kinds:
-        raise ValueError(f"{town.name}: none of the scenario types {list(types or [])} has a site on this town")
-    sequence = [kinds[i % len(kinds)] for i in range(n)]
-    return _generate(town, sequence, range(first_id, first_id + n), seed, {}, length_range_m)
-
-
 def generate_route_set(towns: Sequence[Town | str], n: int, seed: int, types: Optional[Sequence[str]] = None, *,
                        length_range_m: Tuple[float, float] = (200.0, 600.0)) -> List[RouteSpec]:
     """`n` routes over several towns: types round-robin over those possible on any town, each occurrence

@@ -10,7 +10,7 @@ after the world has stepped, so it keeps the scene the agent acted on and reads 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -27,16 +27,16 @@ from wpt_core.sim.world.actor_attributes import embedded_scene
 from wpt_core.types import Control, Scene
 
 
+def _cpu_recording() -> RecordingSpec:
+    return RecordingSpec(camera_width=400, camera_height=225)
+
+
 @dataclass(frozen=True)
 class CollectConfig:
-    """What a clip records. Resolution is reduced from Bench2Drive's 1600×900 for CPU training."""
+    """What `wpt collect` records: Bench2Drive's clip contents at a resolution reduced from 1600×900 for CPU
+    training, and the road raster within `map_half_size_m` of the route start."""
 
-    camera_width: int = 400
-    camera_height: int = 225
-    record_hz: int = 10
-    lidar: bool = True
-    depth: bool = True
-    jpeg_quality: int = 20
+    recording: RecordingSpec = field(default_factory=_cpu_recording)
     map_half_size_m: float = 400.0
 
 
@@ -65,7 +65,7 @@ class RouteRecorder:
         self._tick = 0
 
     def on_start(self, run: RouteRun) -> None:
-        cfg = self.config
+        cfg = self.config.recording
         specs = rig.bench2drive_rig_specs(cfg.camera_width, cfg.camera_height, lidar=cfg.lidar)
         self.suite = SensorSuite(specs, ground=run.town.ground_map(), track="SENSORS", lat_ref=run.town.lat_ref,
                                  lon_ref=run.town.lon_ref, seed=self.task.seed, lidar=B2D_COLLECTION_LIDAR,
@@ -74,10 +74,9 @@ class RouteRecorder:
         meta = {"route_id": str(route.id), "town": route.town,
                 "scenario_type": route.scenarios[0].type if route.scenarios else "", "weather_id": weather_id(self.task),
                 "simulator": "embedded", "seed": self.task.seed, "depth": cfg.depth}
-        spec = RecordingSpec(cfg.camera_width, cfg.camera_height, cfg.record_hz, cfg.jpeg_quality)
-        self.recorder = Recorder(self.clip_dir, meta, run.route, spec, roads=TownRoadIds(run.town))
+        self.recorder = Recorder(self.clip_dir, meta, run.route, cfg, roads=TownRoadIds(run.town))
         ego = run.world.ego
-        self.recorder.save_ground_map(run.town.ground_map().crop((ego.x_m, ego.y_m), cfg.map_half_size_m))
+        self.recorder.save_ground_map(run.town.ground_map().crop((ego.x_m, ego.y_m), self.config.map_half_size_m))
         self._scene, self._tick = run.scene, run.world.frame
 
     def on_tick(self, run: RouteRun, control: Control) -> None:

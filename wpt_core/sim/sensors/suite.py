@@ -66,10 +66,6 @@ class SensorSuite:
             self._readers.append((spec["id"], kind, reader))
         self._needs_boxes = bool(types & {CAMERA, LIDAR, RADAR})
 
-    @property
-    def sensor_ids(self) -> List[str]:
-        return [sid for sid, _, _ in self._readers]
-
     def read(self, scene: Scene, frame: int) -> Dict[str, Tuple[int, Any]]:
         """`{id: (frame, data)}` for every sensor, in the leaderboard's formats."""
         boxes: Optional[SceneBoxes] = build_scene_boxes(scene) if self._needs_boxes else None

@@ -21,11 +21,6 @@ def sumo_to_carla_xy(xy: np.ndarray) -> np.ndarray:
     return out
 
 
-def carla_to_sumo_xy(xy: np.ndarray) -> np.ndarray:
-    """(..., 2) CARLA positions → SUMO positions (the mirror is its own inverse)."""
-    return sumo_to_carla_xy(xy)
-
-
 def sumo_angle_to_yaw(angle_deg: float | np.ndarray) -> float | np.ndarray:
     """SUMO heading (0 = north, clockwise) → CARLA yaw in [-180, 180)."""
     return (angle_deg + 90.0) % 360.0 - 180.0

@@ -14,7 +14,7 @@ import numpy as np
 from wpt_core.polyline import end_heading_deg, right_vector
 from wpt_core.sim.town.frames import sumo_front_to_carla_centre
 from wpt_core.types import Actor, ActorKind, LightState, StopSign, TrafficLight
-from wpt_core.sim.world.traffic import CATALOGUE, ActorType
+from wpt_core.sim.world.actor_types import CATALOGUE, ActorType
 
 LIGHT_RADIUS_M = 80.0
 LIGHT_HEAD_Z_M = 3.0

@@ -2,7 +2,7 @@
 
 libsumo is a process-wide singleton, so a second `start()` while one runs closes the first; and a
 vehicle moved with `moveToXY` must be removed and one step taken before `close()`, or the next
-`start()` in the same process segfaults (SUMO_NOTES.md).
+`start()` in the same process segfaults.
 """
 from __future__ import annotations
 

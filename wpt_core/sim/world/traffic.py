@@ -7,7 +7,6 @@ that have fallen behind or could not be inserted.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Dict, List, Tuple
 
@@ -15,52 +14,23 @@ import numpy as np
 
 from wpt_core.polyline import cumulative_length
 from wpt_core.sim.town.frames import sumo_to_carla_xy
-from wpt_core.types import ActorKind
+from wpt_core.sim.town.town import Town
+from wpt_core.sim.world.actor_types import BACKGROUND_CARS, CATALOGUE, WALKER_TYPES, define_vtype
 
-
-@dataclass(frozen=True)
-class ActorType:
-    """A CARLA blueprint as SUMO knows it: the vType id *is* the CARLA type_id."""
-
-    type_id: str
-    kind: ActorKind
-    length_m: float
-    width_m: float
-    height_m: float
-    is_emergency: bool = False
-
-    @property
-    def sumo_class(self) -> str:
-        if self.kind == ActorKind.WALKER:
-            return "pedestrian"
-        if self.kind == ActorKind.BICYCLE:
-            return "bicycle"
-        return "emergency" if self.is_emergency else "passenger"
-
-
-EGO_TYPE = ActorType("wpt.ego", ActorKind.VEHICLE, 4.9, 2.1, 1.5)
-WALKER_TYPES = tuple(ActorType(f"walker.pedestrian.{i:04d}", ActorKind.WALKER, 0.5, 0.5, 1.8) for i in range(1, 9))
-WALKER_TYPE = WALKER_TYPES[0]
-CATALOGUE: Dict[str, ActorType] = {t.type_id: t for t in [
-    ActorType("vehicle.lincoln.mkz_2020", ActorKind.VEHICLE, 4.9, 2.1, 1.5),
-    ActorType("vehicle.tesla.model3", ActorKind.VEHICLE, 4.8, 2.2, 1.5),
-    ActorType("vehicle.audi.a2", ActorKind.VEHICLE, 3.7, 1.8, 1.55),
-    ActorType("vehicle.mercedes.coupe_2020", ActorKind.VEHICLE, 4.6, 2.1, 1.4),
-    ActorType("vehicle.nissan.patrol_2021", ActorKind.VEHICLE, 5.6, 2.15, 1.9),
-    ActorType("vehicle.ford.ambulance", ActorKind.VEHICLE, 6.4, 2.35, 2.5, is_emergency=True),
-    ActorType("vehicle.dodge.charger_police_2020", ActorKind.VEHICLE, 5.0, 2.1, 1.6, is_emergency=True),
-    ActorType("vehicle.carlamotors.firetruck", ActorKind.VEHICLE, 8.5, 2.9, 3.8, is_emergency=True),
-    ActorType("vehicle.bh.crossbike", ActorKind.BICYCLE, 1.5, 0.8, 1.6),
-    ActorType("vehicle.diamondback.century", ActorKind.BICYCLE, 1.7, 0.6, 1.6),
-    EGO_TYPE, *WALKER_TYPES,
-]}
-DEFAULT_BICYCLE = "vehicle.bh.crossbike"
-BACKGROUND_CARS = ("vehicle.lincoln.mkz_2020", "vehicle.tesla.model3", "vehicle.audi.a2",
-                   "vehicle.mercedes.coupe_2020", "vehicle.nissan.patrol_2021")
-SPAWN_SPACING_M = 10.0
+SPAWN_SPACING_M = 10.0             # spawn points along every lane ...
+SPAWN_FIRST_M = 8.0                # ... from this far after the lane start ...
+SPAWN_END_MARGIN_M = 2.0           # ... to this far before its end
+MIN_SPAWN_LANE_M = 12.0            # shorter lanes get none
 MIN_RESPAWN_DISTANCE_M = 85.0      # replacements appear beyond LiDAR range (85 m), out of immediate view
 PENDING_ROUNDS = 3                 # upkeep rounds (seconds) a car may wait for a free spawn point
-EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the route
+EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the route ...
+EGO_CLEAR_BEHIND_M = 5.0           # ... counted from this far behind the ego ...
+EGO_CLEAR_SIDE_M = 8.0             # ... nor within this of it
+LOCATE_BEHIND_M = 20.0             # the ego is looked for on the route this far behind its last position ...
+LOCATE_AHEAD_M = 200.0             # ... to this far ahead
+ROUTE_DIRECTION_M = 10.0           # the route's direction at the ego: over the next 10 m
+REGION_BEHIND_M = 50.0             # background traffic lives near the route from this far behind the ego
+FAR_RADIUS_FACTOR = 1.2            # actors beyond this many spawn radii from the ego are dropped
 PEDESTRIAN_STALL_S = 25.0          # a walker standing this long is caught in a crossing deadlock: removed
 VEHICLE_STALL_S = 40.0             # a car that stood this long of the last 100 s (creeping included), not
                                    # at a red light, is in a gridlock: removed
@@ -68,48 +38,19 @@ RED_LIGHT_QUEUE_M = 60.0           # a car within this distance of a red light m
 _RED_STATES = frozenset("rRyYu")
 
 
-def actor_type(type_id: str, kind: ActorKind = ActorKind.VEHICLE, is_emergency: bool = False) -> ActorType:
-    """Catalogue entry for `type_id`; unknown blueprints get car (or bicycle / walker) proportions.
-    A known blueprint keeps its own kind, except that a bicycle asked for with a car blueprint (the
-    default one) becomes the default bicycle."""
-    known = CATALOGUE.get(type_id)
-    if known is not None:
-        bicycle_wanted = kind == ActorKind.BICYCLE and known.kind != ActorKind.BICYCLE
-        return CATALOGUE[DEFAULT_BICYCLE] if bicycle_wanted else known
-    if kind == ActorKind.WALKER:
-        return ActorType(type_id, kind, 0.5, 0.5, 1.8)
-    if kind == ActorKind.BICYCLE:
-        return ActorType(type_id, kind, 1.5, 0.8, 1.6)
-    return ActorType(type_id, kind, 4.9, 2.1, 1.5, is_emergency)
-
-
-def define_vtype(ls: ModuleType, t: ActorType) -> None:
-    """Create the SUMO vType for `t` (idempotent per simulation)."""
-    if t.type_id in ls.vehicletype.getIDList():
-        return
-    base = "DEFAULT_PEDTYPE" if t.kind == ActorKind.WALKER else \
-        "DEFAULT_BIKETYPE" if t.kind == ActorKind.BICYCLE else "DEFAULT_VEHTYPE"
-    ls.vehicletype.copy(base, t.type_id)
-    ls.vehicletype.setLength(t.type_id, t.length_m)
-    ls.vehicletype.setWidth(t.type_id, t.width_m)
-    ls.vehicletype.setHeight(t.type_id, t.height_m)
-    if t.kind != ActorKind.WALKER:
-        ls.vehicletype.setVehicleClass(t.type_id, t.sumo_class)
-
-
 _SPAWN_POINTS: Dict[Tuple[str, str], Tuple[List[str], np.ndarray, np.ndarray]] = {}
 
 
-def _spawn_points(town, kind: str) -> Tuple[List[str], np.ndarray, np.ndarray]:
+def _spawn_points(town: Town, kind: str) -> Tuple[List[str], np.ndarray, np.ndarray]:
     """(lane ids, s (N,), xy (N,2)) every SPAWN_SPACING_M along the non-internal lanes of `kind`;
     computed once per network file and process (a route start must not re-walk a large town)."""
     key = (str(town.net_path), kind)
     if key not in _SPAWN_POINTS:
         lanes, s_list, xy = [], [], []
         for lane in town.lanes.values():
-            if lane.kind != kind or lane.is_internal or lane.length_m < 12.0:
+            if lane.kind != kind or lane.is_internal or lane.length_m < MIN_SPAWN_LANE_M:
                 continue
-            for s in np.arange(8.0, lane.length_m - 2.0, SPAWN_SPACING_M):
+            for s in np.arange(SPAWN_FIRST_M, lane.length_m - SPAWN_END_MARGIN_M, SPAWN_SPACING_M):
                 lanes.append(lane.id)
                 s_list.append(float(s))
                 xy.append(lane.pose_at(float(s))[:2])
@@ -133,7 +74,7 @@ def _min_distance(points: np.ndarray, polyline: np.ndarray) -> np.ndarray:
 class BackgroundTraffic:
     """Owns the background actors of one route (ids `bg_v<n>` / `bg_p<n>`)."""
 
-    def __init__(self, ls: ModuleType, town, rng: np.random.Generator, vehicles: int, pedestrians: int,
+    def __init__(self, ls: ModuleType, town: Town, rng: np.random.Generator, vehicles: int, pedestrians: int,
                  spawn_radius_m: float) -> None:
         self.ls, self.town, self.rng = ls, town, rng
         self.n_vehicles, self.n_pedestrians, self.radius = vehicles, pedestrians, spawn_radius_m
@@ -168,17 +109,19 @@ class BackgroundTraffic:
 
     def _update_region(self, ego_xy: np.ndarray) -> None:
         """Advance the ego along the route (nearest point in a forward window) and cache which spawn
-        points are both within the spawn radius of the ego and of the route from 50 m behind it to one
+        points are both within the spawn radius of the ego and of the route from `REGION_BEHIND_M` behind it to one
         radius ahead: spawns and destinations stay there, so the density around the ego stays even."""
         if len(self._route_xy):
-            idx = np.flatnonzero((self._route_s >= self._ego_s - 20.0) & (self._route_s <= self._ego_s + 200.0))
+            idx = np.flatnonzero((self._route_s >= self._ego_s - LOCATE_BEHIND_M)
+                                 & (self._route_s <= self._ego_s + LOCATE_AHEAD_M))
             d = np.linalg.norm(self._route_xy[idx] - ego_xy, axis=1)
             i = idx[int(np.argmin(d))]
             self._ego_s = float(self._route_s[i])
-            j = min(int(np.searchsorted(self._route_s, self._ego_s + 10.0)), len(self._route_xy) - 1)
+            j = min(int(np.searchsorted(self._route_s, self._ego_s + ROUTE_DIRECTION_M)), len(self._route_xy) - 1)
             if j > i:
                 self._route_dir = (self._route_xy[j] - self._route_xy[i]) / (self._route_s[j] - self._route_s[i])
-        lo, mid, hi = np.searchsorted(self._route_s, [self._ego_s - 50.0, self._ego_s, self._ego_s + self.radius])
+        lo, mid, hi = np.searchsorted(self._route_s, [self._ego_s - REGION_BEHIND_M, self._ego_s,
+                                                      self._ego_s + self.radius])
         self._ego_xy = ego_xy
         self._v_near, self._v_ahead = self._near_route(self._v_xy, lo, mid, hi + 1)
         self._v_near &= self._v_open
@@ -210,8 +153,9 @@ class BackgroundTraffic:
         beyond the respawn distance (never where `_far` would drop them again)."""
         ok = near.copy()
         if initial:
-            ahead = (self._route_s >= self._ego_s - 5.0) & (self._route_s <= self._ego_s + EGO_CLEAR_ROUTE_M)
-            ok &= _min_distance(xy, np.vstack([self._route_xy[ahead], ego_xy[None]])) > 8.0
+            ahead = (self._route_s >= self._ego_s - EGO_CLEAR_BEHIND_M) & \
+                (self._route_s <= self._ego_s + EGO_CLEAR_ROUTE_M)
+            ok &= _min_distance(xy, np.vstack([self._route_xy[ahead], ego_xy[None]])) > EGO_CLEAR_SIDE_M
         else:
             d = xy - ego_xy
             ok &= ((d * d).sum(axis=1) >= MIN_RESPAWN_DISTANCE_M ** 2) & (d @ self._route_dir >= 0.0)
@@ -349,14 +293,14 @@ class BackgroundTraffic:
         return removed
 
     def _far(self, sumo_xy: List[Tuple[float, float]]) -> np.ndarray:
-        """(N,) bool: SUMO positions the ego has left behind: beyond 1.2 spawn radii, or behind it (along
-        the route) beyond the respawn distance, so the pool is spent on the road ahead."""
+        """(N,) bool: SUMO positions the ego has left behind: beyond `FAR_RADIUS_FACTOR` spawn radii, or behind
+        it (along the route) beyond the respawn distance, so the pool is spent on the road ahead."""
         if not sumo_xy:
             return np.zeros(0, dtype=bool)
         xy = sumo_to_carla_xy(np.asarray(sumo_xy, dtype=np.float64))
         d = xy - self._ego_xy
         behind = (d @ self._route_dir < 0.0) & ((d * d).sum(axis=1) > MIN_RESPAWN_DISTANCE_M ** 2)
-        return behind | ~self._around_ego(xy, 1.2)
+        return behind | ~self._around_ego(xy, FAR_RADIUS_FACTOR)
 
     def _extend_trip(self, vid: str) -> None:
         """Give a background car a new destination before it reaches the end of its route."""

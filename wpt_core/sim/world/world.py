@@ -21,7 +21,8 @@ from wpt_core.polyline import densify
 from wpt_core.sim.town.frames import carla_centre_to_sumo_front
 from wpt_core.sim.town.town import Town
 from wpt_core.sim.world.sumo_session import SumoSession
-from wpt_core.sim.world.traffic import EGO_TYPE, WALKER_TYPE, ActorType, BackgroundTraffic, actor_type, define_vtype
+from wpt_core.sim.world.actor_types import EGO_TYPE, WALKER_TYPE, ActorType, actor_type, define_vtype
+from wpt_core.sim.world.traffic import BackgroundTraffic
 from wpt_core.types import Actor, ActorKind, Control, EgoState, Scene
 
 EGO_ID = "hero"
