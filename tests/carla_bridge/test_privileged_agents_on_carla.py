@@ -11,15 +11,15 @@ import sys
 import types
 from pathlib import Path
 
+import carla
 import numpy as np
 import pytest
 
-carla = pytest.importorskip("carla")
 
-from carla_standins import FakeActor, FakeWorld, bbox, transform  # noqa: E402
-from wpt_core import privileged  # noqa: E402
-from wpt_core.data.clip_reader import ClipReader  # noqa: E402
-from wpt_core.types import RoadOption  # noqa: E402
+from carla_standins import FakeActor, FakeWorld, bbox, transform
+from wpt_core import privileged
+from wpt_core.data.clip_reader import ClipReader
+from wpt_core.types import RoadOption
 
 REPO = Path(__file__).resolve().parents[2]
 SAVE_NAME = "RouteScenario_7_rep0_Town01_HardBreakRoute_1_5_12_01_10_00_00"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Callable, Dict, List, Optional, Tuple
 
+import libsumo
 import numpy as np
 import pytest
 
@@ -18,12 +19,9 @@ from wpt_core.leaderboard.route_file import ScenarioSpec
 from wpt_core.sim.scenarios.base import ScenarioContext
 from wpt_core.sim.scenarios.manager import ScenarioManager
 from wpt_core.sim.scenarios.registry import SCENARIO_TYPES, UnknownScenarioType, build_scenario
+from wpt_core.sim.town.town import Town
+from wpt_core.sim.world.world import World, WorldConfig
 from wpt_core.types import Actor, Control, Scene
-
-libsumo = pytest.importorskip("libsumo")
-
-from wpt_core.sim.town.town import Town  # noqa: E402
-from wpt_core.sim.world.world import World, WorldConfig  # noqa: E402
 
 EMPTY = WorldConfig(background_vehicles=0, background_pedestrians=0)
 WIDE = WorldConfig(background_vehicles=0, background_pedestrians=0, scene_radius_m=300.0)  # sees a whole flow

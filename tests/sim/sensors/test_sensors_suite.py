@@ -38,11 +38,14 @@ def test_radar_sees_an_approaching_car_with_negative_radial_velocity():
     assert np.allclose(on_car[:, 3], radial, atol=1e-4)
 
 
-def test_bench_sensors_reports_positive_timings():
+def test_bench_sensors_times_each_part_and_the_rig_costs_more_than_any_part():
     result = bench_sensors(width=80, height=45, frames=2)
-    for key in ("camera_ms", "lidar_ms", "gnss_imu_speed_ms", "rig_ms"):
-        assert result[key] > 0.0
-    assert result["actors"] >= 30 and result["lidar_points"] > 5000
+    # the rig renders six cameras and casts the LiDAR; the state sensors are a few matrix products
+    assert result["rig_ms"] > result["camera_ms"] > result["gnss_imu_speed_ms"]
+    assert result["rig_ms"] > result["lidar_ms"]
+    assert result["actors"] >= 30
+    # the leaderboard's LiDAR casts 64 channels × round(600 000 · 0.05 / 64) = 64 × 469 rays per 20 Hz tick
+    assert 5000 < result["lidar_points"] < 64 * 469
 
 
 @pytest.mark.slow

@@ -9,12 +9,6 @@ import pytest
 from wpt_core.sim.town import maps
 from wpt_core.sim.town.town import Town
 
-try:
-    maps.sumo_binary("netconvert")
-    HAVE_SUMO_BIN = True
-except RuntimeError:
-    HAVE_SUMO_BIN = False
-needs_sumo = pytest.mark.skipif(not HAVE_SUMO_BIN, reason="eclipse-sumo binaries not installed")
 
 # A straight 100 m road along +x (OpenDRIVE: y up, right lane -1 drives along +x), one driving lane and a
 # sidewalk per direction, with a geoReference whose origin is lat 49 / lon 8.
@@ -49,7 +43,6 @@ def _junction_types(path) -> collections.Counter:
                                if not j.get("id", "").startswith(":"))
 
 
-@needs_sumo
 def test_build_towns_is_deterministic_and_matches_shipped(tmp_path):
     first = maps.build_towns(tmp_path / "a")
     second = maps.build_towns(tmp_path / "b")
@@ -61,7 +54,6 @@ def test_build_towns_is_deterministic_and_matches_shipped(tmp_path):
         assert _junction_types(a) == _junction_types(shipped)
 
 
-@needs_sumo
 def test_convert_xodr_straight_road(tmp_path):
     xodr = tmp_path / "straight.xodr"
     xodr.write_text(STRAIGHT_XODR)
