@@ -1,7 +1,6 @@
 """B2D comfort on synthetic frames: bounds checked against hand-built signals."""
 import numpy as np
 from scipy import signal
-import pytest
 
 from wpt_core.evaluation.comfort import chunk_is_comfortable, route_comfort, savgol
 

@@ -1,5 +1,4 @@
 """Closed-loop expert checks that need lateral planning: overtaking, making room, turns, outputs."""
-import math
 import time
 
 import numpy as np

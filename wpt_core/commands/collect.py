@@ -18,7 +18,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="keep finished clips, redo unfinished ones")
     p.add_argument("--rig", choices=RIGS, default="bench2drive")
     p.add_argument("--config", default=None, help="collection YAML (CollectConfig)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], help="override, e.g. recording.camera_width=800")
+    p.add_argument("--set", dest="overrides", action="append", default=[],
+                   help="override, e.g. recording.camera_width=800")
     p.add_argument("--routes-subset", default="")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--agent", default=EXPERT_AGENT, help="privileged agent file or module (default: the expert)")

@@ -7,7 +7,6 @@ only once the writer's `COMPLETE` marker exists; `ClipReader` refuses an incompl
 from __future__ import annotations
 
 import gzip
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -1,9 +1,9 @@
 """The leaderboard data agent for CARLA: the expert drives from privileged state while the agent records
 Bench2Drive-layout clips with the Bench2Drive sensor rig.
 
-Run it with Bench2Drive's `leaderboard_evaluator.py --agent data_collection/data_agent.py` (the entry file;
-see data_collection/collect_carla.sh). The evaluator calls `setup("<config>+<save_name>")`; the config (optional YAML for
-`DataAgentConfig`) is `s.split('+')[0]` and the save name `s.split('+')[-1]`. Clips go to
+Run it with Bench2Drive's `leaderboard_evaluator.py --agent data_collection/data_agent.py` (the entry
+file; see data_collection/collect_carla.sh). The evaluator calls `setup("<config>+<save_name>")`; the
+config (optional YAML for `DataAgentConfig`) is `s.split('+')[0]` and the save name `s.split('+')[-1]`. Clips go to
 `$SAVE_PATH/<Scenario>_<Town>_Route<id>_Weather<k>/` at 10 Hz (every second 20 Hz tick), written by the
 same `Recorder` as `wpt collect`. The RGB cameras, IMU and GNSS come through the leaderboard; the depth
 cameras and the full-sweep LiDAR, which the leaderboard cannot provide, are spawned on the hero by the agent

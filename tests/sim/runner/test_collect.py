@@ -194,7 +194,8 @@ def test_both_collectors_write_the_same_annotations_for_the_same_scene(tmp_path,
 def test_killed_collection_resumes_to_the_same_clip_set(tmp_path):
     def run(out, resume=False):
         cmd = [sys.executable, "-m", "wpt_core.cli", "collect", "--routes", str(SMOKE), "--out", str(out),
-               "--routes-subset", "0,1", "--workers", "1", "--set", "recording.lidar=false"] + sum((["--set", s] for s in SMALL), [])
+               "--routes-subset", "0,1", "--workers", "1", "--set", "recording.lidar=false"]
+        cmd += sum((["--set", s] for s in SMALL), [])
         return subprocess.Popen(cmd + (["--resume"] if resume else []), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
 

@@ -4,8 +4,8 @@ The set and order are Bench2Drive's RouteScenario criteria: route completion, ou
 collisions, red lights, stop signs, min-speed checkpoints, route deviation (30 m, ends the route),
 agent blocked (60 s, ends the route), plus the route timeout and B2D's 4000-tick limit, and the
 scenario-driven events (`add_event`: failing to yield to an emergency vehicle, scenario timeouts).
-The record follows `statistics_manager.compute_route_statistics`: penalties multiply, DS = RC × IS,
-status "Perfect"/"Completed" when RC reaches 100, else "Failed[ - reason]".
+The record (`leaderboard.route_record`) follows `statistics_manager.compute_route_statistics`: penalties
+multiply, DS = RC × IS, status "Perfect"/"Completed" when RC reaches 100, else "Failed[ - reason]".
 
 Extension: `meta["first_junction_completion"]` is the route fraction Bench2Drive's ability tool
 requires a Traffic_Signs route to exceed ((index of the first junction point + 1 + 8) / points);

@@ -15,10 +15,9 @@ import logging
 import multiprocessing
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from dataclasses import replace
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
+from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 from tqdm import tqdm
 
@@ -26,9 +25,9 @@ from wpt_core.leaderboard.results_file import ResultsFile
 from wpt_core.leaderboard.route_file import read_routes, select_routes
 from wpt_core.leaderboard.route_record import empty_record
 from wpt_core.leaderboard.statuses import SENSORS_INVALID, SIMULATION_CRASHED
+from wpt_core.sim.runner.route_execution import (HooksFactory, RouteOutcome, RouteTask, route_seed, run_route,
+                                                 save_name, weather_id)
 from wpt_core.sim.world.world import WorldConfig
-from wpt_core.sim.runner.route_execution import (HooksFactory, RouteOutcome, RouteTask, route_seed, run_route, save_name,
-                                                 weather_id)
 
 LOG = logging.getLogger(__name__)
 

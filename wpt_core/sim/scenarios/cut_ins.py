@@ -12,7 +12,6 @@ from typing import Optional
 
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.motion import ScriptedMover
-from wpt_core.polyline import Polyline
 from wpt_core.sim.scenarios.placement import neighbour, smooth_shift_path
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor, size_of
 from wpt_core.types import ActorKind

@@ -21,7 +21,6 @@ from wpt_core.leaderboard.infractions import DEFAULT_MESSAGES, YIELD_EMERGENCY
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.flows import ScriptedFlow
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
-from wpt_core.polyline import Polyline
 from wpt_core.sim.scenarios.placement import opposite_lane
 from wpt_core.sim.scenarios.props import make_actor
 from wpt_core.types import ActorKind

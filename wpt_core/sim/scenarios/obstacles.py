@@ -18,7 +18,6 @@ from typing import List, Optional, Tuple
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.flows import ScriptedFlow
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
-from wpt_core.polyline import Polyline
 from wpt_core.sim.scenarios.placement import opposite_lane
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
 from wpt_core.types import ActorKind

@@ -1,8 +1,9 @@
 """Draw a town's `GroundMap` with PIL: lanes, junctions, sidewalks, zebra crossings, markings, stop lines.
 
 The drawing takes the town's lanes, junctions and driving edges (and the lanes that end at a stop line),
-not the `Town` that caches the result. Draw order is the painter's order of a real street: asphalt (lanes, junction areas), then pavements
-(sidewalks, walking areas), then paint (crossings, lane markings, stop lines).
+not the `Town` that caches the result. Draw order is the painter's order of a real street: asphalt
+(lanes, junction areas), then pavements (sidewalks, walking areas), then paint (crossings, lane markings,
+stop lines).
 """
 from __future__ import annotations
 
