@@ -1,4 +1,11 @@
-"""Shared fixtures: small Bench2Drive clips and a tiny training profile for the learning tests."""
+"""Suite-wide rule and shared fixtures.
+
+A skipped test is a failed test: every extra the tests need is installed by scripts/setup_env.sh (`sim`,
+`maps`, `carla`, `train`, `dev`); a test that skips because one is missing (an `importorskip`, a `skipif`)
+would silently drop what it checks, so the skip is reported as a failure with its reason. Deselection
+(`-m "not slow"`) is not a skip. Fixtures: small Bench2Drive clips and a tiny training profile for the
+learning tests.
+"""
 import sys
 from pathlib import Path
 
@@ -39,3 +46,24 @@ def tiny_batch(learning_clips, tiny_profile):
     names = [p.name for p in find_clips(learning_clips)]
     dataset = raw_dataset(learning_clips, tiny_profile.data, names)
     return next(iter(DataLoader(torch.utils.data.Subset(dataset, [0, 30, 60, 90]), batch_size=4)))
+
+SKIP_IS_FAILURE = "skipped tests fail the suite (is an extra missing from the environment?)"
+
+
+def _fail_skip(report) -> None:
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"{SKIP_IS_FAILURE}: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    _fail_skip(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _fail_skip(outcome.get_result())

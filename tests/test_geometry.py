@@ -1,5 +1,6 @@
 import math
 
+import carla
 import numpy as np
 import pytest
 
@@ -18,7 +19,6 @@ def test_ego_frame_is_x_forward_y_right():
 
 
 def test_transform_matrix_matches_carla_client():
-    carla = pytest.importorskip("carla")
     t = carla.Transform(carla.Location(1.0, -2.0, 3.0), carla.Rotation(pitch=-15.0, yaw=123.0, roll=7.0))
     assert np.allclose(np.array(t.get_matrix()), transform_matrix(1.0, -2.0, 3.0, 7.0, -15.0, 123.0), atol=1e-5)
 

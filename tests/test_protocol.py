@@ -66,8 +66,8 @@ def test_dense_gnss_plan_is_kept_under_bench2drives_name():
 @pytest.fixture
 def running_world():
     """A real EmbeddedGrid world registered the way the embedded runner registers it."""
-    from wpt_core.sim.town import Town
-    from wpt_core.sim.world import World, WorldConfig
+    from wpt_core.sim.town.town import Town
+    from wpt_core.sim.world.world import World, WorldConfig
 
     town = Town.load("EmbeddedGrid")
     lanes = town.lane_path(["A1B1", "B1C1", "C1D1"])

@@ -1,8 +1,7 @@
 """The `wpt` command: one subcommand family per module in `wpt_core.commands`.
 
-Bad input — the project's `InputError` types and the results file's `ResultsFileError` — ends as one
-line on stderr (the message names the file and the problem) and exit status 2; every other exception
-is a bug and keeps its traceback.
+Bad input — any of the project's `InputError` types — ends as one line on stderr (the message names the
+file and the problem) and exit status 2; every other exception is a bug and keeps its traceback.
 """
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from typing import List, Optional
 
 import wpt_core.commands
 from wpt_core.errors import InputError
-from wpt_core.sim.results import ResultsFileError
 
 INPUT_ERROR_EXIT = 2
 
@@ -37,7 +35,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args) or 0)
-    except (InputError, ResultsFileError) as exc:
+    except InputError as exc:
         print(f"wpt {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
         return INPUT_ERROR_EXIT
 

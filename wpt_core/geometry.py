@@ -57,7 +57,7 @@ def transform_matrix(x: float, y: float, z: float, roll_deg: float, pitch_deg: f
     return m
 
 
-# --- GNSS (leaderboard formula, REFERENCE.md) -------------------------------------------------------
+# --- GNSS (the leaderboard's formula: route_manipulation._location_to_gps) -------------------------
 
 def world_to_gnss(x: float, y: float, z: float = 0.0, lat_ref: float = DEFAULT_LAT_REF,
                   lon_ref: float = DEFAULT_LON_REF) -> Tuple[float, float, float]:
@@ -129,13 +129,6 @@ def boxes_overlap(a: np.ndarray, b: np.ndarray) -> bool:
             if pa.max() < pb.min() or pb.max() < pa.min():
                 return False
     return True
-
-
-def point_segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-    """Distance of point p to segment ab (all (2,))."""
-    ab = b - a
-    t = float(np.clip(np.dot(p - a, ab) / max(float(np.dot(ab, ab)), 1e-12), 0.0, 1.0))
-    return float(np.linalg.norm(p - (a + t * ab)))
 
 
 def segments_intersect(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarray) -> bool:

@@ -29,12 +29,6 @@ def repo_configs_dir() -> Path:
     return PACKAGE_ROOT.parent / "leaderboard_configs"
 
 
-def carla_root() -> Path | None:
-    """`CARLA_ROOT` of the user's CARLA install, if set."""
-    value = os.environ.get("CARLA_ROOT")
-    return Path(value) if value else None
-
-
 def save_path() -> Path | None:
     """`SAVE_PATH`: where leaderboard agents write their own outputs (e.g. `metric_info.json`)."""
     value = os.environ.get("SAVE_PATH")

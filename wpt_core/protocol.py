@@ -37,7 +37,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from wpt_core import privileged
 from wpt_core.geometry import rotation_matrix
-from wpt_core.types import EgoState
+from wpt_core.types import LANE_CHANGE_OPTIONS, EgoState
 
 # Bench2Drive's patched leaderboard keeps one global-plan point every 50 m (upstream: 200 m).
 GLOBAL_PLAN_SAMPLE_M = 50.0
@@ -246,13 +246,12 @@ class SensorInterface:
 
 def downsample_route(route: Sequence[Tuple[Any, Any]], sample_m: float) -> List[int]:
     """Indices the leaderboard keeps: lane changes, command changes, the end, and one every `sample_m`."""
-    lane_changes = (5, 6)
     ids: List[int] = []
     previous = None
     dist = 0.0
     for i, (transform, option) in enumerate(route):
         value = int(getattr(option, "value", option))
-        if value in lane_changes or (value != previous and previous not in lane_changes) \
+        if value in LANE_CHANGE_OPTIONS or (value != previous and previous not in LANE_CHANGE_OPTIONS) \
                 or dist > sample_m or i == len(route) - 1:
             ids.append(i)
             dist = 0.0
@@ -262,6 +261,21 @@ def downsample_route(route: Sequence[Tuple[Any, Any]], sample_m: float) -> List[
             dist += math.sqrt((loc.x - prev.x) ** 2 + (loc.y - prev.y) ** 2 + (loc.z - prev.z) ** 2)
         previous = value
     return ids
+
+
+def leaderboard_agent_base() -> Tuple[type, Any]:
+    """(AutonomousAgent, Track) of the installed leaderboard, else this module's stand-ins.
+
+    The project's own leaderboard agents derive from the real base class wherever it is importable (its
+    `__call__` is what the evaluator's wrapper calls each tick); importing it imports `carla`, so it is
+    asked for when an agent module is imported, never by `import wpt_core.protocol`.
+    """
+    try:
+        from leaderboard.autoagents.autonomous_agent import AutonomousAgent as LeaderboardAgent
+        from leaderboard.autoagents.autonomous_agent import Track as LeaderboardTrack
+    except ImportError:
+        return AutonomousAgent, Track
+    return LeaderboardAgent, LeaderboardTrack
 
 
 def _xyz(vector: Any) -> List[float]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
+
+from wpt_core.polyline import cumulative_length
 
 XY = Tuple[float, float]
 DEFAULT_LANE_WIDTH_M = 3.5
@@ -26,6 +28,9 @@ class RoadOption(IntEnum):
     LANEFOLLOW = 4
     CHANGELANELEFT = 5
     CHANGELANERIGHT = 6
+
+
+LANE_CHANGE_OPTIONS = frozenset({int(RoadOption.CHANGELANELEFT), int(RoadOption.CHANGELANERIGHT)})
 
 
 class ActorKind(str, Enum):
@@ -151,30 +156,9 @@ class DenseRoute:
     def __len__(self) -> int:
         return int(self.xy_m.shape[0])
 
-    @classmethod
-    def from_global_plan(cls, world_plan: Sequence[Tuple[Any, Any]],
-                         lane_width_m: Optional[np.ndarray] = None) -> "DenseRoute":
-        """`set_global_plan`'s dense [(Transform, RoadOption)] → DenseRoute (any simulator).
-
-        The leaderboard's route interpolation tags junction segments LEFT/RIGHT/STRAIGHT, so those
-        points are `in_junction`; lane widths default to 3.5 m when the caller has no map to ask.
-        """
-        if not world_plan:
-            raise ValueError("empty global plan")
-        xy = np.array([[t.location.x, t.location.y] for t, _ in world_plan], dtype=np.float64)
-        z = np.array([t.location.z for t, _ in world_plan], dtype=np.float64)
-        yaw = np.array([t.rotation.yaw for t, _ in world_plan], dtype=np.float64)
-        commands = np.array([int(getattr(option, "value", option)) for _, option in world_plan], dtype=np.int64)
-        junction = (int(RoadOption.LEFT), int(RoadOption.RIGHT), int(RoadOption.STRAIGHT))
-        widths = np.full(len(world_plan), DEFAULT_LANE_WIDTH_M) if lane_width_m is None \
-            else np.asarray(lane_width_m, dtype=np.float64)
-        return cls(xy_m=xy, yaw_deg=yaw, commands=commands, in_junction=np.isin(commands, junction),
-                   lane_width_m=widths, z_m=z)
-
     def cumulative_length_m(self) -> np.ndarray:
         """(N,) arc length from the first point."""
-        seg = np.linalg.norm(np.diff(self.xy_m, axis=0), axis=1)
-        return np.concatenate([[0.0], np.cumsum(seg)])
+        return cumulative_length(self.xy_m)
 
 
 @dataclass

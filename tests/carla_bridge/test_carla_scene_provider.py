@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import math
 
+import carla
 import numpy as np
 import pytest
 
-carla = pytest.importorskip("carla")
 
-from carla_standins import FakeActor, FakeWorld, bbox, transform  # noqa: E402
-from wpt_core.carla_bridge.global_plan import dense_route_from_plan  # noqa: E402
-from wpt_core.carla_bridge.scene_provider import CarlaSceneProvider, light_state  # noqa: E402
-from wpt_core.types import ActorKind, LightState, RoadOption  # noqa: E402
+from carla_standins import FakeActor, FakeWorld, bbox, transform
+from wpt_core.leaderboard.global_plan import dense_route_from_plan
+from wpt_core.carla_bridge.scene_provider import CarlaSceneProvider, light_state
+from wpt_core.types import ActorKind, LightState, RoadOption
 
 
 def _hero():

@@ -11,15 +11,15 @@ import sys
 import types
 from pathlib import Path
 
+import carla
 import numpy as np
 import pytest
 
-carla = pytest.importorskip("carla")
 
-from carla_standins import FakeActor, FakeWorld, bbox, transform  # noqa: E402
-from wpt_core import privileged  # noqa: E402
-from wpt_core.data.clip_reader import ClipReader  # noqa: E402
-from wpt_core.types import RoadOption  # noqa: E402
+from carla_standins import FakeActor, FakeWorld, bbox, transform
+from wpt_core import privileged
+from wpt_core.data.clip_reader import ClipReader
+from wpt_core.types import RoadOption
 
 REPO = Path(__file__).resolve().parents[2]
 SAVE_NAME = "RouteScenario_7_rep0_Town01_HardBreakRoute_1_5_12_01_10_00_00"
@@ -146,7 +146,7 @@ def test_data_agent_records_a_clip_with_its_own_depth_cameras_and_full_sweep_lid
     world, hero, lead = leaderboard
     monkeypatch.setenv("SAVE_PATH", str(tmp_path))
     config = tmp_path / "agent.yaml"
-    config.write_text(f"camera_width: {W}\ncamera_height: {H}\n")
+    config.write_text(f"recording:\n  camera_width: {W}\n  camera_height: {H}\n")
     points = np.array([[5.0, -2.0, -1.84, 0.9], [-5.0, 2.0, -1.84, 0.9]], np.float32)   # in the sensor frame
 
     def measure(sensor, frame):

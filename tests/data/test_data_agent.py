@@ -14,6 +14,7 @@ import pytest
 
 from data_helpers import scene_at, smooth_image, straight_route
 from wpt_core import privileged
+from wpt_core.config import ConfigError
 from wpt_core.data.clip_reader import ClipReader
 from wpt_core.protocol import Track, make_transform
 from wpt_core.types import Control, RoadOption, Trajectory
@@ -102,11 +103,11 @@ def test_entry_point_and_setup_parses_plus(tmp_path, monkeypatch):
     assert issubclass(getattr(module, module.get_entry_point()), module.DataAgent)
     agent = _agent_class(module, _Recording())("localhost", 2000)
     cfg = tmp_path / "agent.yaml"
-    cfg.write_text("camera_width: 400\ncamera_height: 225\n")
+    cfg.write_text("recording:\n  camera_width: 400\n  camera_height: 225\n")
     # B2D appends another '+<save_name>' on each later route: config first, save name last
     agent.setup(f"{cfg}+RouteScenario_1_rep0_Town01_X_1_0_01_01_00_00_00+{SAVE_NAME}")
     assert agent.track == Track.SENSORS and agent.save_name == SAVE_NAME
-    assert agent.config.camera_width == 400
+    assert agent.config.recording.camera_width == 400
     sensors = agent.sensors()
     ids = [s["id"] for s in sensors]
     assert len(ids) == len(set(ids))
@@ -122,7 +123,7 @@ def test_entry_point_and_setup_parses_plus(tmp_path, monkeypatch):
 
 def test_missing_config_file_is_an_error():
     agent = getattr(_load(), "DataAgent")("localhost", 2000)
-    with pytest.raises(Exception, match="not found"):
+    with pytest.raises(ConfigError, match=r"^/nonexistent/agent\.yaml: config file not found$"):
         agent.setup(f"/nonexistent/agent.yaml+{SAVE_NAME}")
 
 
@@ -134,7 +135,7 @@ def test_records_a_clip_at_10hz(tmp_path, monkeypatch):
     agent = _agent_class(module, recording)("localhost", 2000)
     agent.set_global_plan(*_plan())
     config = tmp_path / "agent.yaml"
-    config.write_text("camera_width: 64\ncamera_height: 36\n")
+    config.write_text("recording:\n  camera_width: 64\n  camera_height: 36\n")
     agent.setup(f"{config}+{SAVE_NAME}")
     controls = []
     for i in range(6):

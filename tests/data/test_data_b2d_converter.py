@@ -11,8 +11,8 @@ from data_helpers import straight_route
 from wpt_core.data import rig
 from wpt_core.data.clip_layout import clip_name, depth_path
 from wpt_core.data.recorder import Recorder, RecordingSpec
-from wpt_core.sim.actor_attributes import embedded_scene
-from wpt_core.sim.sensors.benchmark import demo_ground, demo_scene
+from wpt_core.sim.world.actor_attributes import embedded_scene
+from wpt_core.sim.sensors.sensor_bench import demo_ground, demo_scene
 from wpt_core.sim.sensors.lidar import B2D_COLLECTION_LIDAR
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.types import Control, Trajectory

@@ -113,7 +113,7 @@ def test_frames_are_written_in_order_by_the_background_thread_and_its_errors_sur
     assert not (tmp_path / "c" / "anno" / "00006.json.gz").exists()       # the failed frame was not committed
     with pytest.raises(RuntimeError, match="writing a frame failed"):
         writer.finish({"status": "Completed"})                              # never completed with a frame lost
-    assert not ClipWriter.is_complete(tmp_path / "c")
+    assert not L.is_complete(tmp_path / "c")
     assert ClipReader(tmp_path / "c", allow_incomplete=True).indices == list(range(6))
 
 

@@ -16,7 +16,7 @@ CAMS = ["front", "front_left", "front_right", "back", "back_left", "back_right"]
 
 
 def _public_anno(i: int) -> dict:
-    """Keys as docs/anno.md lists them; theta is the compass (ego heading east = π/2)."""
+    """Keys as Bench2Drive's docs/anno.md lists them; theta is the compass (ego heading east = π/2)."""
     eye = np.eye(4).tolist()
     sensors = {f"CAM_{c.upper()}": {"location": [0, 0, 1.6], "rotation": [0, 0, 0], "intrinsic": np.eye(3).tolist(),
                                     "world2cam": eye, "cam2ego": eye, "fov": 70, "image_size_x": 1600,

@@ -1,6 +1,6 @@
 """B2D comfort on synthetic frames: bounds checked against hand-built signals."""
 import numpy as np
-import pytest
+from scipy import signal
 
 from wpt_core.evaluation.comfort import chunk_is_comfortable, route_comfort, savgol
 
@@ -46,7 +46,6 @@ def test_short_episode_is_one_chunk_and_tiny_is_none():
 
 
 def test_savgol_matches_scipy():
-    signal = pytest.importorskip("scipy.signal")
     y = np.random.default_rng(0).normal(size=20)
     for deriv in (0, 1):
         np.testing.assert_allclose(savgol(y, 7, 2, deriv=deriv, delta=0.1),

@@ -1,9 +1,5 @@
-"""Hand-built routes and a small closed-loop integrator for the expert tests (no simulator).
-
-The integrator is a kinematic bicycle with the embedded simulator's published limits (wheelbase 2.9 m,
-steer 1 = `max_steer_rad`, steer rate limit, 3.5 m/s² drive, 8 m/s² brake, a short actuator lag), written
-independently of the code under test.
-"""
+"""Hand-built routes and a closed loop for the expert tests: the expert drives the embedded simulator's
+own ego dynamics (`EgoDynamics`) through hand-scripted actors, lights and stop signs (no SUMO)."""
 from __future__ import annotations
 
 import math
@@ -12,7 +8,9 @@ from typing import Callable, List, Optional
 
 import numpy as np
 
-from wpt_core.types import Actor, ActorKind, Control, DenseRoute, EgoState, RoadOption, Scene, StopSign, TrafficLight
+from wpt_core.geometry import OrientedBox
+from wpt_core.sim.world.ego_dynamics import EgoDynamics
+from wpt_core.types import Actor, ActorKind, Control, DenseRoute, RoadOption, Scene, StopSign, TrafficLight
 
 
 def straight_route(length_m: float = 200.0, lane_width_m: float = 3.5, yaw_deg: float = 0.0,
@@ -54,34 +52,9 @@ def walker(aid: str, x: float, y: float, yaw: float, speed: float) -> Actor:
     return Actor(aid, ActorKind.WALKER, x, y, yaw, speed, 0.5, 0.5, 1.8, type_id="walker.pedestrian.0001")
 
 
-@dataclass
-class Bicycle:
-    """The test's own ego model."""
-
-    x: float = 0.0
-    y: float = 0.0
-    yaw_deg: float = 0.0
-    speed: float = 0.0
-    max_steer_rad: float = 1.22
-    wheelbase: float = 2.9
-    steer: float = 0.0
-    accel: float = 0.0
-
-    def step(self, c: Control, dt: float = 0.05) -> None:
-        assert 0.0 <= c.throttle <= 1.0 and 0.0 <= c.brake <= 1.0 and -1.0 <= c.steer <= 1.0
-        self.steer += float(np.clip(c.steer - self.steer, -3.0 * dt, 3.0 * dt))
-        target = c.throttle * 3.5 - c.brake * 8.0 - (0.15 if self.speed > 0 else 0.0)
-        self.accel += dt / (0.15 + dt) * (target - self.accel)
-        v_new = max(0.0, self.speed + self.accel * dt)
-        v_mid = 0.5 * (self.speed + v_new)
-        self.speed = v_new
-        yaw = math.radians(self.yaw_deg)
-        self.x += v_mid * math.cos(yaw) * dt
-        self.y += v_mid * math.sin(yaw) * dt
-        self.yaw_deg += math.degrees(v_mid * math.tan(self.steer * self.max_steer_rad) / self.wheelbase * dt)
-
-    def state(self) -> EgoState:
-        return EgoState(self.x, self.y, self.yaw_deg, self.speed, accel_mps2=self.accel)
+def ego_at(x: float = 0.0, y: float = 0.0, yaw_deg: float = 0.0) -> EgoDynamics:
+    """The embedded simulator's own ego model (kinematic bicycle, CARLA-like actuation), standing at a pose."""
+    return EgoDynamics(x, y, yaw_deg)
 
 
 @dataclass
@@ -96,10 +69,10 @@ class Log:
     outputs: list = field(default_factory=list)
 
 
-ActorsFn = Callable[[float, Bicycle], List[Actor]]
+ActorsFn = Callable[[float, EgoDynamics], List[Actor]]
 
 
-def simulate(expert, route: DenseRoute, ego: Bicycle, seconds: float, actors: Optional[ActorsFn] = None,
+def simulate(expert, route: DenseRoute, ego: EgoDynamics, seconds: float, actors: Optional[ActorsFn] = None,
              lights: Optional[Callable[[float], List[TrafficLight]]] = None,
              stop_signs: Optional[List[StopSign]] = None, dt: float = 0.05) -> Log:
     log = Log()
@@ -108,26 +81,26 @@ def simulate(expert, route: DenseRoute, ego: Bicycle, seconds: float, actors: Op
         scene = Scene(k, t, ego.state(), actors(t, ego) if actors else [], lights(t) if lights else [],
                       list(stop_signs or []))
         out = expert.run_step(scene, route)
-        ego.step(out.control, dt)
-        log.t.append(t); log.x.append(ego.x); log.y.append(ego.y); log.speed.append(ego.speed)
+        c = out.control
+        assert 0.0 <= c.throttle <= 1.0 and 0.0 <= c.brake <= 1.0 and -1.0 <= c.steer <= 1.0
+        ego.step(c, dt)
+        log.t.append(t); log.x.append(ego.x_m); log.y.append(ego.y_m); log.speed.append(ego.speed_mps)
         log.target.append(out.target_speed_mps); log.reason.append(out.reason); log.controls.append(out.control)
         log.outputs.append(out)
     return log
 
 
-def ego_box(ego: Bicycle):
-    from wpt_core.geometry import OrientedBox
-    return OrientedBox(ego.x, ego.y, ego.yaw_deg, 4.9, 2.1)
+def ego_box(ego: EgoDynamics) -> OrientedBox:
+    return OrientedBox(ego.x_m, ego.y_m, ego.yaw_deg, ego.params.length_m, ego.params.width_m)
 
 
-def actor_box(a: Actor):
-    from wpt_core.geometry import OrientedBox
+def actor_box(a: Actor) -> OrientedBox:
     return OrientedBox(a.x_m, a.y_m, a.yaw_deg, a.length_m, a.width_m)
 
 
 def collision_free(actors: ActorsFn) -> ActorsFn:
     """Wrap an actor script so that any overlap with the ego fails the test at once."""
-    def wrapped(t: float, ego: Bicycle) -> List[Actor]:
+    def wrapped(t: float, ego: EgoDynamics) -> List[Actor]:
         out = actors(t, ego)
         box = ego_box(ego)
         for a in out:

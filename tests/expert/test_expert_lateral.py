@@ -1,9 +1,8 @@
 """Closed-loop expert checks that need lateral planning: overtaking, making room, turns, outputs."""
-import math
 import time
 
 import numpy as np
-from expert_harness import Bicycle, collision_free, left_turn_route, simulate, straight_route, vehicle
+from expert_harness import collision_free, ego_at, left_turn_route, simulate, straight_route, vehicle
 
 from wpt_core.expert import Expert, ExpertConfig
 from wpt_core.types import ActorKind, EgoState, Scene
@@ -15,7 +14,7 @@ OBSTACLE = vehicle("obs", 50.0, 0.0, kind=ActorKind.STATIC, role="scenario")
 
 def test_overtakes_parked_obstacle_when_opposite_lane_is_free():
     expert = Expert()
-    log = simulate(expert, ROUTE, Bicycle(), 25, actors=collision_free(lambda t, e: [OBSTACLE]))
+    log = simulate(expert, ROUTE, ego_at(), 25, actors=collision_free(lambda t, e: [OBSTACLE]))
     x, y = np.array(log.x), np.array(log.y)
     beside = np.abs(x - 50.0) < 2.0
     assert beside.any() and np.all(y[beside] < -2.8)            # about a lane width (3.5 m) to the left
@@ -31,7 +30,7 @@ def test_waits_behind_obstacle_while_oncoming_traffic_passes():
         if t < 14.0:   # a dense oncoming stream in the opposite lane, then it stops
             out += [vehicle(f"on{k}", 150.0 + 30.0 * k - 8.0 * t, -3.5, yaw=180.0, speed=8.0) for k in range(10)]
         return out
-    log = simulate(Expert(), ROUTE, Bicycle(), 32, actors=collision_free(scene))
+    log = simulate(Expert(), ROUTE, ego_at(), 32, actors=collision_free(scene))
     x, y, t = np.array(log.x), np.array(log.y), np.array(log.t)
     waiting = t < 14.0
     assert x[waiting].max() + HALF_LEN < 50.0 - HALF_LEN - 2.0   # stayed behind the obstacle
@@ -42,7 +41,7 @@ def test_waits_behind_obstacle_while_oncoming_traffic_passes():
 def test_in_lane_shift_for_partially_blocking_obstacle():
     cone = vehicle("cone", 50.0, 1.3, kind=ActorKind.STATIC, role="scenario")   # its edge on the ego's path edge
     cone.length_m, cone.width_m = 0.5, 0.5
-    log = simulate(Expert(), ROUTE, Bicycle(), 14, actors=collision_free(lambda t, e: [cone]))
+    log = simulate(Expert(), ROUTE, ego_at(), 14, actors=collision_free(lambda t, e: [cone]))
     x, y = np.array(log.x), np.array(log.y)
     beside = np.abs(x - 50.0) < 1.0
     assert np.all(y[beside] < -0.2) and np.all(y[beside] > -2.5)   # a small shift, not a lane change
@@ -51,8 +50,8 @@ def test_in_lane_shift_for_partially_blocking_obstacle():
 def test_makes_room_for_emergency_vehicle():
     def ev(t, e):
         x = -40.0 + 13.0 * t
-        return [vehicle("ev", x, 0.0, speed=13.0, emergency=True)] if x < e.x + 60.0 else []
-    log = simulate(Expert(), ROUTE, Bicycle(), 15, actors=collision_free(ev))
+        return [vehicle("ev", x, 0.0, speed=13.0, emergency=True)] if x < e.x_m + 60.0 else []
+    log = simulate(Expert(), ROUTE, ego_at(), 15, actors=collision_free(ev))
     y = np.array(log.y)
     assert y.min() < -2.5                                       # moved a lane aside
     assert "make room" in " ".join(log.reason)
@@ -62,7 +61,7 @@ def test_makes_room_for_emergency_vehicle():
 def test_shifts_right_for_invading_oncoming_vehicle():
     def invader(t, e):
         return [vehicle("inv", 120.0 - 8.0 * t, -2.3, yaw=180.0, speed=8.0)]   # 1.2 m into the ego lane
-    log = simulate(Expert(), ROUTE, Bicycle(), 14, actors=collision_free(invader))
+    log = simulate(Expert(), ROUTE, ego_at(), 14, actors=collision_free(invader))
     x, y, t = np.array(log.x), np.array(log.y), np.array(log.t)
     meet = np.abs(x - (120.0 - 8.0 * t)) < 5.0
     assert meet.any() and np.all(y[meet] > 0.3) and np.all(y[meet] + 1.05 < 1.75)   # right, but inside its lane
@@ -70,7 +69,7 @@ def test_shifts_right_for_invading_oncoming_vehicle():
 
 def test_tracks_a_left_turn():
     route = left_turn_route()
-    log = simulate(Expert(), route, Bicycle(), 20)
+    log = simulate(Expert(), route, ego_at(), 20)
     pts = np.stack([log.x, log.y], axis=1)
     before_end = pts[:, 1] > route.xy_m[-1, 1] + 1.0        # up to the route's end
     pts, speed = pts[before_end], np.array(log.speed)[before_end]
@@ -87,7 +86,7 @@ def test_left_turn_yields_to_oncoming_vehicle():
     # oncoming car drives west along y = -3.5 through the junction while the ego wants to turn left across it
     def oncoming(t, e):
         return [vehicle("on", 110.0 - 8.0 * t, -3.5, yaw=180.0, speed=8.0)]
-    log = simulate(Expert(), left_turn_route(), Bicycle(), 20, actors=collision_free(oncoming))
+    log = simulate(Expert(), left_turn_route(), ego_at(), 20, actors=collision_free(oncoming))
     assert any("on" in r for r in log.reason)
     assert log.y[-1] < -20.0
 
@@ -95,7 +94,7 @@ def test_left_turn_yields_to_oncoming_vehicle():
 def test_crossing_vehicle_at_junction_is_yielded_to():
     def crossing(t, e):
         return [vehicle("x", 60.0, -70.0 + 8.0 * t, yaw=90.0, speed=8.0)]   # reaches y = 0 at t = 8.75 s
-    log = simulate(Expert(), ROUTE, Bicycle(), 16, actors=collision_free(crossing))
+    log = simulate(Expert(), ROUTE, ego_at(), 16, actors=collision_free(crossing))
     assert log.x[-1] > 70.0
 
 
@@ -104,7 +103,7 @@ def test_cut_in_is_followed_without_collision():
         lateral = 3.5 - min(max(t - 4.0, 0.0), 2.0) * 1.75     # moves into the ego lane in 2 s from t = 4
         yaw = -30.0 if 4.0 < t < 6.0 else 0.0
         return [vehicle("ci", 45.0 + 4.0 * t, lateral, yaw=yaw, speed=4.0)]
-    log = simulate(Expert(), ROUTE, Bicycle(), 14, actors=collision_free(cutin))
+    log = simulate(Expert(), ROUTE, ego_at(), 14, actors=collision_free(cutin))
     assert any("ci" in r for r in log.reason)
 
 
@@ -145,7 +144,7 @@ def test_pulls_out_around_a_close_obstacle_without_touching_it():
     # stopped 3 m (bumper to bumper) behind a parked car, opposite lane free: the pull-out must clear the
     # car's corner although there is little room to shift before it
     parked = vehicle("close", 7.9, 0.0, kind=ActorKind.STATIC, role="scenario")
-    log = simulate(Expert(), ROUTE, Bicycle(), 20, actors=collision_free(lambda t, e: [parked]))
+    log = simulate(Expert(), ROUTE, ego_at(), 20, actors=collision_free(lambda t, e: [parked]))
     assert log.x[-1] > 40.0 and abs(log.y[-1]) < 0.5
 
 
@@ -154,7 +153,7 @@ def test_no_pass_into_a_car_seen_far_away():
     # pass from a standstill (~35 m) would still be under way: the ego must count it and let it go by first
     def scene(t, e):
         return [OBSTACLE, vehicle("far", 134.0 - 8.0 * t, -3.5, yaw=180.0, speed=8.0)]
-    log = simulate(Expert(), ROUTE, Bicycle(x=35.0), 30, actors=collision_free(scene))
+    log = simulate(Expert(), ROUTE, ego_at(x=35.0), 30, actors=collision_free(scene))
     x, y, t = np.array(log.x), np.array(log.y), np.array(log.t)
     car_gone = t > (134.0 - 50.0 + 2 * HALF_LEN) / 8.0           # its rear is past the obstacle's rear
     assert np.abs(y[~car_gone]).max() < 0.5                    # did not pull out before the car went by
@@ -168,5 +167,5 @@ def test_pull_out_does_not_cut_the_corner_of_a_car_queued_behind_the_obstacle():
     lead = vehicle("lead", 60.0, 0.0, kind=ActorKind.STATIC, role="scenario")
     queued = vehicle("queued", 53.2, 0.0)
     queued.length_m, queued.width_m = 4.0, 1.8     # a small car: its centre clears a shifting path sooner
-    log = simulate(Expert(), ROUTE, Bicycle(), 45, actors=collision_free(lambda t, e: [lead, queued]))
+    log = simulate(Expert(), ROUTE, ego_at(), 45, actors=collision_free(lambda t, e: [lead, queued]))
     assert log.x[-1] > 70.0 and abs(log.y[-1]) < 0.5

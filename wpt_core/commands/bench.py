@@ -28,14 +28,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_sim(args: argparse.Namespace) -> int:
-    from wpt_core.sim.benchmark import bench_sim
+    from wpt_core.sim.world.throughput_bench import bench_sim
 
     print(json.dumps(bench_sim(args.town, args.seconds, args.seed), indent=2))
     return 0
 
 
 def run_sensors(args: argparse.Namespace) -> int:
-    from wpt_core.sim.sensors.benchmark import bench_sensors
+    from wpt_core.sim.sensors.sensor_bench import bench_sensors
 
     print(json.dumps(bench_sensors(width=args.width, height=args.height, frames=args.frames), indent=2))
     return 0

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 
 from wpt_core.config import load_config, save_config
-from wpt_core.paths import repo_configs_dir
+from wpt_core.privileged_agents import EXPERT_AGENT
 
 RIGS = ("bench2drive",)
 
@@ -18,23 +18,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="keep finished clips, redo unfinished ones")
     p.add_argument("--rig", choices=RIGS, default="bench2drive")
     p.add_argument("--config", default=None, help="collection YAML (CollectConfig)")
-    p.add_argument("--set", dest="overrides", action="append", default=[], help="override, e.g. camera_width=800")
+    p.add_argument("--set", dest="overrides", action="append", default=[],
+                   help="override, e.g. recording.camera_width=800")
     p.add_argument("--routes-subset", default="")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--agent", default=None, help="privileged agent file (default: data_collection/expert_agent.py)")
+    p.add_argument("--agent", default=EXPERT_AGENT, help="privileged agent file or module (default: the expert)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Check every input (config, agent, routes) before the output folder is touched, then collect."""
-    from wpt_core.sim.collector import ClipRecorder, CollectConfig
-    from wpt_core.sim.evaluator import EvalOptions, evaluate
-    from wpt_core.sim.preflight import check_run_inputs
+    from wpt_core.sim.runner.collector import ClipRecorder, CollectConfig
+    from wpt_core.sim.runner.evaluator import EvalOptions, evaluate
+    from wpt_core.sim.runner.preflight import check_run_inputs
 
     config = load_config(CollectConfig, args.config, args.overrides)
     out = Path(args.out)
-    agent = args.agent or str(repo_configs_dir().parent / "data_collection" / "expert_agent.py")
-    options = EvalOptions(routes_xml=args.routes, agent_file=agent, checkpoint=str(out / "collect_results.json"),
+    options = EvalOptions(routes_xml=args.routes, agent=args.agent, checkpoint=str(out / "collect_results.json"),
                           resume=args.resume, workers=args.workers, seed=args.seed,
                           routes_subset=args.routes_subset)
     check_run_inputs(options)

@@ -26,7 +26,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _attach(args: argparse.Namespace) -> int:
-    from wpt_core.sim.results import load_results
+    from wpt_core.leaderboard.results_file import load_results
 
     checkpoint, root = Path(args.checkpoint), Path(args.dir)
     load_results(checkpoint)   # a missing or malformed file: `ResultsFileError`, one line from `wpt`
@@ -60,7 +60,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     stats.set_defaults(func=_stats)
     attach = sub.add_parser("attach-results", help="copy leaderboard records into the clips they belong to")
     attach.add_argument("checkpoint", help="leaderboard results JSON (--checkpoint of the evaluator)")
-    attach.add_argument("dir", help="folder of clips recorded by data_collection/data_agent.py")
+    attach.add_argument("dir", help="folder of clips recorded by the CARLA data agent")
     attach.set_defaults(func=_attach)
     cache = sub.add_parser("cache", help="decode clips once into memory-mapped training shards (idempotent, resumable)")
     cache.add_argument("--data", required=True, help="folder of Bench2Drive-layout clips")

@@ -7,15 +7,15 @@ import sys
 from pathlib import Path
 
 from wpt_core.paths import save_path, set_save_path
-from wpt_core.sim.evaluator import EvalOptions, InvalidSensorsError, evaluate
-from wpt_core.sim.preflight import check_run_inputs
+from wpt_core.sim.runner.evaluator import EvalOptions, InvalidSensorsError, evaluate
+from wpt_core.sim.runner.preflight import check_run_inputs
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("eval", help="closed-loop evaluation on the embedded simulator (leaderboard protocol)",
                               usage="wpt eval --agent FILE --routes XML --checkpoint OUT.json [...] | "
                                     "wpt eval world-model --checkpoint CKPT --data DIR [--json FILE]")
-    p.add_argument("--agent", help="agent .py file (get_entry_point(), leaderboard protocol)")
+    p.add_argument("--agent", help="agent .py file (get_entry_point(), leaderboard protocol) or an importable module name")
     p.add_argument("--agent-config", default="", help="passed to agent.setup() as '<config>+<save_name>'")
     p.add_argument("--routes", help="leaderboard route XML")
     p.add_argument("--routes-subset", default="", help="route ids, e.g. '3,7' or '0-10'")
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     """Check every input, then run; a rejected agent (invalid sensors) is one line on stderr and exit 1."""
     from wpt_core.evaluation.report import compute_report, format_report
 
-    options = EvalOptions(routes_xml=args.routes, agent_file=args.agent, checkpoint=args.checkpoint,
+    options = EvalOptions(routes_xml=args.routes, agent=args.agent, checkpoint=args.checkpoint,
                           agent_config=args.agent_config, resume=args.resume, workers=args.workers,
                           seed=args.seed, repetitions=args.repetitions, routes_subset=args.routes_subset,
                           track=args.track)

@@ -19,7 +19,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from wpt_core.sim.maps import build_towns
+    from wpt_core.sim.town.maps import build_towns
 
     for path in build_towns(args.out or towns_dir()):
         print(path)
@@ -27,8 +27,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    from wpt_core.sim.maps import convert_xodr
-    from wpt_core.sim.town import Town
+    from wpt_core.sim.town.maps import convert_xodr
+    from wpt_core.sim.town.town import Town
 
     town = Town.load(convert_xodr(args.xodr, args.out))
     print(f"{args.out}: {len(town.edges)} driving edges, {len(town.junctions)} junctions")

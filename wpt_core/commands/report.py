@@ -20,6 +20,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "scenario types from it (default: 220 for results on CARLA towns, else the progress total)")
     p.add_argument("--expected-routes", type=int, default=None,
                    help="routes in the benchmark, overriding the above (missing ones count 0)")
+    p.add_argument("--benchmark", default=None,
+                   help="a bundle of leaderboard_configs/benchmarks/ (e.g. bench2drive220): its route file and route "
+                        "count, unless --routes / --expected-routes are given")
     p.set_defaults(func=run)
 
 
@@ -27,15 +30,21 @@ def run(args: argparse.Namespace) -> int:
     """A bad results or route file raises its own error type, which `wpt` prints as one line (exit 2)."""
     from wpt_core.evaluation.merge import merge_results
     from wpt_core.evaluation.report import RoutesFile, compute_report, format_report
-    from wpt_core.sim.routes import read_routes
+    from wpt_core.leaderboard.benchmark import load_benchmark
+    from wpt_core.leaderboard.route_file import read_routes
 
     document = merge_results([Path(path) for path in args.results])
+    routes, expected = args.routes, args.expected_routes
+    if args.benchmark:
+        benchmark = load_benchmark(args.benchmark)
+        bundled = benchmark.routes_path()
+        routes = routes or (str(bundled) if bundled else None)
+        expected = expected or (benchmark.expected_routes * benchmark.repetitions or None)
     routes_file = None
-    if args.routes:
-        routes_file = RoutesFile(args.routes, {str(r.id): r.scenarios[0].type if r.scenarios else ""
-                                               for r in read_routes(args.routes)})
-    report = compute_report(document, Path(args.metric_dir) if args.metric_dir else None, args.expected_routes,
-                            routes_file)
+    if routes:
+        routes_file = RoutesFile(routes, {str(r.id): r.scenarios[0].type if r.scenarios else ""
+                                          for r in read_routes(routes)})
+    report = compute_report(document, Path(args.metric_dir) if args.metric_dir else None, expected, routes_file)
     print(format_report(report))
     if args.json_out:
         out = Path(args.json_out)

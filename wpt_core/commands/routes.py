@@ -27,8 +27,8 @@ def _split(text: str) -> list:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    from wpt_core.sim.route_generation import generate_route_set
-    from wpt_core.sim.routes import write_routes
+    from wpt_core.sim.routes.route_generation import generate_route_set
+    from wpt_core.leaderboard.route_file import write_routes
 
     routes = generate_route_set(_split(args.town), args.n, args.seed, _split(args.types) or None,
                                 length_range_m=(args.min_length, args.max_length))
@@ -39,7 +39,8 @@ def run_generate(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from wpt_core.sim.routes import read_routes, route_lanes, route_town
+    from wpt_core.leaderboard.route_file import read_routes
+    from wpt_core.sim.routes.route_plan import route_lanes, route_town
 
     routes = read_routes(args.xml)
     for spec in routes:

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 
 from wpt_core.control.pid import PIDController
+from wpt_core.leaderboard.tick import TICK_S
+from wpt_core.polyline import cumulative_length
 from wpt_core.types import Control, Trajectory
 
 
-@dataclass
+@dataclass(frozen=True)
 class ControllerConfig:
-    """Gains and thresholds (REFERENCE "Peer controllers"); dt_s is the agent tick."""
+    """Gains and thresholds of the trajectory-following peer agents (TCP / Transfuser style PIDs); dt_s is the
+    agent tick."""
 
     lat_kp: float = 1.25
     lat_ki: float = 0.75
@@ -41,7 +44,7 @@ class ControllerConfig:
     creep_duration_s: float = 1.5
     creep_speed_mps: float = 1.5
     stopped_speed_mps: float = 0.1
-    dt_s: float = 0.05
+    dt_s: float = TICK_S
 
 
 @dataclass
@@ -55,12 +58,11 @@ class ControlTarget:
 def aim_point(trajectory: Trajectory, distance_m: float) -> np.ndarray:
     """The point `distance_m` along the trajectory polyline from the ego origin (its end if shorter)."""
     pts = np.vstack([np.zeros((1, 2)), np.asarray(trajectory.xy_ego_m, dtype=np.float64).reshape(-1, 2)])
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    cum = cumulative_length(pts)
     if cum[-1] <= distance_m:
         return pts[-1]
     i = int(np.searchsorted(cum, distance_m, side="right") - 1)
-    f = (distance_m - cum[i]) / max(seg[i], 1e-9)
+    f = (distance_m - cum[i]) / max(cum[i + 1] - cum[i], 1e-9)
     return pts[i] + f * (pts[i + 1] - pts[i])
 
 
@@ -72,14 +74,15 @@ def trajectory_speed(trajectory: Trajectory) -> float:
     n = min(2, len(pts) - 1)
     if n <= 0:
         return 0.0
-    length = float(np.sum(np.linalg.norm(np.diff(pts[: n + 1], axis=0), axis=1)))
+    length = float(cumulative_length(pts[: n + 1])[-1])
     return length / (n * trajectory.dt_s)
 
 
 class VehicleController:
     """Stateful PID pair; one instance per agent (the PIDs and the stuck timer carry across ticks)."""
 
-    def __init__(self, config: ControllerConfig = ControllerConfig()) -> None:
+    def __init__(self, config: Optional[ControllerConfig] = None) -> None:
+        config = config if config is not None else ControllerConfig()
         self.config = config
         self._lat = PIDController(config.lat_kp, config.lat_ki, config.lat_kd, config.lat_window)
         self._lon = PIDController(config.lon_kp, config.lon_ki, config.lon_kd, config.lon_window)

@@ -278,18 +278,15 @@ def build_annotation(scene: Scene, route_info: RouteInfo, control: Control, cali
                 box["num_points"] = points.hits(actor) if points is not None else -1
             _add_road(box, roads, actor.lane_id, (actor.x_m, actor.y_m, actor.z_m))
             boxes.append(box)
-    light_id = _affecting(scene.traffic_lights, route_info.route_ahead_xy)
-    for light in scene.traffic_lights:
-        if math.hypot(light.head_xyz[0] - ego_xy[0], light.head_xyz[1] - ego_xy[1]) < radius_m:
-            box = _light_box(light, light.id == light_id, ego_xy, ids.of(light.id))
-            _add_road(box, roads, light.lane_id, light.head_xyz)
-            boxes.append(box)
-    stop_id = _affecting(scene.stop_signs, route_info.route_ahead_xy)
-    for sign in scene.stop_signs:
-        if math.hypot(sign.sign_xyz[0] - ego_xy[0], sign.sign_xyz[1] - ego_xy[1]) < radius_m:
-            box = _sign_box(sign, sign.id == stop_id, ego_xy, ids.of(sign.id))
-            _add_road(box, roads, sign.lane_id, sign.sign_xyz)
-            boxes.append(box)
+    for rules, make_box, position in ((scene.traffic_lights, _light_box, lambda r: r.head_xyz),
+                                      (scene.stop_signs, _sign_box, lambda r: r.sign_xyz)):
+        affecting = _affecting(rules, route_info.route_ahead_xy)
+        for rule in rules:
+            xyz = position(rule)
+            if math.hypot(xyz[0] - ego_xy[0], xyz[1] - ego_xy[1]) < radius_m:
+                box = make_box(rule, rule.id == affecting, ego_xy, ids.of(rule.id))
+                _add_road(box, roads, rule.lane_id, xyz)
+                boxes.append(box)
 
     return {
         "x": ego_xy[0], "y": ego_xy[1], "throttle": float(control.throttle), "steer": float(control.steer),

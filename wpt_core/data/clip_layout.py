@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from wpt_core.leaderboard.route_record import scenario_type_of
+
 ANNO_DIR = "anno"
 CAMERA_DIR = "camera"
 LIDAR_DIR = "lidar"
@@ -78,8 +80,12 @@ def parse_save_name(save_name: str) -> Optional[ClipId]:
     m = _SAVE_NAME_RE.match(save_name)
     if m is None:
         return None
-    scenario_type = re.sub(r"_\d+$", "", m["scenario"])
-    return ClipId(scenario_type, m["town"], m["route"], m["weather"])
+    return ClipId(scenario_type_of(m["scenario"]), m["town"], m["route"], m["weather"])
+
+
+def is_complete(clip_dir: Path) -> bool:
+    """A clip whose recording finished (its `COMPLETE` marker is written last)."""
+    return (Path(clip_dir) / COMPLETE_FILE).is_file()
 
 
 def frame_stem(index: int) -> str:

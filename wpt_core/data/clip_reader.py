@@ -7,7 +7,6 @@ only once the writer's `COMPLETE` marker exists; `ClipReader` refuses an incompl
 from __future__ import annotations
 
 import gzip
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +86,7 @@ class ClipReader:
         meta_path = self.clip_dir / L.META_FILE
         self.meta: Dict[str, Any] = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         self.is_public = not meta_path.exists()
-        self.complete = self.is_public or (self.clip_dir / L.COMPLETE_FILE).is_file()
+        self.complete = self.is_public or L.is_complete(self.clip_dir)
         if not self.complete and not allow_incomplete:
             raise IncompleteClipError(f"{self.clip_dir}: clip is incomplete (its writer did not finish); "
                                       "pass allow_incomplete=True to read the frames written so far")

@@ -116,7 +116,7 @@ class ClipWriter:
                  jpeg_quality: int = JPEG_QUALITY) -> None:
         self.clip_dir = Path(clip_dir)
         self.jpeg_quality = jpeg_quality
-        if (self.clip_dir / L.COMPLETE_FILE).exists() and resume:
+        if L.is_complete(self.clip_dir) and resume:
             raise FileExistsError(f"{self.clip_dir}: clip is already complete; nothing to resume")
         if self.clip_dir.exists() and not resume:
             self._clear()
@@ -235,7 +235,3 @@ class ClipWriter:
         atomic_write_json(self.clip_dir / L.META_FILE, self.meta)
         atomic_write_json(self.clip_dir / L.COMPLETE_FILE, {"num_frames": self.next_index})
         self.finished = True
-
-    @staticmethod
-    def is_complete(clip_dir: Path) -> bool:
-        return (Path(clip_dir) / L.COMPLETE_FILE).is_file()

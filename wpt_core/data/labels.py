@@ -108,13 +108,14 @@ def _route_polyline(anno: Dict[str, Any], route_xy: Optional[np.ndarray]) -> np.
                      [anno["x_command_far"], anno["y_command_far"]]], dtype=np.float64)
 
 
-def bev_semantics(anno: Dict[str, Any], config: BevConfig = BevConfig(), ground_map: Optional[GroundMap] = None,
+def bev_semantics(anno: Dict[str, Any], config: Optional[BevConfig] = None, ground_map: Optional[GroundMap] = None,
                   route_xy: Optional[np.ndarray] = None) -> np.ndarray:
     """(C, H, W) bool rasters in BEV_CHANNELS order.
 
     Drivable area and lane lines come from the clip's GroundMap when there is one; otherwise drivable
     is a one-lane corridor around the route plus the vehicles' footprints, and lanes stay empty.
     """
+    config = config if config is not None else BevConfig()
     pose = anno_pose(anno)
     centres = cell_centres(config)
     n = config.cells
@@ -168,9 +169,10 @@ def occupancy(boxes: Sequence[Dict[str, Any]], pose: Tuple[float, float, float],
 
 
 def future_occupancy(annos: Sequence[Dict[str, Any]], index: int, steps: int = 4, step_frames: int = 5,
-                     config: BevConfig = BevConfig()) -> Tuple[np.ndarray, np.ndarray]:
+                     config: Optional[BevConfig] = None) -> Tuple[np.ndarray, np.ndarray]:
     """(K, 2, H, W) vehicle/pedestrian occupancy at frames index + k·step_frames (k = 1..K), drawn in the
     CURRENT ego frame (the world model predicts the future as seen from now); (K,) valid."""
+    config = config if config is not None else BevConfig()
     pose = anno_pose(annos[index])
     occ = np.zeros((steps, len(OCCUPANCY_CHANNELS), config.cells, config.cells), dtype=bool)
     valid = np.zeros(steps, dtype=bool)

@@ -22,27 +22,30 @@ from wpt_core.data.annotation import RoadIdLookup, build_annotation
 from wpt_core.data.clip_writer import JPEG_QUALITY, ClipWriter
 from wpt_core.data.depth import carla_depth_to_metres
 from wpt_core.data.expert_assessment import ExpertStep, encode_assessment
-from wpt_core.data.route_info import RouteTracker
+from wpt_core.data.route_info import RouteInfoPlanner
 from wpt_core.ground_map import GroundMap
+from wpt_core.leaderboard.tick import TICK_HZ
 from wpt_core.types import DenseRoute, Scene
 
-SIM_HZ = 20
 DEPTH_SUFFIX = "_DEPTH"  # `<camera id>_DEPTH`: the depth camera at the RGB camera's pose (B2D's naming)
 SensorData = Mapping[str, Tuple[int, Any]]
 
 
 @dataclass(frozen=True)
 class RecordingSpec:
-    """What a clip records: image size, frame rate, JPEG quality (Bench2Drive's defaults but the size)."""
+    """What a clip records (defaults: Bench2Drive's): image size, frame rate, JPEG quality, the full-sweep
+    LiDAR and a depth image per camera."""
 
     camera_width: int = rig.B2D_IMAGE_SIZE[0]
     camera_height: int = rig.B2D_IMAGE_SIZE[1]
     record_hz: int = 10
     jpeg_quality: int = JPEG_QUALITY
+    lidar: bool = True
+    depth: bool = True
 
     def __post_init__(self) -> None:
-        if self.record_hz <= 0 or SIM_HZ % self.record_hz:
-            raise ValueError(f"record_hz {self.record_hz} must divide the {SIM_HZ} Hz simulation rate")
+        if self.record_hz <= 0 or TICK_HZ % self.record_hz:
+            raise ValueError(f"record_hz {self.record_hz} must divide the {TICK_HZ} Hz simulation rate")
 
 
 def depth_in_metres(data: np.ndarray) -> np.ndarray:
@@ -58,7 +61,7 @@ class Recorder:
                  roads: Optional[RoadIdLookup] = None) -> None:
         self.spec = spec
         self.calibration = rig.calibration(spec.camera_width, spec.camera_height)
-        self.tracker = RouteTracker(route)
+        self.route_info = RouteInfoPlanner(route)
         self.ids = ActorIds()
         self.roads = roads
         full_meta = {**meta, "rate_hz": spec.record_hz, "frame_rate_hz": float(spec.record_hz),
@@ -66,7 +69,7 @@ class Recorder:
                      "jpeg_quality": spec.jpeg_quality}
         # resume=False: a clip reaching here never finished (finished routes are skipped), so start it over
         self.writer = ClipWriter(Path(clip_dir), full_meta, resume=False, jpeg_quality=spec.jpeg_quality)
-        self._ticks_per_frame = SIM_HZ // spec.record_hz
+        self._ticks_per_frame = TICK_HZ // spec.record_hz
         self._wall0, self._cpu0 = time.perf_counter(), time.process_time()
 
     @property
@@ -93,7 +96,7 @@ class Recorder:
         lidar = rig.lidar_to_ego(sensors[rig.LIDAR_NAME][1]) if rig.LIDAR_NAME in sensors else None
         imu = np.asarray(sensors["IMU"][1], dtype=np.float64) if "IMU" in sensors else None
         control = expert.control.clamped()
-        info = self.tracker.step((scene.ego.x_m, scene.ego.y_m), scene.ego.yaw_deg)
+        info = self.route_info.step((scene.ego.x_m, scene.ego.y_m), scene.ego.yaw_deg)
         anno = build_annotation(scene, info, control, self.calibration, dict(weather), bool(expert.should_brake),
                                 imu=imu, lidar_ego=lidar, ids=self.ids, roads=self.roads)
         self.writer.write_frame(self.writer.next_index, anno, images, lidar, depth_m=depth,

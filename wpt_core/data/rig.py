@@ -57,9 +57,14 @@ IMU_MOUNT = Mount(-1.4, 0.0, 0.0)
 GNSS_MOUNT = Mount(-1.4, 0.0, 0.0)
 
 
+def focal_length(width: int, fov_deg: float) -> float:
+    """CARLA's pinhole focal length in pixels, f = W / (2·tan(fov/2)) (the fov is horizontal)."""
+    return width / (2.0 * math.tan(math.radians(fov_deg) / 2.0))
+
+
 def intrinsics(width: int, height: int, fov_deg: float) -> np.ndarray:
-    """3x3 pinhole K of a CARLA camera: f = W / (2·tan(fov/2)), principal point at the image centre."""
-    f = width / (2.0 * math.tan(math.radians(fov_deg) / 2.0))
+    """3x3 pinhole K of a CARLA camera: focal length f, principal point at the image centre."""
+    f = focal_length(width, fov_deg)
     return np.array([[f, 0.0, width / 2.0], [0.0, f, height / 2.0], [0.0, 0.0, 1.0]])
 
 

@@ -18,13 +18,12 @@ import numpy as np
 
 from wpt_core.geometry import world_to_ego
 from wpt_core.protocol import GLOBAL_PLAN_SAMPLE_M, downsample_route
-from wpt_core.types import DenseRoute, RoadOption
+from wpt_core.types import LANE_CHANGE_OPTIONS, DenseRoute
 
 NEAR_MIN_M, NEAR_MAX_M = 4.0, 50.0
 FAR_MIN_M, FAR_MAX_M = 7.5, 25.0
 TARGET_REACHED_M = 12.0
 ROUTE_AHEAD_M = 50.0
-_LANE_CHANGES = (int(RoadOption.CHANGELANELEFT), int(RoadOption.CHANGELANERIGHT))
 
 
 @dataclass
@@ -73,12 +72,13 @@ def sparse_indices(route: DenseRoute, sample_m: float = GLOBAL_PLAN_SAMPLE_M) ->
     return downsample_route(plan, sample_m)
 
 
-class RouteTracker:
-    """Stateful per-route tracker: call `step` once per recorded frame, in order."""
+class RouteInfoPlanner:
+    """B2D's near and far route planners and its target point, per route: call `step` once per recorded frame,
+    in order."""
 
     def __init__(self, route: DenseRoute, sample_m: float = GLOBAL_PLAN_SAMPLE_M) -> None:
         if len(route) == 0:
-            raise ValueError("RouteTracker needs a non-empty route")
+            raise ValueError("RouteInfoPlanner needs a non-empty route")
         self.route = route
         ids = sparse_indices(route, sample_m)
         self._sparse_xy = route.xy_m[ids].astype(np.float64)
@@ -99,7 +99,7 @@ class RouteTracker:
             self._nav_idx += 1
         self._nav_idx = min(self._nav_idx, n - 2)
         cmd0, cmd1 = int(self._sparse_cmd[self._nav_idx]), int(self._sparse_cmd[self._nav_idx + 1])
-        command = cmd1 if (cmd0 in _LANE_CHANGES and cmd1 not in _LANE_CHANGES) else cmd0
+        command = cmd1 if (cmd0 in LANE_CHANGE_OPTIONS and cmd1 not in LANE_CHANGE_OPTIONS) else cmd0
         return self._sparse_xy[self._nav_idx + 1], command
 
     def _route_ahead(self, ego_xy: np.ndarray) -> np.ndarray:

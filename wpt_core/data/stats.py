@@ -40,7 +40,7 @@ def clip_stats(clip: Path) -> Dict[str, Any]:
     frames = sum(1 for p in (clip / L.ANNO_DIR).glob("*.json.gz") if L.frame_index(p) is not None)
     return {
         "name": clip.name,
-        "complete": (not meta) or (clip / L.COMPLETE_FILE).is_file(),
+        "complete": (not meta) or L.is_complete(clip),
         "frames": frames,
         "scenario_type": meta.get("scenario_type") or (parsed.scenario_type if parsed else "unknown"),
         "expert_score": _expert_score(clip),

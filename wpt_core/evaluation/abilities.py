@@ -14,10 +14,11 @@ explicit route id → type mapping. Routes missing from the results are not coun
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, Iterable, Mapping, Optional, Sequence
 
 from wpt_core.evaluation.scoring import is_success
+from wpt_core.leaderboard.infractions import RED_LIGHT, STOP
+from wpt_core.leaderboard.route_record import route_number, scenario_type_of
 
 ABILITIES = ("Merging", "Overtaking", "Emergency_Brake", "Give_Way", "Traffic_Signs")
 
@@ -49,20 +50,13 @@ ABILITY_TYPES: Dict[str, frozenset] = {
         "VanillaNonSignalizedTurnEncouterStopsign", *_JUNCTION_TURNS}),
 }
 
-_INSTANCE_SUFFIX = re.compile(r"_\d+$")
-
-
-def route_number(record: Mapping[str, Any]) -> str:
-    """The route file's id of a record: "RouteScenario_1711_rep0" → "1711"."""
-    parts = str(record.get("route_id", "")).split("_")
-    return parts[1] if len(parts) > 1 else parts[0]
-
 
 def scenario_type(record: Mapping[str, Any], types_by_route: Optional[Mapping[str, str]] = None) -> str:
     """The record's scenario type: explicit mapping (by route id number) first, else its scenario name."""
-    if types_by_route and route_number(record) in types_by_route:
-        return types_by_route[route_number(record)]
-    return _INSTANCE_SUFFIX.sub("", str(record.get("scenario_name") or ""))
+    number = route_number(str(record.get("route_id", "")))
+    if types_by_route and number in types_by_route:
+        return types_by_route[number]
+    return scenario_type_of(str(record.get("scenario_name") or ""))
 
 
 def abilities_of(type_name: str) -> Iterable[str]:
@@ -75,8 +69,8 @@ def passed_first_junction(record: Mapping[str, Any]) -> bool:
     if fraction is None:
         return False
     infractions = record["infractions"]
-    return (record["scores"]["score_route"] / 100.0 > fraction and not infractions.get("stop_infraction")
-            and not infractions.get("red_light"))
+    return (record["scores"]["score_route"] / 100.0 > fraction and not infractions.get(STOP)
+            and not infractions.get(RED_LIGHT))
 
 
 def ability_scores(records: Sequence[Mapping[str, Any]],
@@ -85,7 +79,7 @@ def ability_scores(records: Sequence[Mapping[str, Any]],
     counts = {ability: [0, 0] for ability in ABILITIES}
     first_records: Dict[str, Mapping[str, Any]] = {}
     for record in records:
-        first_records.setdefault(route_number(record), record)
+        first_records.setdefault(route_number(str(record.get("route_id", ""))), record)
     for record in first_records.values():
         type_name = scenario_type(record, types_by_route)
         success = is_success(record)

@@ -15,24 +15,23 @@ package needs no scipy; windows longer than a short episode shrink to its larges
 """
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
-from typing import Dict, List, Mapping, Optional
+from typing import Mapping, Optional
 
 import numpy as np
+
+from wpt_core.leaderboard.metric_info import METRIC_INFO_HZ
 
 CHUNK_FRAMES = 20
 WINDOW = 7
 POLY_ORDER = 2
-DT_S = 0.1
+DT_S = 1.0 / METRIC_INFO_HZ
 LON_ACC_RANGE = (-4.05, 2.40)
 MAX_ABS_LAT_ACC = 4.89
 MAX_ABS_JERK = 8.37
 MAX_ABS_LON_JERK = 4.13
 MAX_ABS_YAW_ACC = 1.93
 MAX_ABS_YAW_RATE = 0.95
-FIELDS = ("acceleration", "angular_velocity", "forward_vector", "right_vector", "location", "rotation")
 
 
 def _poly_weights(positions: np.ndarray, at: float, order: int, deriv: int, delta: float) -> np.ndarray:
@@ -108,13 +107,3 @@ def route_comfort(frames: Mapping[str, np.ndarray]) -> Optional[float]:
     results = [chunk_is_comfortable({k: np.asarray(v)[s:s + CHUNK_FRAMES] for k, v in frames.items()})
                for s in range(0, n - CHUNK_FRAMES + 1, CHUNK_FRAMES)]
     return sum(results) / len(results)
-
-
-def read_metric_info(path: Path) -> Dict[str, np.ndarray]:
-    """metric_info.json → (N, 3) arrays per field, in the file's frame order."""
-    data = json.loads(Path(path).read_text())
-    columns: Dict[str, List] = {name: [] for name in FIELDS}
-    for frame in data.values():
-        for name in FIELDS:
-            columns[name].append(frame[name])
-    return {name: np.asarray(values, dtype=np.float64).reshape(-1, 3) for name, values in columns.items()}

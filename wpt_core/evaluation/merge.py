@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from wpt_core.sim.results import ResultsFileError, load_results, optional_total, route_sort_key
+from wpt_core.leaderboard.results_file import ResultsFileError, load_results, optional_total
+from wpt_core.leaderboard.route_record import route_sort_key
 
 
 def merge_results(paths: Sequence[Path]) -> Dict[str, Any]:

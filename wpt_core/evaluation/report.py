@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
-from wpt_core.evaluation.abilities import ABILITIES, ability_scores, route_number
-from wpt_core.evaluation.comfort import read_metric_info, route_comfort
+from wpt_core.evaluation.abilities import ABILITIES, ability_scores
+from wpt_core.evaluation.comfort import route_comfort
 from wpt_core.evaluation.scoring import driving_score, efficiency, infraction_penalty, route_completion, success_rate
-from wpt_core.sim.results import global_record, optional_total, route_sort_key
+from wpt_core.leaderboard.metric_info import METRIC_FILE, read_metric_info
+from wpt_core.leaderboard.results_file import global_record, optional_total
+from wpt_core.leaderboard.route_record import route_number, route_sort_key
 
 LOG = logging.getLogger(__name__)
-METRIC_FILE = "metric_info.json"
 BENCH2DRIVE_ROUTES = 220
 _CARLA_TOWN = re.compile(r"Town\d+(HD)?(_Opt)?")
 
@@ -75,7 +76,7 @@ def compute_report(results: Mapping[str, Any], metric_dir: Optional[Path], expec
     records = list(results["_checkpoint"]["records"])
     outside = 0
     if routes_file is not None:
-        scored = [r for r in records if route_number(r) in routes_file.types_by_route]
+        scored = [r for r in records if route_number(str(r["route_id"])) in routes_file.types_by_route]
         outside, records = len(records) - len(scored), scored
     n_routes, source = denominator(records, results, expected_routes, routes_file)
     return {

@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 from typing import Any, List, Mapping, Optional, Sequence
 
-MIN_SPEED_KEY = "min_speed_infractions"
+from wpt_core.leaderboard.infractions import MIN_SPEED
+from wpt_core.leaderboard.statuses import SUCCESS_STATUSES
+
 EFFICIENCY_MAX_PERCENT = 1000.0
 _PERCENT = re.compile(r"\b\d+\.?\d*%")
 
 
 def is_success(record: Mapping[str, Any]) -> bool:
-    if record["status"] not in ("Completed", "Perfect"):
+    if record["status"] not in SUCCESS_STATUSES:
         return False
-    return not any(messages for key, messages in record["infractions"].items() if key != MIN_SPEED_KEY)
+    return not any(messages for key, messages in record["infractions"].items() if key != MIN_SPEED)
 
 
 def _mean_over(records: Sequence[Mapping[str, Any]], key: str, n_routes: int) -> float:
@@ -46,7 +48,7 @@ def success_rate(records: Sequence[Mapping[str, Any]], n_routes: int) -> float:
 def min_speed_percentages(record: Mapping[str, Any]) -> List[float]:
     """The checkpoint percentages of a record, values above 1000 % dropped (B2D)."""
     values = []
-    for message in record["infractions"].get(MIN_SPEED_KEY) or []:
+    for message in record["infractions"].get(MIN_SPEED) or []:
         found = _PERCENT.search(message)
         if found is not None:
             value = float(found.group().rstrip("%"))

@@ -17,7 +17,7 @@ from wpt_core.expert.prediction import ActorTrack
 from wpt_core.types import EgoState
 
 
-@dataclass
+@dataclass(frozen=True)
 class CorridorCheckConfig:
     lat_margin_m: float = 0.5
     lon_margin_m: float = 4.0

@@ -14,14 +14,14 @@ import numpy as np
 
 from wpt_core.control.vehicle_controller import ControllerConfig, ControlTarget, VehicleController
 from wpt_core.expert.corridor_check import CorridorCheckConfig
-from wpt_core.expert.give_way import GiveWayConfig, GiveWayPlanner
+from wpt_core.expert.yielding import YieldingConfig, YieldingPlanner
 from wpt_core.expert.hazards import HazardConfig, assess
 from wpt_core.expert.junction_rules import JunctionConfig, JunctionRules
 from wpt_core.expert.lateral_plan import LateralPlan, blend_from_ego
 from wpt_core.expert.overtake import OvertakeConfig, OvertakePlanner
 from wpt_core.expert.path_frame import PathFrame
 from wpt_core.expert.prediction import ActorPredictor, PredictionConfig
-from wpt_core.expert.route_tracker import RouteTracker
+from wpt_core.expert.route_localiser import RouteLocaliser
 from wpt_core.expert.speed_planner import SpeedConfig, limit_profile, plan_speed, sample_plan
 from wpt_core.geometry import world_to_ego
 from wpt_core.types import Control, DenseRoute, Scene, Trajectory
@@ -31,7 +31,7 @@ def _expert_controller() -> ControllerConfig:
     return ControllerConfig(creep_enabled=False)   # the expert knows why it stands; no blind creeping
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExpertConfig:
     obey_traffic_lights: bool = True
     obey_stop_signs: bool = True
@@ -53,7 +53,7 @@ class ExpertConfig:
     prediction: PredictionConfig = field(default_factory=PredictionConfig)
     junction: JunctionConfig = field(default_factory=JunctionConfig)
     overtake: OvertakeConfig = field(default_factory=OvertakeConfig)
-    give_way: GiveWayConfig = field(default_factory=GiveWayConfig)
+    yielding: YieldingConfig = field(default_factory=YieldingConfig)
     corridor: CorridorCheckConfig = field(default_factory=CorridorCheckConfig)
     controller: ControllerConfig = field(default_factory=_expert_controller)
 
@@ -70,57 +70,58 @@ class ExpertOutput:
 class Expert:
     """Stateful per route: call `run_step` every tick with the same route object."""
 
-    def __init__(self, config: ExpertConfig = ExpertConfig()) -> None:
+    def __init__(self, config: Optional[ExpertConfig] = None) -> None:
+        config = config if config is not None else ExpertConfig()
         self.config = config
         self.controller = VehicleController(config.controller)
         self.predictor = ActorPredictor(config.prediction)
         self.junction = JunctionRules(config.junction)
         self.overtake = OvertakePlanner(config.overtake, config.corridor)
-        self.give_way = GiveWayPlanner(config.give_way, config.corridor)
+        self.yielding = YieldingPlanner(config.yielding, config.corridor)
         self._route: Optional[DenseRoute] = None
-        self._tracker: Optional[RouteTracker] = None
+        self._localiser: Optional[RouteLocaliser] = None
         self._stopped_since: Optional[float] = None
 
     def reset(self) -> None:
         """Forget the route and all manoeuvre state (a new route)."""
-        self._route, self._tracker, self._stopped_since = None, None, None
+        self._route, self._localiser, self._stopped_since = None, None, None
         self.controller.reset()
         self.predictor.reset()
         self.junction.reset()
         self.overtake.reset()
-        self.give_way.reset()
+        self.yielding.reset()
 
     def run_step(self, scene: Scene, route: DenseRoute) -> ExpertOutput:
         c = self.config
         if route is not self._route:
             self.reset()
-            self._route, self._tracker = route, RouteTracker(route)
+            self._route, self._localiser = route, RouteLocaliser(route)
         ego = scene.ego
         v = max(ego.speed_mps, 0.0)
         n_traj = max(1, int(round(c.trajectory_horizon_s / c.trajectory_dt_s)))
         if len(route) < 2:
             return self._standstill(n_traj, "no route")
-        tracker = self._tracker
-        tracker.update((ego.x_m, ego.y_m))
+        localiser = self._localiser
+        localiser.update((ego.x_m, ego.y_m))
         ahead = min(c.path_ahead_min_m + c.path_ahead_per_mps * v, c.path_ahead_max_m)
-        frame = PathFrame.from_tracker(tracker, c.path_behind_m, ahead)
+        frame = PathFrame.from_localiser(localiser, c.path_behind_m, ahead)
         tracks = self.predictor.predict(scene, frame)
         dt_pred = c.prediction.dt_s
 
         junction_stops = self.junction.stop_points(scene, frame, c.obey_traffic_lights, c.obey_stop_signs)
-        plan: Optional[LateralPlan] = self.overtake.update(tracks, frame, ego, tracker.lateral_m, scene.time_s, dt_pred,
+        plan: Optional[LateralPlan] = self.overtake.update(tracks, frame, ego, localiser.lateral_m, scene.time_s, dt_pred,
                                                            self.junction.signal_distances)
-        give_way_plan, give_way_cap = self.give_way.update(tracks, frame, ego, tracker.lateral_m, scene.time_s, dt_pred)
-        cap_factor = give_way_cap
+        yield_plan, yield_cap = self.yielding.update(tracks, frame, ego, localiser.lateral_m, scene.time_s, dt_pred)
+        cap_factor = yield_cap
         if plan is None:
-            plan = give_way_plan
+            plan = yield_plan
         base = plan.at(frame.route_s0 + frame.s) if plan is not None else np.zeros_like(frame.s)
         blend = min(c.blend_min_m + c.blend_per_mps * v, c.blend_max_m)
         if plan is not None and plan.full_m > frame.route_s0:
             # merge into the plan no later than where it must be fully shifted (beside the obstacle): a
             # blend that grows with speed would otherwise push the shift past the obstacle's corner
             blend = min(blend, max(plan.full_m - frame.route_s0, c.blend_floor_m))
-        offsets = blend_from_ego(base, frame.s, tracker.lateral_m, blend)
+        offsets = blend_from_ego(base, frame.s, localiser.lateral_m, blend)
         path_xy = frame.to_world(frame.s, offsets)
 
         if v >= c.controller.stopped_speed_mps or self._stopped_since is None:

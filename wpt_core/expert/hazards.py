@@ -18,7 +18,7 @@ from wpt_core.expert.prediction import ActorTrack
 from wpt_core.types import EgoState
 
 
-@dataclass
+@dataclass(frozen=True)
 class HazardConfig:
     lat_margin_m: float = 0.3          # vehicles: corridor half width = ego half width + this
     vru_lat_margin_m: float = 0.8      # pedestrians / cyclists moving towards the path

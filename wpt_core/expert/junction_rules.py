@@ -18,7 +18,7 @@ from wpt_core.expert.path_frame import PathFrame
 from wpt_core.types import XY, LightState, Scene
 
 
-@dataclass
+@dataclass(frozen=True)
 class JunctionConfig:
     light_stop_margin_m: float = 1.0     # front bumper this far before the line
     red_max_decel_mps2: float = 6.0      # harder than this: too late, go through
@@ -33,8 +33,8 @@ class JunctionConfig:
 class JunctionRules:
     """Remembers which stop signs the ego has already stopped at (until they drop behind it)."""
 
-    def __init__(self, config: JunctionConfig = JunctionConfig()) -> None:
-        self.config = config
+    def __init__(self, config: Optional[JunctionConfig] = None) -> None:
+        self.config = config if config is not None else JunctionConfig()
         self._stopped_since: Dict[str, float] = {}
         self._done: set = set()
         self.signal_distances: List[float] = []   # red/yellow/stop lines on the path ahead (from the ego front)

@@ -21,7 +21,7 @@ from wpt_core.expert.prediction import ActorTrack
 from wpt_core.types import ActorKind, EgoState
 
 
-@dataclass
+@dataclass(frozen=True)
 class OvertakeConfig:
     enabled: bool = True
     detect_range_m: float = 45.0
@@ -54,9 +54,9 @@ class Cluster:
 
 
 class OvertakePlanner:
-    def __init__(self, config: OvertakeConfig = OvertakeConfig(),
-                 check: CorridorCheckConfig = CorridorCheckConfig()) -> None:
-        self.config, self.check = config, check
+    def __init__(self, config: Optional[OvertakeConfig] = None, check: Optional[CorridorCheckConfig] = None) -> None:
+        self.config = config if config is not None else OvertakeConfig()
+        self.check = check if check is not None else CorridorCheckConfig()
         self.plan: Optional[LateralPlan] = None
         self.ignore_ids: List[str] = []
         self.waiting_reason = ""

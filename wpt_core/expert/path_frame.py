@@ -11,7 +11,8 @@ from typing import Tuple
 
 import numpy as np
 
-from wpt_core.expert.route_tracker import RouteTracker, project_onto_polyline
+from wpt_core.expert.route_localiser import RouteLocaliser
+from wpt_core.polyline import project_points
 
 COARSE_SPACING_M = 3.0
 
@@ -27,15 +28,15 @@ class PathFrame:
     route_end_s: float        # s of the route's last point (the path is extended straight beyond it)
 
     @classmethod
-    def from_tracker(cls, tracker: RouteTracker, behind_m: float, ahead_m: float) -> "PathFrame":
+    def from_localiser(cls, localiser: RouteLocaliser, behind_m: float, ahead_m: float) -> "PathFrame":
         """Cut the route around the tracked progress; pad past the route end so trajectories never run out."""
-        route, sl = tracker.route, tracker.window(behind_m, ahead_m)
+        route, sl = localiser.route, localiser.window(behind_m, ahead_m)
         xy = route.xy_m[sl].astype(np.float64)
-        s = tracker.s_m[sl] - tracker.progress_m
+        s = localiser.s_m[sl] - localiser.progress_m
         yaw = np.unwrap(np.radians(route.yaw_deg[sl].astype(np.float64)))
         width = route.lane_width_m[sl].astype(np.float64)
         junction = route.in_junction[sl].astype(bool)
-        route_end_s = tracker.length_m - tracker.progress_m
+        route_end_s = localiser.length_m - localiser.progress_m
         missing = ahead_m - s[-1]
         if missing > 0.0:
             n = int(np.ceil(missing)) + 1
@@ -46,7 +47,7 @@ class PathFrame:
             yaw = np.concatenate([yaw, np.full(n, yaw[-1])])
             width = np.concatenate([width, np.full(n, width[-1])])
             junction = np.concatenate([junction, np.zeros(n, dtype=bool)])
-        return cls(xy, s, yaw, width, junction, tracker.progress_m, route_end_s)
+        return cls(xy, s, yaw, width, junction, localiser.progress_m, route_end_s)
 
     @property
     def length_m(self) -> float:
@@ -63,7 +64,7 @@ class PathFrame:
             keep = np.concatenate([keep[np.concatenate([[True], np.diff(keep) > 0])], [len(self.s) - 1]])
             keep = keep[np.concatenate([np.diff(keep) > 0, [True]])]
             self._coarse = (self.xy[keep], self.s[keep])
-        return project_onto_polyline(self._coarse[0], self._coarse[1], points)
+        return project_points(self._coarse[0], self._coarse[1], points)
 
     def interp(self, s_query: np.ndarray | float, values: np.ndarray) -> np.ndarray:
         return np.interp(s_query, self.s, values)

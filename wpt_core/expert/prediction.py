@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from wpt_core.types import Actor, ActorKind, Scene
 COARSE_NEAR_M = 10.0   # points farther than 2× this from every 10th path point cannot touch the corridor
 
 
-@dataclass
+@dataclass(frozen=True)
 class PredictionConfig:
     horizon_s: float = 6.0
     dt_s: float = 0.25
@@ -73,9 +73,9 @@ def travel(speed: np.ndarray, accel: np.ndarray, times: np.ndarray) -> np.ndarra
 class ActorPredictor:
     """Stateful only for the acceleration estimate (speed differences between ticks)."""
 
-    def __init__(self, config: PredictionConfig = PredictionConfig()) -> None:
-        self.config = config
-        self.times = np.arange(0.0, config.horizon_s + 1e-9, config.dt_s)
+    def __init__(self, config: Optional[PredictionConfig] = None) -> None:
+        self.config = config if config is not None else PredictionConfig()
+        self.times = np.arange(0.0, self.config.horizon_s + 1e-9, self.config.dt_s)
         self._history: Dict[str, Tuple[float, float, float]] = {}
 
     def reset(self) -> None:

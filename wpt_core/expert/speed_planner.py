@@ -16,7 +16,7 @@ import numpy as np
 from wpt_core.expert.hazards import Leader, StopPoint
 
 
-@dataclass
+@dataclass(frozen=True)
 class SpeedConfig:
     speed_limit_mps: float = 8.0
     junction_speed_mps: float = 7.0

@@ -17,8 +17,8 @@ from typing import List, Optional, Tuple
 
 from wpt_core.geometry import OrientedBox
 from wpt_core.ground_map import GroundClass, GroundMap
-from wpt_core.sim.criteria.events import (COLLISION_LAYOUT, COLLISION_PEDESTRIAN, COLLISION_VEHICLE, TrafficEvent,
-                                          at_location)
+from wpt_core.leaderboard.infractions import COLLISION_LAYOUT, COLLISION_PEDESTRIAN, COLLISION_VEHICLE
+from wpt_core.sim.criteria.events import TrafficEvent, at_location
 from wpt_core.sim.criteria.surface import deep_inside
 from wpt_core.types import Actor, ActorKind, Scene
 

@@ -18,8 +18,9 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 from wpt_core.geometry import wrap_deg
 from wpt_core.ground_map import GroundClass, GroundMap
-from wpt_core.sim.criteria.events import OUTSIDE_ROUTE_LANES, TrafficEvent
-from wpt_core.sim.criteria.route_geometry import RouteCursor, RouteGeometry
+from wpt_core.leaderboard.infractions import OUTSIDE_ROUTE_LANES
+from wpt_core.sim.criteria.events import TrafficEvent
+from wpt_core.sim.criteria.route_points import RouteCursor, RoutePoints
 from wpt_core.sim.criteria.surface import deep_inside, surface_at
 from wpt_core.types import Scene
 
@@ -31,7 +32,7 @@ MAX_VEHICLE_ANGLE_DEG = 120.0
 
 
 class OutsideRouteLanesTest:
-    def __init__(self, geometry: RouteGeometry, route_lane_ids: Optional[Sequence[str]],
+    def __init__(self, geometry: RoutePoints, route_lane_ids: Optional[Sequence[str]],
                  ground: Optional[GroundMap], lane_of: Optional[LaneOf]):
         self._geometry = geometry
         self._cursor = RouteCursor(geometry, WINDOW, include_current=False)

@@ -4,8 +4,8 @@ The set and order are Bench2Drive's RouteScenario criteria: route completion, ou
 collisions, red lights, stop signs, min-speed checkpoints, route deviation (30 m, ends the route),
 agent blocked (60 s, ends the route), plus the route timeout and B2D's 4000-tick limit, and the
 scenario-driven events (`add_event`: failing to yield to an emergency vehicle, scenario timeouts).
-The record follows `statistics_manager.compute_route_statistics`: penalties multiply, DS = RC × IS,
-status "Perfect"/"Completed" when RC reaches 100, else "Failed[ - reason]".
+The record (`leaderboard.route_record`) follows `statistics_manager.compute_route_statistics`: penalties
+multiply, DS = RC × IS, status "Perfect"/"Completed" when RC reaches 100, else "Failed[ - reason]".
 
 Extension: `meta["first_junction_completion"]` is the route fraction Bench2Drive's ability tool
 requires a Traffic_Signs route to exceed ((index of the first junction point + 1 + 8) / points);
@@ -16,21 +16,21 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from wpt_core.ground_map import GroundMap
+from wpt_core.leaderboard.infractions import (DEFAULT_MESSAGES, INFRACTION_KEYS, OUTSIDE_ROUTE_LANES, PENALTY_VALUE,
+                                              ROUTE_DEVIATION, ROUTE_TIMEOUT, ROUTE_TIMEOUT_MESSAGE, VEHICLE_BLOCKED)
+from wpt_core.leaderboard.route_record import ROUND_DIGITS, build_record
+from wpt_core.leaderboard.statuses import (REASON_BLOCKED, REASON_DEVIATED, REASON_TICK_RUNTIME, REASON_TIMED_OUT,
+                                           failure_reason)
+from wpt_core.leaderboard.tick import TICK_LIMIT
 from wpt_core.sim.criteria.collision import CollisionTest
-from wpt_core.sim.criteria.events import (DEFAULT_MESSAGES, INFRACTION_KEYS, OUTSIDE_ROUTE_LANES, PENALTY_VALUE,
-                                          ROUTE_DEVIATION, ROUTE_TIMEOUT, ROUTE_TIMEOUT_MESSAGE, STATUS_BLOCKED,
-                                          STATUS_DEVIATED, STATUS_TICK_RUNTIME, STATUS_TIMED_OUT, VEHICLE_BLOCKED,
-                                          TrafficEvent)
+from wpt_core.sim.criteria.events import TrafficEvent
 from wpt_core.sim.criteria.outside_lanes import LaneOf, OutsideRouteLanesTest
-from wpt_core.sim.criteria.route_geometry import RouteGeometry
+from wpt_core.sim.criteria.route_points import RoutePoints
 from wpt_core.sim.criteria.route_progress import InRouteTest, RouteCompletionTest
 from wpt_core.sim.criteria.speed import ActorBlockedTest, MinimumSpeedTest
 from wpt_core.sim.criteria.traffic_signals import RedLightTest, StopSignTest
 from wpt_core.types import DenseRoute, Scene
 
-TICK_LIMIT = 4000
-ROUND_DIGITS = 3
-ROUND_DIGITS_SCORE = 6
 JUNCTION_MARGIN_POINTS = 8  # Bench2Drive: "+8 to ensure the ego pass the trigger volume"
 SCENARIO_EVENT_KINDS = tuple(PENALTY_VALUE)
 
@@ -38,7 +38,7 @@ SCENARIO_EVENT_KINDS = tuple(PENALTY_VALUE)
 class RouteCriteria:
     def __init__(self, route: DenseRoute, route_lane_ids: Optional[List[str]], ground: Optional[GroundMap],
                  lane_of: Optional[LaneOf], timeout_s: float, tick_limit: int = TICK_LIMIT):
-        geometry = RouteGeometry(route)
+        geometry = RoutePoints(route)
         self._geometry = geometry
         self._timeout_s = timeout_s
         self._tick_limit = tick_limit
@@ -87,7 +87,7 @@ class RouteCriteria:
         self._ticks += 1
         if self._ticks > self._tick_limit:
             self._tick_limit_hit = True
-            self.terminated = STATUS_TICK_RUNTIME
+            self.terminated = REASON_TICK_RUNTIME
         return not self._tick_limit_hit
 
     def update(self, scene: Scene) -> None:
@@ -103,14 +103,15 @@ class RouteCriteria:
         if scene.time_s - self._start_s > self._timeout_s:
             self._timed_out = True
         if self._in_route.failed:
-            self.terminated = STATUS_DEVIATED
+            self.terminated = REASON_DEVIATED
         elif self._blocked.failed:
-            self.terminated = STATUS_BLOCKED
+            self.terminated = REASON_BLOCKED
         elif self._timed_out:
-            self.terminated = STATUS_TIMED_OUT
+            self.terminated = REASON_TIMED_OUT
 
     def add_event(self, kind: str, message: str, x: float, y: float) -> None:
-        """A scenario-judged infraction (e.g. 'yield_emergency_vehicle_infractions', 'scenario_timeouts')."""
+        """A scenario-judged infraction (e.g. failing to yield to an emergency vehicle, a scenario timeout);
+        an empty message is the criterion's default one."""
         if kind not in SCENARIO_EVENT_KINDS:
             raise ValueError(f"unknown infraction kind {kind!r}; expected one of {SCENARIO_EVENT_KINDS}")
         self._scenario_events.append(TrafficEvent(kind, message or DEFAULT_MESSAGES.get(kind, kind), self._frame,
@@ -138,13 +139,13 @@ class RouteCriteria:
     def record(self, index: int, route_id: str, scenario_name: str, weather_id: Any, save_name: str,
                town_name: str, duration_game: float, duration_system: float,
                crashed_status: Optional[str] = None) -> Dict[str, Any]:
-        """The leaderboard record of this route. `crashed_status`: e.g. "Agent crashed" (a leading
-        "Failed - " is accepted) when the route was stopped by an error rather than by the criteria."""
-        failure = _status_suffix(crashed_status) or (STATUS_TICK_RUNTIME if self._tick_limit_hit else "")
+        """The leaderboard record of this route. `crashed_status`: e.g. `statuses.AGENT_CRASHED` when the
+        route was stopped by an error rather than by the criteria."""
+        failure = failure_reason(crashed_status or "") or (REASON_TICK_RUNTIME if self._tick_limit_hit else "")
         route_timeouts: List[str] = []
         if self._timed_out:
             route_timeouts.append(ROUTE_TIMEOUT_MESSAGE)
-            failure = STATUS_TIMED_OUT
+            failure = REASON_TIMED_OUT
         infractions, penalty, failure = _score_events(self._criteria_events(), failure)
         infractions[ROUTE_TIMEOUT] = route_timeouts
         meta = {"route_length": round(self._geometry.length_m, ROUND_DIGITS),
@@ -153,15 +154,6 @@ class RouteCriteria:
                 "first_junction_completion": self.first_junction_completion()}
         return build_record(index, route_id, scenario_name, weather_id, save_name, town_name,
                             self.route_completion_pct, penalty, infractions, failure, meta)
-
-
-def _status_suffix(status: Optional[str]) -> str:
-    if not status:
-        return ""
-    for prefix in ("Failed - ", "Failed"):
-        if status.startswith(prefix):
-            return status[len(prefix):]
-    return status
 
 
 def _score_events(events: Sequence[TrafficEvent], failure: str) -> Tuple[Dict[str, List[str]], float, str]:
@@ -174,38 +166,8 @@ def _score_events(events: Sequence[TrafficEvent], failure: str) -> Tuple[Dict[st
         elif event.kind == OUTSIDE_ROUTE_LANES:
             penalty *= 1.0 - event.data["percentage"] / 100.0
         elif event.kind == ROUTE_DEVIATION:
-            failure = STATUS_DEVIATED
+            failure = REASON_DEVIATED
         elif event.kind == VEHICLE_BLOCKED:
-            failure = STATUS_BLOCKED
+            failure = REASON_BLOCKED
         infractions[event.kind].append(event.message)
     return infractions, penalty, failure
-
-
-def build_record(index: int, route_id: str, scenario_name: str, weather_id: Any, save_name: str, town_name: str,
-                 score_route: float, score_penalty: float, infractions: Dict[str, List[str]], failure: str,
-                 meta: Dict[str, Any]) -> Dict[str, Any]:
-    """A record dict with the leaderboard's keys, rounding and status rule."""
-    num_infractions = sum(len(messages) for messages in infractions.values())
-    if score_route >= 100:
-        status = "Completed" if num_infractions > 0 else "Perfect"
-    else:
-        status = "Failed" + (f" - {failure}" if failure else "")
-    return {
-        "index": index, "route_id": route_id, "scenario_name": scenario_name, "weather_id": weather_id,
-        "save_name": save_name, "status": status, "num_infractions": num_infractions, "infractions": infractions,
-        "scores": {"score_route": round(score_route, ROUND_DIGITS_SCORE),
-                   "score_penalty": round(score_penalty, ROUND_DIGITS_SCORE),
-                   "score_composed": round(max(score_route * score_penalty, 0.0), ROUND_DIGITS_SCORE)},
-        "meta": meta, "town_name": town_name,
-    }
-
-
-def empty_record(index: int, route_id: str, scenario_name: str, town_name: str, status: str,
-                 weather_id: Any = None, save_name: str = "") -> Dict[str, Any]:
-    """The record of a route that ended before its criteria ran (e.g. "Failed - Simulation crashed",
-    "Failed - Agent couldn't be set up"): no infractions, RC 0, penalty 1, as the leaderboard writes it."""
-    infractions: Dict[str, List[str]] = {key: [] for key in INFRACTION_KEYS}
-    meta = {"route_length": 0, "duration_game": 0, "duration_system": 0, "first_junction_completion": None}
-    return build_record(index, route_id, scenario_name, weather_id, save_name, town_name, 0.0, 1.0, infractions,
-                        _status_suffix(status), meta)
-

@@ -5,8 +5,9 @@ from typing import List
 
 import numpy as np
 
-from wpt_core.sim.criteria.events import ROUTE_DEVIATION, TrafficEvent, at_location
-from wpt_core.sim.criteria.route_geometry import RouteCursor, RouteGeometry
+from wpt_core.leaderboard.infractions import ROUTE_DEVIATION
+from wpt_core.sim.criteria.events import TrafficEvent, at_location
+from wpt_core.sim.criteria.route_points import RouteCursor, RoutePoints
 from wpt_core.types import Scene
 
 COMPLETION_WINDOW = 2
@@ -22,7 +23,7 @@ MAX_ROUTE_PERCENTAGE = 30.0
 class RouteCompletionTest:
     """Percentage of the route length up to the last passed route point; 100 once near the end."""
 
-    def __init__(self, geometry: RouteGeometry):
+    def __init__(self, geometry: RoutePoints):
         self._geometry = geometry
         self._cursor = RouteCursor(geometry, COMPLETION_WINDOW)
         self._accum_percent = geometry.accum_m / geometry.length_m * 100.0
@@ -44,7 +45,7 @@ class InRouteTest:
     """Fails when the ego is 30 m or more from the route points just ahead of it, or when more than
     30 % of the route was driven 15 m or more away from it; the route then ends."""
 
-    def __init__(self, geometry: RouteGeometry):
+    def __init__(self, geometry: RoutePoints):
         self._geometry = geometry
         self._index = 0
         self._out_route_m = 0.0

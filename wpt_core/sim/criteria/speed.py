@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import List, Optional, Union
 
-from wpt_core.sim.criteria.events import MIN_SPEED, VEHICLE_BLOCKED, TrafficEvent, at_location
-from wpt_core.sim.criteria.route_geometry import RouteCursor, RouteGeometry
+from wpt_core.leaderboard.infractions import MIN_SPEED, VEHICLE_BLOCKED
+from wpt_core.sim.criteria.events import TrafficEvent, at_location
+from wpt_core.sim.criteria.route_points import RouteCursor, RoutePoints
 from wpt_core.types import ActorKind, Scene
 
 BLOCKED_MIN_SPEED_MPS = 0.1
@@ -61,7 +62,7 @@ class MinimumSpeedTest:
     penalised); its efficiency metric parses the percentages back out of the messages.
     """
 
-    def __init__(self, geometry: RouteGeometry, checkpoints: int = MIN_SPEED_CHECKPOINTS):
+    def __init__(self, geometry: RoutePoints, checkpoints: int = MIN_SPEED_CHECKPOINTS):
         self._geometry = geometry
         self._cursor = RouteCursor(geometry, MIN_SPEED_WINDOW)
         self._checkpoint_m = geometry.length_m / checkpoints

@@ -25,7 +25,8 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 
 from wpt_core.geometry import segments_intersect
-from wpt_core.sim.criteria.events import RED_LIGHT, STOP, TrafficEvent, at_location
+from wpt_core.leaderboard.infractions import RED_LIGHT, STOP
+from wpt_core.sim.criteria.events import TrafficEvent, at_location
 from wpt_core.types import EgoState, LightState, Scene, StopSign, TrafficLight
 
 DISTANCE_LIGHT_M = 15.0

@@ -1,5 +1,7 @@
-"""Bench2Drive scenario types for the embedded simulator (see SCENARIOS.md); no SUMO import at module level."""
-from wpt_core.sim.scenarios.base import Scenario, ScenarioContext, ScenarioManager
-from wpt_core.sim.scenarios.registry import SCENARIO_TYPES, UnknownScenarioType, build_scenario
+"""Bench2Drive scenario types for the embedded simulator, under Bench2Drive's names.
 
-__all__ = ["SCENARIO_TYPES", "Scenario", "ScenarioContext", "ScenarioManager", "UnknownScenarioType", "build_scenario"]
+`base.Scenario` is a scenario's life cycle, `manager.ScenarioManager` runs a route's scenarios,
+`registry` maps type names to classes; the families live in their own modules (obstacles, cut_ins,
+crossings, hard_break, junction_conflicts, vanilla_turns, give_way), on shared helpers for placement,
+scripted motion, flows, props and traffic-light forcing. No SUMO import at module level.
+"""

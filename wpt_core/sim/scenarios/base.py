@@ -1,4 +1,4 @@
-"""Scenario life cycle on a route, as the leaderboard runs it.
+"""A scenario's life cycle on a route, as the leaderboard runs it (the manager drives it: `manager.py`).
 
 Every scenario is built and set up at route start (the leaderboard spawns scenario actors when the route
 is loaded), triggered when the ego's position on the route comes within 2 m of its trigger point
@@ -15,30 +15,28 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, ClassVar, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, ClassVar, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from wpt_core.geometry import wrap_deg
+from wpt_core.leaderboard.infractions import DEFAULT_MESSAGES, SCENARIO_TIMEOUT
+from wpt_core.leaderboard.route_file import ScenarioSpec
 from wpt_core.sim.scenarios.motion import ScriptedMover
-from wpt_core.sim.scenarios.placement import RouteGeometry
+from wpt_core.sim.scenarios.placement import RouteLayout
+from wpt_core.sim.town.town import Town
+from wpt_core.sim.world.world import World
 from wpt_core.types import Actor, ActorKind, DenseRoute
 
-if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.routes import ScenarioSpec
-    from wpt_core.sim.town import Town
-    from wpt_core.sim.world import World
-
 LOG = logging.getLogger(__name__)
-SCENARIO_TIMEOUT_MESSAGE = "Agent timed out a scenario"
 
 
 @dataclass
 class ScenarioContext:
     """What a scenario may touch: the running world, the map, the route and the route's criteria hooks."""
 
-    world: "World"
-    town: "Town"
+    world: World
+    town: Town
     route: DenseRoute
     route_lanes: List[str]
     rng: np.random.Generator
@@ -54,12 +52,12 @@ class Scenario:
     trigger_distance_m: ClassVar[float] = 2.0
     timeout_s: ClassVar[Optional[float]] = None  # set on the families B2D guards with ScenarioTimeout
 
-    def __init__(self, spec: "ScenarioSpec", ctx: ScenarioContext) -> None:
+    def __init__(self, spec: ScenarioSpec, ctx: ScenarioContext) -> None:
         self.spec = spec
         self.ctx = ctx
         self.world = ctx.world
         self.town = ctx.town
-        self.geometry = RouteGeometry(ctx.route, list(ctx.route_lanes), ctx.town)
+        self.geometry = RouteLayout(ctx.route, list(ctx.route_lanes), ctx.town)
         self.trigger_xy = (float(spec.trigger[0]), float(spec.trigger[1]))
         self.trigger_s = self.geometry.s_of(self.trigger_xy)
         self.route_length_m = self.geometry.path.length_m
@@ -193,7 +191,7 @@ class Scenario:
             self._end()
         elif self.timeout_s is not None and self.elapsed_s() > self.timeout_s:
             ego = self.world.ego
-            self.ctx.report_infraction("scenario_timeouts", SCENARIO_TIMEOUT_MESSAGE, ego.x_m, ego.y_m)
+            self.ctx.report_infraction(SCENARIO_TIMEOUT, DEFAULT_MESSAGES[SCENARIO_TIMEOUT], ego.x_m, ego.y_m)
             self._end()
 
     def _end(self) -> None:
@@ -201,61 +199,3 @@ class Scenario:
         self.cleanup()
         if self.timeout_s is not None:
             self.ctx.set_blocked_test_active(True)
-
-
-class RouteProgress:
-    """The ego's index on the dense route, searched in a short window ahead (like `ScenarioTriggerer`)."""
-
-    WINDOW = 30
-
-    def __init__(self, route: DenseRoute) -> None:
-        self.xy = np.asarray(route.xy_m, dtype=np.float64)
-        self.s = route.cumulative_length_m()
-        self.index = 0
-
-    def update(self, x: float, y: float) -> int:
-        hi = min(self.index + self.WINDOW + 1, len(self.xy))
-        d = np.hypot(self.xy[self.index:hi, 0] - x, self.xy[self.index:hi, 1] - y)
-        self.index += int(np.argmin(d))
-        return self.index
-
-
-class ScenarioManager:
-    """All scenarios of one route: set up at start, triggered and ticked after each `World.tick`."""
-
-    def __init__(self, specs: Sequence["ScenarioSpec"], ctx: ScenarioContext) -> None:
-        from wpt_core.sim.scenarios.registry import UnknownScenarioType, build_scenario  # imports the families
-
-        self.ctx = ctx
-        self.progress = RouteProgress(ctx.route)
-        self.scenarios: List[Scenario] = []
-        self.skipped: Dict[str, str] = {}
-        for spec in specs:
-            try:
-                self.scenarios.append(build_scenario(spec, ctx))
-            except (ValueError, UnknownScenarioType) as err:  # the leaderboard skips them with a warning
-                LOG.warning("Skipping scenario '%s' (%s): %s", spec.name, spec.type, err)
-                self.skipped[spec.name] = str(err)
-
-    def setup(self) -> None:
-        for scenario in list(self.scenarios):
-            try:
-                scenario.setup()
-            except ValueError as err:
-                LOG.warning("Skipping scenario '%s' due to setup error: %s", scenario.spec.name, err)
-                self.skipped[scenario.spec.name] = str(err)
-                scenario.cleanup()
-                self.scenarios.remove(scenario)
-
-    def tick(self) -> None:
-        ego = self.ctx.world.ego
-        index = self.progress.update(ego.x_m, ego.y_m)
-        ego_s = float(self.progress.s[index])
-        route_xy = self.progress.xy[index]
-        for scenario in self.scenarios:
-            near = float(np.hypot(*(route_xy - scenario.trigger_xy))) < scenario.trigger_distance_m
-            scenario.update(ego_s, near)
-
-    def cleanup(self) -> None:
-        for scenario in self.scenarios:
-            scenario.cleanup()

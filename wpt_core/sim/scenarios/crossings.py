@@ -14,7 +14,7 @@ import numpy as np
 
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.motion import ScriptedMover
-from wpt_core.sim.scenarios.placement import Polyline
+from wpt_core.polyline import Polyline
 from wpt_core.sim.scenarios.props import CAR_TYPES, WALKER_TYPE, make_actor, size_of
 from wpt_core.types import ActorKind
 
@@ -72,7 +72,7 @@ class PedestrianCrossing(_WalkersScenario):
         for lane in self.town.lanes.values():
             if lane.kind != "crossing" or lane.junction_id != junction_id:
                 continue
-            path = Polyline(lane.shape_xy)
+            path = lane.path
             _, _, d = path.project(exit_start)
             if best is None or d < best[0]:
                 best = (d, path)

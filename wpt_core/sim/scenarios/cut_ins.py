@@ -12,7 +12,7 @@ from typing import Optional
 
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.motion import ScriptedMover
-from wpt_core.sim.scenarios.placement import Polyline, neighbour, smooth_shift_path
+from wpt_core.sim.scenarios.placement import neighbour, smooth_shift_path
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor, size_of
 from wpt_core.types import ActorKind
 
@@ -108,7 +108,7 @@ class StaticCutIn(_CutIn):
         side = neighbour(self.town, lane, self.direction)
         if side is None:
             raise ValueError(f"{self.spec.name}: lane {lane.id} has no {self.direction} neighbour for the queue")
-        side_shape = Polyline(side.shape_xy)
+        side_shape = side.path
         side_s, _, _ = side_shape.project(self.geometry.path.pose_at(self.adversary_s)[:2])
         _, self.adversary_lateral, _ = self.geometry.path.project(side_shape.pose_at(side_s)[:2])
         for k in (-2, -1, 1, 2, 3):  # vehicle centres `gap_m` apart

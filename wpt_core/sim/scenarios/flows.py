@@ -11,15 +11,14 @@ point that cars not yet past it stop at (oncoming traffic waiting for an ego tha
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
-from wpt_core.sim.scenarios.motion import DT_S, Box, ScriptedMover
-from wpt_core.sim.scenarios.placement import Polyline
+from wpt_core.leaderboard.tick import TICK_S
+from wpt_core.sim.scenarios.base import Scenario
+from wpt_core.sim.scenarios.motion import Box, ScriptedMover
+from wpt_core.polyline import Polyline
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
 from wpt_core.types import ActorKind
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.scenarios.base import Scenario
 
 SPAWN_CLEAR_M = 50.0       # the ego is at least this far from where a car appears
 SPAWN_FREE_M = 3.0         # bumper gap to any other actor at the source
@@ -32,7 +31,7 @@ class ScriptedFlow:
     """One lane's flow of scripted cars, named `<scenario>_<name><k>`; cars are also in `scenario.movers`
     so that the scenario's cleanup removes them."""
 
-    def __init__(self, scenario: "Scenario", path: Polyline, name: str, spacing_m: Tuple[float, float],
+    def __init__(self, scenario: Scenario, path: Polyline, name: str, spacing_m: Tuple[float, float],
                  speed_mps: float, lateral_m: float = 0.0, corridor_margin_m: float = 0.3,
                  yield_sideways: bool = False) -> None:
         self.scenario = scenario
@@ -116,5 +115,5 @@ class ScriptedFlow:
             return
         since = self._stopped_since.setdefault(car.id, now)
         if now - since >= YIELD_AFTER_S and car.lateral_m != 0.0:
-            step = min(abs(car.lateral_m), YIELD_LATERAL_MPS * DT_S)
+            step = min(abs(car.lateral_m), YIELD_LATERAL_MPS * TICK_S)
             car.lateral_m -= math.copysign(step, car.lateral_m)

@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+from wpt_core.leaderboard.infractions import DEFAULT_MESSAGES, YIELD_EMERGENCY
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.flows import ScriptedFlow
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
-from wpt_core.sim.scenarios.placement import Polyline, opposite_lane
+from wpt_core.sim.scenarios.placement import opposite_lane
 from wpt_core.sim.scenarios.props import make_actor
 from wpt_core.types import ActorKind
 
@@ -29,7 +30,6 @@ EV_SPEED_INCREMENT_MPS = 25.0 / 3.6
 EV_NEAR_M = 50.0
 EV_IDLE_S = 10.0
 EV_END_M = 50.0
-YIELD_MESSAGE = "Agent failed to yield to an emergency vehicle"
 
 
 class YieldToEmergencyVehicle(Scenario):
@@ -85,7 +85,7 @@ class YieldToEmergencyVehicle(Scenario):
         elif self.near_since is not None and self.world.time_s - self.near_since >= EV_IDLE_S:
             self.result = self.ev_in_front()
             if not self.result:
-                self.ctx.report_infraction("yield_emergency_vehicle_infractions", YIELD_MESSAGE, ego.x_m, ego.y_m)
+                self.ctx.report_infraction(YIELD_EMERGENCY, DEFAULT_MESSAGES[YIELD_EMERGENCY], ego.x_m, ego.y_m)
         if self.result:  # past the ego it drives on as traffic; still behind it, it is taken away (B2D)
             self.hand_over(self.ev)
 
@@ -108,7 +108,7 @@ class InvadingTurn(Scenario):
         other = opposite_lane(self.town, lane)
         if other is None:
             raise ValueError(f"{self.spec.name}: lane {lane.id} has no opposite lane for the invading flow")
-        shape = Polyline(other.shape_xy)
+        shape = other.path
         source_xy = self.geometry.path.pose_at(far_s + self.source_extra_m)[:2]
         source_s, _, _ = shape.project(source_xy)
         sink_s, _, _ = shape.project(self.geometry.path.pose_at(self.trigger_s)[:2])

@@ -15,10 +15,11 @@ from typing import List, Optional, Tuple
 
 import numpy as np
 
-from wpt_core.sim.scenarios import lights
+from wpt_core.sim.scenarios.lights import force, state_string, tls_of
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
-from wpt_core.sim.scenarios.placement import Polyline, approaches, lane_heading_at_end, link_path
+from wpt_core.polyline import Polyline, end_heading_deg
+from wpt_core.sim.scenarios.placement import approaches, link_path
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
 from wpt_core.types import ActorKind
 
@@ -33,8 +34,8 @@ class JunctionScenario(Scenario):
         super().__init__(spec, ctx)
         self.junction_id, self.entry_s, self.exit_s = self.geometry.junction_after(self.trigger_s)
         self.in_lane, self.via_lane, self.out_lane = self.geometry.lanes_around(self.junction_id)
-        self.ego_heading = lane_heading_at_end(self.in_lane)
-        self.tls_id = lights.tls_of(self.town, self.in_lane)
+        self.ego_heading = end_heading_deg(self.in_lane.shape_xy)
+        self.tls_id = tls_of(self.in_lane)
         self.end_s = self.exit_s + END_DISTANCE_M
         self.forced: List[str] = []
 
@@ -58,11 +59,11 @@ class JunctionScenario(Scenario):
         tls_id = self.require_signal()
         if tls_id not in self.forced:
             self.forced.append(tls_id)
-        return lights.force(self.world, self.town, tls_id, approaches_colours, duration_s)
+        return force(self.world, self.town, tls_id, approaches_colours, duration_s)
 
     def cleanup(self) -> None:
         for tls_id in self.forced:  # a zero-length hold hands the signal back to its program
-            self.world.force_traffic_light(tls_id, lights.state_string(self.town, tls_id, []), 0.0)
+            self.world.force_traffic_light(tls_id, state_string(self.world, self.town, tls_id, []), 0.0)
         self.forced = []
         super().cleanup()
 
@@ -94,7 +95,7 @@ class OppositeVehicleRunningRedLight(JunctionScenario):
     def setup_runner(self) -> None:
         direction = self.param("direction", str, "right")
         self.adv_lane, self.adv_link = self.approach(-90.0 if direction == "right" else 90.0)
-        shape_len = Polyline(self.adv_lane.shape_xy).length_m
+        shape_len = self.adv_lane.path.length_m
         start = max(0.0, shape_len - self.approach_m)
         self.adv_path = link_path(self.town, self.adv_lane, self.adv_link, start, 30.0)
         self.line_s = shape_len - start  # its stop line, on its path

@@ -6,14 +6,13 @@ state it asks for, every other link of the junction is red.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional
 
-if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.town import Lane, Town
-    from wpt_core.sim.world import World
+from wpt_core.sim.town.town import Lane, Town
+from wpt_core.sim.world.world import World
 
 
-def approach_links(town: "Town", lane: "Lane") -> Dict[int, str]:
+def approach_links(town: Town, lane: Lane) -> Dict[int, str]:
     """tls link index → SUMO link direction for every link of the edge `lane` belongs to."""
     out: Dict[int, str] = {}
     for lane_id in town.edges.get(lane.edge_id, [lane.id]):
@@ -23,31 +22,16 @@ def approach_links(town: "Town", lane: "Lane") -> Dict[int, str]:
     return out
 
 
-def tls_of(town: "Town", lane: "Lane") -> Optional[str]:
+def tls_of(lane: Lane) -> Optional[str]:
+    """The signal controlling the lane's links, if any."""
     return next((lk.tls_id for lk in lane.links if lk.tls_id), None)
 
 
-def link_count(town: "Town", tls_id: str) -> int:
-    """Length of the SUMO state string: highest link index of the signal (crossings included) + 1."""
-    current = _sumo_state(tls_id)
-    if current is not None:
-        return len(current)
-    indices = [idx for tid, idx, _, _ in town.traffic_light_approaches() if tid == tls_id]
-    return max(indices) + 1
-
-
-def _sumo_state(tls_id: str) -> Optional[str]:
-    try:
-        import libsumo  # only sim code imports SUMO, and lazily
-        return str(libsumo.trafficlight.getRedYellowGreenState(tls_id))
-    except Exception:  # no running simulation
-        return None
-
-
-def state_string(town: "Town", tls_id: str, approaches: Iterable[tuple]) -> str:
-    """Full SUMO state: `approaches` = (incoming lane, colour) with colour 'G' green, 'r' red, 'g'
-    permissive; a green approach's left turns become 'g' (they yield to oncoming traffic)."""
-    state: List[str] = ["r"] * link_count(town, tls_id)
+def state_string(world: World, town: Town, tls_id: str, approaches: Iterable[tuple]) -> str:
+    """Full SUMO state (one character per link of the signal, crossings included): `approaches` =
+    (incoming lane, colour) with colour 'G' green, 'r' red, 'g' permissive; a green approach's left turns
+    become 'g' (they yield to oncoming traffic); every other link is red."""
+    state: List[str] = ["r"] * len(world.traffic_light_state(tls_id))
     for lane, colour in approaches:
         for idx, direction in approach_links(town, lane).items():
             if idx < len(state):
@@ -55,8 +39,8 @@ def state_string(town: "Town", tls_id: str, approaches: Iterable[tuple]) -> str:
     return "".join(state)
 
 
-def force(world: "World", town: "Town", tls_id: str, approaches: Iterable[tuple], duration_s: float) -> str:
+def force(world: World, town: Town, tls_id: str, approaches: Iterable[tuple], duration_s: float) -> str:
     """Force the signal and return the state string that was set."""
-    state = state_string(town, tls_id, approaches)
+    state = state_string(world, town, tls_id, approaches)
     world.force_traffic_light(tls_id, state, duration_s)
     return state

@@ -7,22 +7,20 @@ here, every tick, with `World.move_scripted` (and SUMO NPCs still see them).
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Tuple
 
-from wpt_core.sim.scenarios.placement import Polyline
+from wpt_core.leaderboard.tick import TICK_S
+from wpt_core.polyline import Polyline
+from wpt_core.sim.world.world import World
 from wpt_core.types import Actor, ActorKind
 
-if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.world import World
-
-DT_S = 0.05
 Box = Tuple[str, float, float, float, float]  # id, x, y, length, width of something not to run into
 
 
 class ScriptedMover:
     """One actor following `path` from arc length `s0` with a target speed and accel/decel limits."""
 
-    def __init__(self, world: "World", actor: Actor, path: Polyline, s0: float = 0.0, speed_mps: float = 0.0,
+    def __init__(self, world: World, actor: Actor, path: Polyline, s0: float = 0.0, speed_mps: float = 0.0,
                  accel_mps2: float = 3.0, decel_mps2: float = 6.0, in_sumo: bool = True,
                  lateral_m: float = 0.0, corridor_margin_m: float = 0.3) -> None:
         self.world = world
@@ -68,10 +66,10 @@ class ScriptedMover:
         if obstacles is not None:
             free = self.gap_to(obstacles) - min_gap_m
             target = min(target, math.sqrt(2.0 * self.decel_mps2 * max(free, 0.0)))
-        dv = max(-decel * DT_S, min(self.accel_mps2 * DT_S, target - self.v))
-        self.last_accel_mps2 = dv / DT_S
+        dv = max(-decel * TICK_S, min(self.accel_mps2 * TICK_S, target - self.v))
+        self.last_accel_mps2 = dv / TICK_S
         self.v = max(0.0, self.v + dv)
-        self.s = min(self.s + self.v * DT_S, self.path.length_m)
+        self.s = min(self.s + self.v * TICK_S, self.path.length_m)
         self.pose = self.path.pose_at(self.s, self.lateral_m)
         self.world.move_scripted(self.id, self.pose[0], self.pose[1], self.pose[2], self.v)
 
@@ -79,7 +77,7 @@ class ScriptedMover:
         self.world.remove(self.id)
 
 
-def actor_boxes(world: "World") -> List[Box]:
+def actor_boxes(world: World) -> List[Box]:
     """Boxes of the ego and every scene actor, for `ScriptedMover.step` (a mover skips its own)."""
     scene = world.scene()
     ego = scene.ego

@@ -18,7 +18,7 @@ from typing import List, Optional, Tuple
 from wpt_core.sim.scenarios.base import Scenario
 from wpt_core.sim.scenarios.flows import ScriptedFlow
 from wpt_core.sim.scenarios.motion import ScriptedMover, actor_boxes
-from wpt_core.sim.scenarios.placement import Polyline, opposite_lane
+from wpt_core.sim.scenarios.placement import opposite_lane
 from wpt_core.sim.scenarios.props import CAR_TYPES, make_actor
 from wpt_core.types import ActorKind
 
@@ -179,7 +179,7 @@ class _TwoWays:
         self.flow_lane_width = other.width_m
         seconds = self.param("frequency", float, None)  # route generation: one value, seconds between cars
         spacing = (seconds * OPPOSITE_SPEED_MPS,) * 2 if seconds else self.interval("frequency", (20.0, 100.0))
-        self.flow = ScriptedFlow(self, Polyline(other.shape_xy), "oncoming", spacing, OPPOSITE_SPEED_MPS)
+        self.flow = ScriptedFlow(self, other.path, "oncoming", spacing, OPPOSITE_SPEED_MPS)
         self.waiting_since: Optional[float] = None
         self.gap_until: Optional[float] = None
         self.allow_lane_invasion(True)

@@ -5,91 +5,23 @@ everything here works in route arc length s (metres from the first route point) 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from wpt_core.geometry import wrap_deg
+from wpt_core.polyline import Polyline, end_heading_deg
+from wpt_core.sim.town.town import Lane, Town
 from wpt_core.types import DenseRoute
 
-if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.town import Lane, Town
-
-Pose = Tuple[float, float, float]  # x, y, yaw_deg (CARLA)
-
-
-class Polyline:
-    """A driving path with arc-length lookups (route, lane shape or a scripted actor's path)."""
-
-    def __init__(self, xy: np.ndarray) -> None:
-        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
-        keep = np.concatenate([[True], np.linalg.norm(np.diff(xy, axis=0), axis=1) > 1e-6])
-        self.xy = xy[keep]
-        if len(self.xy) < 2:
-            raise ValueError("a path needs at least two distinct points")
-        self.s = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(self.xy, axis=0), axis=1))])
-
-    @property
-    def length_m(self) -> float:
-        return float(self.s[-1])
-
-    def pose_at(self, s_m: float, lateral_m: float = 0.0) -> Pose:
-        """Pose at arc length s (clamped), shifted `lateral_m` to the right (+) of the path."""
-        s_m = float(np.clip(s_m, 0.0, self.length_m))
-        i = int(np.clip(np.searchsorted(self.s, s_m, side="right") - 1, 0, len(self.xy) - 2))
-        seg = self.xy[i + 1] - self.xy[i]
-        t = (s_m - self.s[i]) / max(self.s[i + 1] - self.s[i], 1e-9)
-        x, y = self.xy[i] + t * seg
-        yaw = math.degrees(math.atan2(seg[1], seg[0]))
-        right = right_vector(yaw)
-        return float(x + lateral_m * right[0]), float(y + lateral_m * right[1]), float(yaw)
-
-    def project(self, xy: Sequence[float]) -> Tuple[float, float, float]:
-        """(s, lateral (+ right), distance) of the closest point of the path to `xy`."""
-        p = np.asarray(xy, dtype=np.float64)
-        a, b = self.xy[:-1], self.xy[1:]
-        ab = b - a
-        t = np.clip(np.einsum("ij,ij->i", p - a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-12), 0, 1)
-        foot = a + t[:, None] * ab
-        d = np.linalg.norm(foot - p, axis=1)
-        i = int(np.argmin(d))
-        cross = ab[i, 0] * (p[1] - a[i, 1]) - ab[i, 1] * (p[0] - a[i, 0])
-        lateral = float(d[i]) * (1.0 if cross > 0 else -1.0)  # y south: a positive cross product is to the right
-        return float(self.s[i] + t[i] * np.linalg.norm(ab[i])), lateral, float(d[i])
-
-    def sub(self, s0: float, s1: float) -> "Polyline":
-        """The part between two arc lengths."""
-        inner = (self.s > s0) & (self.s < s1)
-        pts = [self.pose_at(s0)[:2], *self.xy[inner], self.pose_at(s1)[:2]]
-        return Polyline(np.asarray(pts))
-
-    def shifted(self, lateral_m: float) -> "Polyline":
-        """The same path moved sideways (+ right), point by point."""
-        pts = [self.pose_at(s, lateral_m)[:2] for s in np.arange(0.0, self.length_m, 1.0)]
-        pts.append(self.pose_at(self.length_m, lateral_m)[:2])
-        return Polyline(np.asarray(pts))
-
-
-def right_vector(yaw_deg: float) -> Tuple[float, float]:
-    """Unit vector to the right of heading `yaw_deg` (CARLA: y south, so right of east is +y)."""
-    r = math.radians(yaw_deg)
-    return -math.sin(r), math.cos(r)
-
-
-def concat(paths: Iterable[np.ndarray]) -> Polyline:
-    """Join consecutive shapes (lane, internal lane, next lane ...) into one path."""
-    return Polyline(np.concatenate([np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in paths]))
-
-
 @dataclass
-class RouteGeometry:
+class RouteLayout:
     """The route as a path plus the lanes it runs on, for 'where along the route' questions."""
 
     route: DenseRoute
     lanes: List[str]
-    town: "Town"
+    town: Town
 
     def __post_init__(self) -> None:
         self.path = Polyline(self.route.xy_m)
@@ -108,17 +40,17 @@ class RouteGeometry:
     def lane_width_at(self, s_m: float) -> float:
         return float(self.route.lane_width_m[self.index_at(s_m)])
 
-    def lane_at(self, s_m: float) -> Tuple["Lane", float]:
+    def lane_at(self, s_m: float) -> Tuple[Lane, float]:
         """The route lane under route position s and the position along that lane (SUMO lane metres)."""
         x, y, _ = self.path.pose_at(s_m)
-        best: Optional[Tuple[float, "Lane", float]] = None
+        best: Optional[Tuple[float, Lane, float]] = None
         for lane_id in self.lanes:
             lane = self.town.lanes[lane_id]
-            s_lane, _, d = Polyline(lane.shape_xy).project((x, y))
+            s_lane, _, d = lane.path.project((x, y))
             if best is None or d < best[0] - 1e-6:
                 best = (d, lane, s_lane)
         assert best is not None
-        return best[1], lane_metres(best[1], best[2])
+        return best[1], best[1].lane_metres(best[2])
 
     def junction_after(self, s_m: float) -> Tuple[str, float, float]:
         """(junction id, entry s, exit s) of the first junction the route enters after s."""
@@ -134,12 +66,12 @@ class RouteGeometry:
         for lane_id in self.lanes:
             lane = self.town.lanes[lane_id]
             if lane.is_internal and lane.junction_id:
-                s_lane, _, d = Polyline(lane.shape_xy).project(self.path.pose_at((entry_s + exit_s) / 2)[:2])
+                s_lane, _, d = lane.path.project(self.path.pose_at((entry_s + exit_s) / 2)[:2])
                 if d < 1.0:
                     return lane.junction_id, entry_s, exit_s
         raise ValueError(f"no internal route lane found for the junction at s = {entry_s:.0f} m")
 
-    def lanes_around(self, junction_id: str) -> Tuple["Lane", "Lane", "Lane"]:
+    def lanes_around(self, junction_id: str) -> Tuple[Lane, Lane, Lane]:
         """(incoming, internal, outgoing) route lanes at a junction."""
         for i, lane_id in enumerate(self.lanes):
             lane = self.town.lanes[lane_id]
@@ -151,20 +83,8 @@ class RouteGeometry:
         raise ValueError(f"the route does not cross junction {junction_id}")
 
 
-def lane_metres(lane: "Lane", shape_s: float) -> float:
-    """Shape arc length → SUMO lane position (SUMO lane length can differ from the drawn shape)."""
-    shape_len = Polyline(lane.shape_xy).length_m
-    return float(np.clip(shape_s * lane.length_m / max(shape_len, 1e-6), 0.0, lane.length_m))
-
-
-def lane_heading_at_end(lane: "Lane") -> float:
-    xy = np.asarray(lane.shape_xy)
-    d = xy[-1] - xy[-2]
-    return math.degrees(math.atan2(d[1], d[0]))
-
-
-def approaches(town: "Town", junction_id: str, heading_deg: float, tolerance_deg: float = 35.0,
-               link_dir: Optional[str] = "s") -> List[Tuple["Lane", "object"]]:
+def approaches(town: Town, junction_id: str, heading_deg: float, tolerance_deg: float = 35.0,
+               link_dir: Optional[str] = "s") -> List[Tuple[Lane, "object"]]:
     """(incoming lane, link) pairs into a junction whose traffic drives at `heading_deg` on arrival.
 
     link_dir filters the link (SUMO dir 's' straight, 'l' left ...); None keeps every link.
@@ -173,7 +93,7 @@ def approaches(town: "Town", junction_id: str, heading_deg: float, tolerance_deg
     for lane in town.lanes.values():
         if lane.kind != "driving" or lane.is_internal or lane.to_junction != junction_id:
             continue
-        if abs(float(wrap_deg(lane_heading_at_end(lane) - heading_deg))) > tolerance_deg:
+        if abs(float(wrap_deg(end_heading_deg(lane.shape_xy) - heading_deg))) > tolerance_deg:
             continue
         for link in lane.links:
             if link_dir is None or link.direction == link_dir:
@@ -181,22 +101,22 @@ def approaches(town: "Town", junction_id: str, heading_deg: float, tolerance_deg
     return sorted(found, key=lambda p: (p[0].index, p[0].id))
 
 
-def link_path(town: "Town", lane: "Lane", link, start_s: float, extra_m: float) -> Polyline:
+def link_path(town: Town, lane: Lane, link, start_s: float, extra_m: float) -> Polyline:
     """Path from `start_s` on `lane` through the link's junction lane and `extra_m` into the next lane."""
-    shapes = [Polyline(lane.shape_xy).sub(start_s, Polyline(lane.shape_xy).length_m).xy]
+    shapes = [lane.path.sub(start_s, lane.path.length_m).xy]
     shapes += [np.asarray(town.lanes[v].shape_xy) for v in via_chain(town, link)]
-    out = Polyline(town.lanes[link.to_lane].shape_xy)
+    out = town.lanes[link.to_lane].path
     shapes.append(out.sub(0.0, min(extra_m, out.length_m)).xy)
-    return concat(shapes)
+    return Polyline.joined(shapes)
 
 
-def opposite_lane(town: "Town", lane: "Lane") -> Optional["Lane"]:
+def opposite_lane(town: Town, lane: Lane) -> Optional[Lane]:
     """The leftmost lane of the reverse edge (same road, other direction), if the road is two-way."""
     other = town.opposite_edge(lane.edge_id)
     return town.lanes[town.edges[other][-1]] if other else None
 
 
-def neighbour(town: "Town", lane: "Lane", side: str = "left") -> Optional["Lane"]:
+def neighbour(town: Town, lane: Lane, side: str = "left") -> Optional[Lane]:
     """The same-direction lane to the left/right, if any (edges list their driving lanes right to left)."""
     ids = town.edges.get(lane.edge_id, [])
     if lane.id not in ids:
@@ -217,7 +137,7 @@ def smooth_shift_path(base: Polyline, s0: float, lateral0: float, lateral1: floa
     return Polyline(np.asarray(pts))
 
 
-def via_chain(town: "Town", link) -> List[str]:
+def via_chain(town: Town, link) -> List[str]:
     """Internal lanes a link runs through (SUMO may split a turn into several internal lanes)."""
     chain: List[str] = []
     via = link.via_lane

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, Tuple
 
-from wpt_core.sim.traffic import BACKGROUND_CARS, actor_type
+from wpt_core.sim.world.actor_types import BACKGROUND_CARS, actor_type
 from wpt_core.types import Actor, ActorKind
 
 # type_id -> (length, width, height) in metres, full sizes (CARLA bounding boxes, rounded)

@@ -1,8 +1,9 @@
 """Scenario types by their Bench2Drive names, and the factory the route runner uses."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, Type
+from typing import Dict, Type
 
+from wpt_core.leaderboard.route_file import ScenarioSpec
 from wpt_core.sim.scenarios.base import Scenario, ScenarioContext
 from wpt_core.sim.scenarios.crossings import DynamicObjectCrossing, ParkingCrossingPedestrian, PedestrianCrossing
 from wpt_core.sim.scenarios.cut_ins import ParkingCutIn, StaticCutIn
@@ -16,9 +17,6 @@ from wpt_core.sim.scenarios.obstacles import (Accident, AccidentTwoWays, Constru
 from wpt_core.sim.scenarios.vanilla_turns import (VanillaNonSignalizedTurn, VanillaNonSignalizedTurnEncounterStopsign,
                                                   VanillaSignalizedTurnEncounterGreenLight,
                                                   VanillaSignalizedTurnEncounterRedLight)
-
-if TYPE_CHECKING:  # pragma: no cover
-    from wpt_core.sim.routes import ScenarioSpec
 
 SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
     ParkedObstacle, ParkedObstacleTwoWays, ConstructionObstacle, ConstructionObstacleTwoWays, Accident,
@@ -38,7 +36,7 @@ class UnknownScenarioType(KeyError):
         return str(self.args[0])
 
 
-def build_scenario(spec: "ScenarioSpec", ctx: ScenarioContext) -> Scenario:
+def build_scenario(spec: ScenarioSpec, ctx: ScenarioContext) -> Scenario:
     """The scenario object for a route's `<scenario>` entry."""
     cls = SCENARIO_TYPES.get(spec.type)
     if cls is None:

@@ -17,8 +17,9 @@ from typing import List, Optional, Tuple
 import numpy as np
 from PIL import Image, ImageDraw
 
+from wpt_core.data.rig import focal_length
+
 from wpt_core.sim.sensors.ground_texture import GROUND_BGR, GroundTexture
-from wpt_core.sim.sensors.rig import focal_length
 from wpt_core.sim.sensors.scene_boxes import SceneBoxes, box_corners, closest_point_distance
 from wpt_core.sim.sensors.spec import SensorSpec, ego_to_world, sensor_to_ego
 from wpt_core.types import EgoState

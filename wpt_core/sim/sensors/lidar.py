@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 
+from wpt_core.leaderboard.tick import DELTA_SECONDS
 from wpt_core.sim.sensors.raycast import box_axes, ground_distances, slab_distances
 from wpt_core.sim.sensors.scene_boxes import SceneBoxes, box_corners
 from wpt_core.sim.sensors.spec import SensorSpec, ego_to_world, sensor_to_ego
 from wpt_core.types import EgoState
 
-DELTA_SECONDS = float(np.float32(0.05))  # CARLA's tick, as the float32 the server uses
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ def _wrap_deg(a: np.ndarray) -> np.ndarray:
 class Lidar:
     """One LiDAR: `scan(ego, boxes, frame, rng) -> (N, 4) float32` x, y, z, intensity in the sensor frame."""
 
-    def __init__(self, spec: SensorSpec, config: LidarConfig = LidarConfig()) -> None:
+    def __init__(self, spec: SensorSpec, config: Optional[LidarConfig] = None) -> None:
+        config = config if config is not None else LidarConfig()
         self.config = config
         self.mount = sensor_to_ego(spec)
         self.level = abs(float(spec.get("roll", 0.0))) < 1e-9 and abs(float(spec.get("pitch", 0.0))) < 1e-9

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from wpt_core.sim.sensors.lidar import DELTA_SECONDS
+from wpt_core.leaderboard.tick import DELTA_SECONDS
 from wpt_core.sim.sensors.raycast import cast_world
 from wpt_core.sim.sensors.scene_boxes import SceneBoxes
 from wpt_core.sim.sensors.spec import SensorSpec, ego_to_world, sensor_to_ego

@@ -13,7 +13,7 @@ from typing import List, Optional, Tuple
 import numpy as np
 
 from wpt_core.data.annotation import LIGHT_HEAD_EXTENT, STOP_SIGN_EXTENT
-from wpt_core.sim.actor_attributes import RGB, body_colour, pick
+from wpt_core.sim.world.actor_attributes import RGB, body_colour, pick
 from wpt_core.types import Actor, ActorKind, LightState, Scene
 
 Group = Tuple[float, float, float, float, float, float, float]  # x, y, z, yaw_deg, half l, w, h

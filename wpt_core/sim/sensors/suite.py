@@ -38,7 +38,7 @@ class SensorSuite:
     def __init__(self, specs: Sequence[SensorSpec], ground: Optional[GroundMap],
                  track: Union[str, Track] = "SENSORS", lat_ref: float = DEFAULT_LAT_REF,
                  lon_ref: float = DEFAULT_LON_REF, seed: int = 0, noise: bool = True,
-                 lidar: LidarConfig = LidarConfig(), depth: bool = False) -> None:
+                 lidar: Optional[LidarConfig] = None, depth: bool = False) -> None:
         validate_sensor_specs(specs, track)
         self.specs: List[SensorSpec] = [dict(s) for s in specs]
         self.seed = int(seed)
@@ -65,10 +65,6 @@ class SensorSuite:
                 reader = Imu(spec)
             self._readers.append((spec["id"], kind, reader))
         self._needs_boxes = bool(types & {CAMERA, LIDAR, RADAR})
-
-    @property
-    def sensor_ids(self) -> List[str]:
-        return [sid for sid, _, _ in self._readers]
 
     def read(self, scene: Scene, frame: int) -> Dict[str, Tuple[int, Any]]:
         """`{id: (frame, data)}` for every sensor, in the leaderboard's formats."""

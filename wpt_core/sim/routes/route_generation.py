@@ -1,0 +1,282 @@
+"""Generate leaderboard routes with one scenario each on an embedded town (deterministic per seed).
+
+Every route is 200–600 m long (configurable), passes at least one real intersection (3+ roads), and
+carries exactly one scenario whose trigger point (x, y, z, yaw; CARLA frame) lies on the route's lane.
+Waypoints: the start, the midpoint of every edge in between, and the end — so `route_plan.route_lanes`
+recovers exactly the generated lane path. Two `<weather>` keyframes (0 % and 100 %) are drawn per route.
+
+Site contract per scenario type (the scenario implementations rely on it):
+
+- ParkedObstacle, ConstructionObstacle, Accident: straight junction-free stretch ≥ 90 m after the trigger,
+  ego lane has a same-direction lane to its LEFT. Params: distance (40–60 m trigger → obstacle), direction=right.
+- ParkedObstacleTwoWays, ConstructionObstacleTwoWays, AccidentTwoWays: stretch ≥ 90 m on a two-way road with
+  exactly one lane per direction. Params: distance (40–60), frequency (8–12 s between oncoming cars).
+- HardBreakRoute: stretch ≥ 100 m. No params.
+- ParkingCutIn: stretch ≥ 80 m. Params: direction=right.
+- StaticCutIn: stretch ≥ 100 m, same-direction lane to the LEFT. Params: distance (20–30), direction=left.
+- DynamicObjectCrossing: stretch ≥ 80 m. Params: distance (30–45), direction=right,
+  blocker_model=static.prop.vendingmachine.
+- YieldToEmergencyVehicle: stretch ≥ 120 m, same-direction lane to the LEFT. Params: distance (40–60 m behind
+  the ego where the emergency vehicle starts).
+- InvadingTurn: stretch ≥ 100 m on a two-way road with one lane per direction. Params: distance=100, offset=0.5.
+- PedestrianCrossing: straight through a junction whose exit edge has a crossing; trigger 30 m before the
+  ego lane's end (stop line / junction entry). No params.
+- OppositeVehicleRunningRedLight: straight through a traffic_light junction; trigger 35 m before entry;
+  direction = side (right preferred, else left) of an incoming edge the runner comes from.
+- SignalizedJunctionLeftTurn: LEFT turn at a traffic_light junction with an oncoming incoming edge;
+  trigger 35 m before entry. Params: flow_speed=8, source_dist_interval from=25 to=50.
+- NonSignalizedJunctionLeftTurn: the same at a priority / priority_stop / right_before_left junction.
+- VanillaSignalizedTurnEncounterRedLight / GreenLight: left or right turn at a traffic_light junction,
+  trigger 35 m before entry. No params.
+- VanillaNonSignalizedTurnEncounterStopsign: left or right turn where the ego's link must stop ('s'/'w');
+  trigger 35 m before entry. No params.
+
+A type without any site on a town is skipped there; the requested count is spread round-robin over the
+types that are possible.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+from wpt_core.sim.routes.route_sites import NON_SIGNALISED, SIGNALISED, Anchor, JunctionRule, Params, StretchRule, param
+from wpt_core.leaderboard.route_file import RouteSpec, ScenarioSpec
+from wpt_core.sim.routes.route_plan import route_lanes
+from wpt_core.sim.town.town import Town
+
+Rule = Union[StretchRule, JunctionRule]
+
+
+def _obstacle(rng: random.Random, ctx: Dict[str, str]) -> Params:
+    return {"distance": param(rng.randint(40, 60)), "direction": param("right")}
+
+
+def _obstacle_two_ways(rng: random.Random, ctx: Dict[str, str]) -> Params:
+    return {"distance": param(rng.randint(40, 60)), "frequency": param(rng.randint(8, 12))}
+
+
+def _left_turn(rng: random.Random, ctx: Dict[str, str]) -> Params:
+    return {"flow_speed": param(8), "source_dist_interval": {"from": "25", "to": "50"}}
+
+
+TURNS = frozenset({"l", "r"})
+SCENARIO_RULES: Dict[str, Rule] = {
+    "ParkedObstacle": StretchRule(90.0, "multi", _obstacle),
+    "ConstructionObstacle": StretchRule(90.0, "multi", _obstacle),
+    "Accident": StretchRule(90.0, "multi", _obstacle),
+    "ParkedObstacleTwoWays": StretchRule(90.0, "two_way_single", _obstacle_two_ways),
+    "ConstructionObstacleTwoWays": StretchRule(90.0, "two_way_single", _obstacle_two_ways),
+    "AccidentTwoWays": StretchRule(90.0, "two_way_single", _obstacle_two_ways),
+    "HardBreakRoute": StretchRule(100.0),
+    "ParkingCutIn": StretchRule(80.0, "any", lambda rng, ctx: {"direction": param("right")}),
+    "StaticCutIn": StretchRule(100.0, "multi", lambda rng, ctx: {"distance": param(rng.randint(20, 30)),
+                                                                 "direction": param("left")}),
+    "DynamicObjectCrossing": StretchRule(80.0, "any", lambda rng, ctx: {
+        "distance": param(rng.randint(30, 45)), "direction": param("right"),
+        "blocker_model": param("static.prop.vendingmachine")}),
+    "YieldToEmergencyVehicle": StretchRule(120.0, "multi", lambda rng, ctx: {"distance": param(rng.randint(40, 60))}),
+    "InvadingTurn": StretchRule(100.0, "two_way_single", lambda rng, ctx: {"distance": param(100),
+                                                                           "offset": param(0.5)}),
+    "PedestrianCrossing": JunctionRule(frozenset("s"), SIGNALISED | NON_SIGNALISED, before_m=30.0,
+                                       need_crossing_on_exit=True),
+    "OppositeVehicleRunningRedLight": JunctionRule(frozenset("s"), SIGNALISED, side_param=True,
+                                                   params=lambda rng, ctx: {"direction": param(ctx["direction"])}),
+    "SignalizedJunctionLeftTurn": JunctionRule(frozenset("l"), SIGNALISED, need_oncoming=True, params=_left_turn),
+    "NonSignalizedJunctionLeftTurn": JunctionRule(frozenset("l"), NON_SIGNALISED - {"allway_stop"},
+                                                  need_oncoming=True, params=_left_turn),
+    "VanillaSignalizedTurnEncounterRedLight": JunctionRule(TURNS, SIGNALISED),
+    "VanillaSignalizedTurnEncounterGreenLight": JunctionRule(TURNS, SIGNALISED),
+    "VanillaNonSignalizedTurnEncounterStopsign": JunctionRule(TURNS, NON_SIGNALISED, need_stop=True),
+}
+GENERATED_TYPES: List[str] = list(SCENARIO_RULES)
+
+WEATHER_PRESETS: List[Dict[str, float]] = [
+    {"cloudiness": 5, "precipitation": 0, "precipitation_deposits": 0, "wetness": 0, "wind_intensity": 10,
+     "sun_azimuth_angle": 45, "sun_altitude_angle": 70, "fog_density": 0},       # clear noon
+    {"cloudiness": 60, "precipitation": 0, "precipitation_deposits": 10, "wetness": 0, "wind_intensity": 30,
+     "sun_azimuth_angle": 120, "sun_altitude_angle": 45, "fog_density": 2},      # cloudy noon
+    {"cloudiness": 80, "precipitation": 30, "precipitation_deposits": 50, "wetness": 40, "wind_intensity": 40,
+     "sun_azimuth_angle": 200, "sun_altitude_angle": 30, "fog_density": 5},      # wet, rainy
+    {"cloudiness": 20, "precipitation": 0, "precipitation_deposits": 0, "wetness": 0, "wind_intensity": 20,
+     "sun_azimuth_angle": 270, "sun_altitude_angle": 10, "fog_density": 10},     # sunset
+    {"cloudiness": 30, "precipitation": 0, "precipitation_deposits": 0, "wetness": 0, "wind_intensity": 10,
+     "sun_azimuth_angle": 0, "sun_altitude_angle": -20, "fog_density": 5},       # night
+]
+
+PRE_TRIGGER_M = (20.0, 70.0)       # route start → trigger
+END_MARGIN_M = 5.0                 # start / end this far inside their lanes
+MIN_RUN_UP_M = 10.0               # route start → trigger at least
+MIN_EXIT_M = 30.0                  # junction types: the route goes on this far past the junction
+ATTEMPTS_PER_ROUTE = 400
+
+
+@dataclass
+class RoutePlan:
+    """A generated route: lane path with start/end lane positions and the scenario trigger."""
+
+    lanes: List[str]
+    start_s: float
+    end_s: float
+    trigger_index: int
+    trigger_s: float
+    params: Params
+
+
+def _weathers(rng: random.Random) -> List[Dict[str, str]]:
+    a, b = rng.sample(WEATHER_PRESETS, 2)
+    return [{"route_percentage": "0", **{k: str(v) for k, v in a.items()}},
+            {"route_percentage": "100", **{k: str(v) for k, v in b.items()}}]
+
+
+def _predecessors(town: Town) -> Dict[str, List[str]]:
+    pred: Dict[str, List[str]] = {e: [] for e in town.edges}
+    for e in sorted(town.edges):
+        for nxt, direction in town.successors(e).items():
+            if direction != "t":
+                pred[nxt].append(e)
+    return pred
+
+
+def _walk(town: Town, start: List[str], length_m: float, rng: random.Random,
+          step: Callable[[str], List[str]], forward: bool) -> Optional[List[str]]:
+    """Extend `start` edge by edge (forward or backward) until the added edges cover `length_m`."""
+    edges = list(start)
+    added = 0.0
+    while added < length_m:
+        tip = edges[-1] if forward else edges[0]
+        options = [e for e in step(tip) if e not in edges]
+        if not options:
+            return None
+        nxt = rng.choice(sorted(options))
+        edges = edges + [nxt] if forward else [nxt] + edges
+        added += town.edge_length_m(nxt)
+    return edges
+
+
+def _path_length(town: Town, lanes: Sequence[str], start_s: float, end_s: float) -> float:
+    return sum(town.lanes[lid].length_m for lid in lanes[:-1]) - start_s + end_s
+
+
+def _plan(town: Town, rule: Rule, anchor: Anchor, pred: Dict[str, List[str]], rng: random.Random,
+          length_range_m: Tuple[float, float]) -> Optional[RoutePlan]:
+    """One attempt at a route through `anchor`: random walks back and forth, then the site check."""
+    lo, hi = length_range_m
+    target = rng.uniform(lo + 10.0, min(hi - 20.0, lo + 200.0))
+    pre_target = rng.uniform(*PRE_TRIGGER_M)
+    back = _walk(town, list(anchor), pre_target - rule.trigger_offset_m(town, anchor), rng, lambda e: pred[e],
+                 forward=False)
+    if back is None:
+        return None
+    back_m = sum(town.edge_length_m(e) for e in back)
+    edges = _walk(town, back, target - back_m, rng, lambda e: [n for n, d in town.successors(e).items() if d != "t"],
+                  forward=True)
+    if edges is None:
+        return None
+    try:
+        lanes = town.lane_path(edges)
+    except ValueError:
+        return None
+    placed = rule.place(town, lanes, anchor, rng)
+    if placed is None:
+        return None
+    k, trig_s, params = placed
+    first, last = town.lanes[lanes[0]], town.lanes[lanes[-1]]
+    before = sum(town.lanes[lid].length_m for lid in lanes[:k]) + trig_s
+    start_s = min(max(before - pre_target, END_MARGIN_M), first.length_m - END_MARGIN_M)
+    full = _path_length(town, lanes, start_s, last.length_m)
+    end_s = min(max(last.length_m - (full - target), END_MARGIN_M), last.length_m - END_MARGIN_M)
+    plan = RoutePlan(lanes, start_s, end_s, k, trig_s, params)
+    return plan if _plan_ok(town, rule, plan, length_range_m) else None
+
+
+def _plan_ok(town: Town, rule: Rule, plan: RoutePlan, length_range_m: Tuple[float, float]) -> bool:
+    lanes = plan.lanes
+    length = _path_length(town, lanes, plan.start_s, plan.end_s)
+    if not (length_range_m[0] <= length <= length_range_m[1]):
+        return False
+    if _path_length(town, lanes[:plan.trigger_index + 1], plan.start_s, plan.trigger_s) < MIN_RUN_UP_M:
+        return False
+    if not any(town.lanes[lid].is_internal and town.junction_degree(town.lanes[lid].junction_id or "") >= 3
+               for lid in lanes):
+        return False
+    if isinstance(rule, StretchRule):
+        return _path_length(town, lanes[plan.trigger_index:], plan.trigger_s, plan.end_s) >= rule.min_len_m
+    exit_index = next(i for i in range(plan.trigger_index + 1, len(lanes)) if not town.lanes[lanes[i]].is_internal)
+    return _path_length(town, lanes[exit_index:], 0.0, plan.end_s) >= MIN_EXIT_M
+
+
+def _waypoints(town: Town, plan: RoutePlan) -> List[Tuple[float, float, float]]:
+    outer = [lid for lid in plan.lanes[1:-1] if not town.lanes[lid].is_internal]
+    points = [town.lanes[plan.lanes[0]].pose_at(plan.start_s)[:2]]
+    points += [town.lanes[lid].pose_at(town.lanes[lid].length_m / 2.0)[:2] for lid in outer]
+    points.append(town.lanes[plan.lanes[-1]].pose_at(plan.end_s)[:2])
+    return [(round(x, 3), round(y, 3), 0.0) for x, y in points]
+
+
+def _to_spec(town: Town, plan: RoutePlan, route_id: str, kind: str, k: int, rng: random.Random) -> RouteSpec:
+    x, y, yaw = town.lanes[plan.lanes[plan.trigger_index]].pose_at(plan.trigger_s)
+    scenario = ScenarioSpec(f"{kind}_{k}", kind, (round(x, 3), round(y, 3), 0.0, round(yaw, 3)), plan.params)
+    return RouteSpec(route_id, town.name, _waypoints(town, plan), [scenario], _weathers(rng))
+
+
+def possible_types(town: Town, types: Optional[Sequence[str]] = None) -> List[str]:
+    """The requested types (default: all) that have at least one site on `town`."""
+    requested = list(types) if types else GENERATED_TYPES
+    unknown = [t for t in requested if t not in SCENARIO_RULES]
+    if unknown:
+        raise ValueError(f"unknown scenario type(s) {unknown}; known: {GENERATED_TYPES}")
+    return [t for t in requested if SCENARIO_RULES[t].anchors(town)]
+
+
+def _generate(town: Town, kinds: Sequence[str], ids: Sequence[int], seed: int, counts: Dict[str, int],
+              length_range_m: Tuple[float, float]) -> List[RouteSpec]:
+    """One route per entry of `kinds` (route ids `ids`); `counts` numbers the scenario names across calls."""
+    rng = random.Random(f"{town.name}:{seed}")
+    pred = _predecessors(town)
+    anchors = {t: SCENARIO_RULES[t].anchors(town) for t in sorted(set(kinds))}
+    for t in sorted(anchors):
+        rng.shuffle(anchors[t])
+    used: Dict[str, int] = {}
+    routes: List[RouteSpec] = []
+    for kind, route_id in zip(kinds, ids):
+        spec = None
+        for attempt in range(ATTEMPTS_PER_ROUTE):
+            anchor = anchors[kind][(used.get(kind, 0) + attempt) % len(anchors[kind])]
+            plan = _plan(town, SCENARIO_RULES[kind], anchor, pred, rng, length_range_m)
+            if plan is None:
+                continue
+            spec = _to_spec(town, plan, str(route_id), kind, counts.get(kind, 0) + 1, rng)
+            if route_lanes(town, spec) == plan.lanes:
+                break
+            spec = None
+        if spec is None:
+            raise RuntimeError(f"{town.name}: could not place a {kind} route in {ATTEMPTS_PER_ROUTE} attempts")
+        used[kind] = used.get(kind, 0) + attempt + 1
+        counts[kind] = counts.get(kind, 0) + 1
+        routes.append(spec)
+    return routes
+
+
+def generate_route_set(towns: Sequence[Town | str], n: int, seed: int, types: Optional[Sequence[str]] = None, *,
+                       length_range_m: Tuple[float, float] = (200.0, 600.0)) -> List[RouteSpec]:
+    """`n` routes over several towns: types round-robin over those possible on any town, each occurrence
+    of a type on the next town that supports it; ids 0…n-1, scenario names numbered per type."""
+    loaded = [Town.load(t) if isinstance(t, str) else t for t in towns]
+    per_town = {town.name: set(possible_types(town, types)) for town in loaded}
+    kinds = [t for t in (list(types) if types else GENERATED_TYPES) if any(t in p for p in per_town.values())]
+    if not kinds:
+        raise ValueError(f"none of the scenario types {list(types or [])} has a site on {[t.name for t in loaded]}")
+    assignment: Dict[str, List[Tuple[int, str]]] = {town.name: [] for town in loaded}
+    turn: Dict[str, int] = {}
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        hosts = [town.name for town in loaded if kind in per_town[town.name]]
+        assignment[hosts[turn.get(kind, 0) % len(hosts)]].append((i, kind))
+        turn[kind] = turn.get(kind, 0) + 1
+    counts: Dict[str, int] = {}
+    routes: List[RouteSpec] = []
+    for town in loaded:
+        jobs = assignment[town.name]
+        routes += _generate(town, [k for _, k in jobs], [i for i, _ in jobs], seed, counts, length_range_m)
+    return sorted(routes, key=lambda r: int(r.id))

@@ -1,0 +1,42 @@
+"""Checks of a run's inputs before any worker starts (`wpt eval`, `wpt collect`).
+
+Without them a route naming an unknown town, or a waypoint off the map, fails inside a worker minutes
+into a run, as a "Simulation crashed" record, and a missing agent file fails every route in turn. The
+leaderboard, too, imports the agent module and parses the whole route file before it loads a route.
+Each problem raises the project's own `InputError` subtype with one line naming the file and the problem.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from wpt_core.config import read_yaml
+from wpt_core.sim.runner.agent_loader import load_agent_class
+from wpt_core.leaderboard.route_file import RouteFileError, read_routes, select_routes
+from wpt_core.sim.routes.route_plan import route_lanes, route_town
+from wpt_core.sim.runner.evaluator import EvalOptions
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def check_run_inputs(options: EvalOptions) -> None:
+    """The agent file loads, its YAML config parses, and every selected route resolves on a known town."""
+    load_agent_class(options.agent)
+    check_agent_config(options.agent_config)
+    routes = read_routes(options.routes_xml)
+    try:
+        selected = select_routes(routes, options.routes_subset)
+    except ValueError as exc:
+        raise RouteFileError(f"{options.routes_xml}: {exc}") from None
+    for spec in selected:
+        route_lanes(route_town(spec), spec)
+
+
+def check_agent_config(agent_config: str) -> None:
+    """Every '+'-separated part of `--agent-config` that names a YAML file must exist and parse.
+
+    Agents read the string themselves (Bench2Drive: the config is `s.split('+')[0]`), so only what is
+    recognisably a YAML file can be checked here; checkpoints and other formats are the agent's business.
+    """
+    for part in agent_config.split("+"):
+        if Path(part.strip()).suffix.lower() in YAML_SUFFIXES:
+            read_yaml(part.strip())

@@ -1,0 +1,119 @@
+"""Draw a town's `GroundMap` with PIL: lanes, junctions, sidewalks, zebra crossings, markings, stop lines.
+
+The drawing takes the town's lanes, junctions and driving edges (and the lanes that end at a stop line),
+not the `Town` that caches the result. Draw order is the painter's order of a real street: asphalt
+(lanes, junction areas), then pavements (sidewalks, walking areas), then paint (crossings, lane markings,
+stop lines).
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, List
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from wpt_core.ground_map import GroundClass, GroundMap
+from wpt_core.polyline import band_outline, cumulative_length, end_direction, offset, resample
+from wpt_core.sim.town.town_lanes import Junction, Lane
+
+MARGIN_M = 10.0
+MARKING_WIDTH_M = 0.15
+STOP_LINE_WIDTH_M = 0.4
+DASH_ON_M, DASH_OFF_M = 3.0, 6.0
+
+
+class _Canvas:
+    """World (CARLA) metres → raster pixels, with the GroundMap's row/col convention."""
+
+    def __init__(self, lanes: Dict[str, Lane], junctions: Dict[str, Junction], resolution_m: float) -> None:
+        pts = np.concatenate([lane.shape_xy for lane in lanes.values()]
+                             + [j.polygon_xy for j in junctions.values() if len(j.polygon_xy)])
+        lo, hi = pts.min(axis=0) - MARGIN_M, pts.max(axis=0) + MARGIN_M
+        self.res = resolution_m
+        self.origin = (float(np.floor(lo[0])), float(np.floor(lo[1])))
+        w, h = (int(np.ceil((hi[i] - self.origin[i]) / resolution_m)) for i in (0, 1))
+        self.image = Image.new("L", (w, h), int(GroundClass.OFF_ROAD))
+        self.draw = ImageDraw.Draw(self.image)
+
+    def px(self, xy: np.ndarray) -> List[tuple]:
+        p = (np.asarray(xy) - np.asarray(self.origin)) / self.res
+        return [tuple(v) for v in p.tolist()]
+
+    def polygon(self, xy: np.ndarray, cls: GroundClass) -> None:
+        if len(xy) >= 3:
+            self.draw.polygon(self.px(xy), fill=int(cls))
+
+    def line(self, xy: np.ndarray, width_m: float, cls: GroundClass) -> None:
+        if len(xy) >= 2:
+            self.draw.line(self.px(xy), fill=int(cls), width=max(1, int(round(width_m / self.res))))
+
+    def band(self, xy: np.ndarray, width_m: float, cls: GroundClass) -> None:
+        """A polyline of given width with its vertices filled (no gaps at bends)."""
+        self.polygon(band_outline(xy, width_m), cls)
+        r = width_m / 2.0 / self.res
+        for x, y in self.px(xy[1:-1]):
+            self.draw.ellipse((x - r, y - r, x + r, y + r), fill=int(cls))
+
+
+def _dashes(xy: np.ndarray) -> Iterable[np.ndarray]:
+    """Pieces of a polyline, DASH_ON_M painted every DASH_ON_M + DASH_OFF_M."""
+    dense, s = resample(xy, 0.5)
+    on = (s % (DASH_ON_M + DASH_OFF_M)) < DASH_ON_M
+    start = None
+    for i, flag in enumerate(np.append(on, False)):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            if i - start >= 2:
+                yield dense[start:i]
+            start = None
+
+
+def _markings(lanes_by_id: Dict[str, Lane], edges: Dict[str, List[str]], canvas: _Canvas) -> None:
+    """Dashed lines between same-direction lanes, solid centre lines and road-edge lines."""
+    for edge_id, lane_ids in edges.items():
+        lanes: List[Lane] = [lanes_by_id[lid] for lid in lane_ids]
+        canvas.line(offset(lanes[0].shape_xy, lanes[0].width_m / 2.0), MARKING_WIDTH_M,
+                    GroundClass.LANE_MARKING)
+        for lane in lanes[1:]:
+            for dash in _dashes(offset(lane.shape_xy, lane.width_m / 2.0)):
+                canvas.line(dash, MARKING_WIDTH_M, GroundClass.LANE_MARKING)
+        left = lanes[-1]
+        canvas.line(offset(left.shape_xy, -left.width_m / 2.0), MARKING_WIDTH_M, GroundClass.LANE_MARKING)
+
+
+def _stop_lines(lanes: Dict[str, Lane], stop_lane_ids: Iterable[str], canvas: _Canvas) -> None:
+    for lane_id in sorted(set(stop_lane_ids)):
+        lane = lanes[lane_id]
+        xy = lane.shape_xy
+        back = STOP_LINE_WIDTH_M / 2.0 + 0.1
+        d = end_direction(xy)
+        centre = xy[-1] - d * back
+        across = np.array([-d[1], d[0]]) * lane.width_m / 2.0
+        canvas.line(np.stack([centre - across, centre + across]), STOP_LINE_WIDTH_M, GroundClass.STOP_LINE)
+
+
+def draw_ground_map(lanes: Dict[str, Lane], junctions: Dict[str, Junction], edges: Dict[str, List[str]],
+                    stop_lane_ids: Iterable[str], resolution_m: float) -> GroundMap:
+    """Rasterise a whole town (see the module docstring for the layer order)."""
+    canvas = _Canvas(lanes, junctions, resolution_m)
+    by_kind = {k: [ln for ln in lanes.values() if ln.kind == k]
+               for k in ("driving", "sidewalk", "walkingarea", "crossing")}
+    for lane in by_kind["driving"]:
+        if not lane.is_internal and cumulative_length(lane.shape_xy)[-1] > 0:
+            canvas.band(lane.shape_xy, lane.width_m, GroundClass.ROAD)
+    for junction in junctions.values():
+        canvas.polygon(junction.polygon_xy, GroundClass.JUNCTION)
+    for lane in by_kind["driving"]:
+        if lane.is_internal and cumulative_length(lane.shape_xy)[-1] > 0:
+            canvas.band(lane.shape_xy, lane.width_m, GroundClass.JUNCTION)
+    for lane in by_kind["sidewalk"]:
+        canvas.band(lane.shape_xy, lane.width_m, GroundClass.SIDEWALK)
+    for lane in by_kind["walkingarea"]:
+        canvas.polygon(lane.shape_xy, GroundClass.SIDEWALK)
+    for lane in by_kind["crossing"]:
+        canvas.band(lane.shape_xy, lane.width_m, GroundClass.CROSSING)
+    _markings(lanes, edges, canvas)
+    _stop_lines(lanes, stop_lane_ids, canvas)
+    classes = np.asarray(canvas.image, dtype=np.uint8)
+    return GroundMap(classes, canvas.origin, resolution_m)
