@@ -54,6 +54,7 @@ class RouteTask:
     track: str = "SENSORS"
     world_config: Optional[WorldConfig] = None  # None: the defaults
     save_name: str = ""  # fixed once per route: the agent's '+<save_name>' and the record must agree
+    town_path: str = ""  # the route's network as `town_lookup` found it ("": look the name up as a shipped town)
 
     @property
     def route_key(self) -> str:
@@ -122,7 +123,7 @@ def weather_id(task: RouteTask) -> str:
 def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> RouteOutcome:
     """Run `task` to its end: the leaderboard record and the agent's sensors."""
     wall_start = time.time()
-    town = Town.load(task.route.town)
+    town = Town.load(task.town_path or task.route.town)
     lanes, dense = route_plan(town, task.route)
     length_m = float(dense.cumulative_length_m()[-1])
     world = World(town, seed=task.seed, config=task.world_config or WorldConfig())
