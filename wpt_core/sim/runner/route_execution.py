@@ -39,6 +39,9 @@ LOG = logging.getLogger(__name__)
 ROUTE_TIMEOUT_MIN_S = 300.0
 ROUTE_TIMEOUT_SPEED_FRACTION = 0.1
 ROUTE_SPEED_LIMIT_MPS = 13.9
+# The ground raster reaches this far around the route's box (a large town's whole raster is gigabytes):
+# the collector saves the 400 m around the start (CollectConfig.map_half_size_m), sensors see ≤ 100 m.
+ROUTE_GROUND_MARGIN_M = 400.0
 
 
 @dataclass
@@ -76,6 +79,7 @@ class RouteRun:
     world: Any
     route: DenseRoute
     route_lanes: List[str]
+    ground: Optional[GroundMap] = None   # the town's raster around this route
     scene: Optional[Scene] = None
     extra: Dict[str, Any] = field(default_factory=dict)
     agent: Any = None
@@ -109,6 +113,12 @@ def route_timeout_s(route_length_m: float) -> float:
     return ROUTE_TIMEOUT_MIN_S + route_length_m / (ROUTE_SPEED_LIMIT_MPS * ROUTE_TIMEOUT_SPEED_FRACTION)
 
 
+def route_bounds(xy: np.ndarray, margin_m: float) -> Tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) of the route's points grown by `margin_m`."""
+    lo, hi = xy.min(axis=0) - margin_m, xy.max(axis=0) + margin_m
+    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
+
 def save_name(task: RouteTask) -> str:
     """Bench2Drive's per-route save name, stamped now (the route's start)."""
     scenario = task.route.scenarios[0].name if task.route.scenarios else ""
@@ -127,7 +137,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
     lanes, dense = route_plan(town, task.route)
     length_m = float(dense.cumulative_length_m()[-1])
     world = World(town, seed=task.seed, config=task.world_config or WorldConfig())
-    ground = town.ground_map()
+    ground = town.ground_map(bounds=route_bounds(dense.xy_m, ROUTE_GROUND_MARGIN_M))
     crashed: Optional[str] = None
     hooks = hooks_factory(task) if hooks_factory is not None else None
     try:
@@ -141,7 +151,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
             set_lane_invasion_allowed=lambda allowed: setattr(criteria, "allow_lane_invasion", allowed),
             set_blocked_test_active=criteria.set_blocked_test_active))
         scenarios.setup()
-        run = RouteRun(task, town, world, dense, lanes, scene=world.scene())
+        run = RouteRun(task, town, world, dense, lanes, ground=ground, scene=world.scene())
         agent, specs, suite, crashed = _setup_agent(task, town, dense, ground)
         run.agent = agent
         if hooks is not None:

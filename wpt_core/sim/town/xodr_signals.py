@@ -64,16 +64,20 @@ def _add(approaches: Dict[Approach, str], in_junction: Set[str], road_id: str, j
 
 
 def stop_junction_types(net: Path, approaches: Dict[Approach, str], in_junction: Set[str]) -> Dict[str, str]:
-    """Node id → `allway_stop` / `priority_stop` for the net's junctions that have stop signs."""
+    """Node id → `allway_stop` / `priority_stop` for the net's junctions that have stop signs (the network is
+    streamed edge by edge, and not read at all for a map without stop signs)."""
+    if not approaches and not in_junction:
+        return {}
     incoming: Dict[str, list] = {}
-    for edge in ET.parse(net).getroot().iter("edge"):
-        if edge.get("function") or not edge.get("to"):
+    for _, edge in ET.iterparse(net, events=("end",)):
+        if edge.tag != "edge":
             continue
-        if not any(lane.get("allow") != "pedestrian" for lane in edge.iter("lane")):
-            continue
-        match = _EDGE_ID.match(edge.get("id", ""))
-        approach = (match.group(2), "+" if match.group(1) else "-") if match else None
-        incoming.setdefault(edge.get("to", ""), []).append(approach)
+        driving = any(lane.get("allow") != "pedestrian" for lane in edge.iter("lane"))
+        if driving and not edge.get("function") and edge.get("to"):
+            match = _EDGE_ID.match(edge.get("id", ""))
+            approach = (match.group(2), "+" if match.group(1) else "-") if match else None
+            incoming.setdefault(edge.get("to", ""), []).append(approach)
+        edge.clear()
     types: Dict[str, str] = {}
     for node, roads in incoming.items():
         signed = sum(1 for approach in roads if approaches.get(approach) == node)

@@ -22,7 +22,7 @@ from wpt_core.sim.town.frames import carla_centre_to_sumo_front
 from wpt_core.sim.town.town import Town
 from wpt_core.sim.world.sumo_session import SumoSession
 from wpt_core.sim.world.actor_types import EGO_TYPE, WALKER_TYPE, ActorType, actor_type, define_vtype
-from wpt_core.sim.world.traffic import BackgroundTraffic
+from wpt_core.sim.world.traffic import BackgroundTraffic, spawn_region
 from wpt_core.types import Actor, ActorKind, Control, EgoState, Scene
 
 EGO_ID = "hero"
@@ -83,10 +83,12 @@ class World:
         ls.route.add(f"{EGO_ID}_route", self._edges_of(route_lanes))   # SUMO keeps it while the ego stays on it
         ls.vehicle.add(EGO_ID, f"{EGO_ID}_route", typeID=EGO_TYPE.type_id)
         self._push(EGO_ID, self._ego.x_m, self._ego.y_m, self._ego.yaw_deg, EGO_TYPE.length_m)
+        route_xy = route_polyline(self.town, route_lanes)
+        radius = self.config.spawn_radius_m
         self._traffic = BackgroundTraffic(ls, self.town, np.random.default_rng(self.seed),
                                           self.config.background_vehicles, self.config.background_pedestrians,
-                                          self.config.spawn_radius_m)
-        self._traffic.set_route(route_polyline(self.town, route_lanes))
+                                          radius, spawn_region(route_xy, radius))
+        self._traffic.set_route(route_xy)
         self._traffic.populate((self._ego.x_m, self._ego.y_m))
         ls.simulationStep()
         ls.vehicle.setSpeedMode(EGO_ID, 0)
