@@ -141,7 +141,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
     crashed: Optional[str] = None
     hooks = hooks_factory(task) if hooks_factory is not None else None
     try:
-        world.start(lanes, (float(dense.xy_m[0, 0]), float(dense.xy_m[0, 1]), float(dense.yaw_deg[0])))
+        world.start(lanes, (float(dense.xy_m[0, 0]), float(dense.xy_m[0, 1]), float(dense.yaw_deg[0])), ground)
         privileged.set_provider(world)
         criteria = RouteCriteria(route=dense, route_lane_ids=lanes, ground=ground, lane_of=_lane_of(town),
                                  timeout_s=route_timeout_s(length_m))

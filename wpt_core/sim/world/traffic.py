@@ -152,6 +152,11 @@ class BackgroundTraffic:
             ahead[rows] = within[:, mid - lo:].any(axis=1)
         return near, ahead
 
+    def release(self, actor_id: str) -> None:
+        """Stop managing an actor (a walker the ego knocked down): never removed, replaced in the pool."""
+        self.vehicles.pop(actor_id, None)
+        self.pedestrians.pop(actor_id, None)
+
     def keep_off(self, edge_ids: List[str]) -> None:
         """No new background car starts on, or heads for, these edges (a scenario's own flow lanes)."""
         self._v_open &= ~np.isin(self._v_edges, list(edge_ids))
