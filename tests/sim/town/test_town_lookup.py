@@ -1,14 +1,16 @@
 """Town lookup (shipped → --towns → CARLA_ROOT), the conversion cache, the preflight error for a missing town."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from wpt_core.cli import main
 from wpt_core.leaderboard.route_file import RouteFileError, RouteSpec, write_routes
 from wpt_core.paths import towns_dir
-from wpt_core.sim.runner.evaluator import EvalOptions, evaluate
+from wpt_core.sim.runner.evaluator import EvalOptions
 from wpt_core.sim.runner.preflight import check_run_inputs
 from wpt_core.sim.town import maps, town_lookup
 from wpt_core.sim.town.town import Town
@@ -103,16 +105,16 @@ def test_preflight_fails_before_any_route_on_a_missing_town(tmp_path, monkeypatc
     assert not (tmp_path / "res.json").exists()
 
 
-def test_eval_runs_a_route_on_an_opendrive_town(tmp_path, monkeypatch):
+def test_eval_runs_a_route_on_an_opendrive_town(tmp_path, monkeypatch, capsys):
     """`wpt eval --towns DIR` end to end: converted by preflight, driven by the workers, named in the record."""
     monkeypatch.setenv("WPT_OUTPUT_ROOT", str(tmp_path / "out"))
     _put(tmp_path / "towns" / "Town77.xodr", STRAIGHT_XODR)
     routes = _straight_route(tmp_path / "r.xml", "Town77")
-    options = EvalOptions(routes_xml=str(routes), agent=str(BLIND), checkpoint=str(tmp_path / "res.json"),
-                          towns_dir=str(tmp_path / "towns"))
-    check_run_inputs(options)
+    results = tmp_path / "res.json"
+    assert main(["eval", "--agent", str(BLIND), "--routes", str(routes), "--checkpoint", str(results),
+                 "--towns", str(tmp_path / "towns")]) == 0
     assert len(list((tmp_path / "out" / "towns").glob("*/Town77.net.xml"))) == 1
-    record = evaluate(options)["_checkpoint"]["records"][0]
+    record = json.loads(results.read_text())["_checkpoint"]["records"][0]
     assert record["town_name"] == "Town77" and record["status"] in ("Perfect", "Completed")
     assert record["scores"]["score_route"] == pytest.approx(100.0)
 

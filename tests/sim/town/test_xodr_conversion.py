@@ -149,3 +149,19 @@ def test_stop_signs_become_stop_junctions(tmp_path):
     stopped = {(lane.id, lk.state) for _, lane_id, _ in town.stop_approaches() for lane in [town.lanes[lane_id]]
                if lane.to_junction == side for lk in lane.links}
     assert stopped and all(state == "s" for _, state in stopped)
+
+
+def test_signalised_junctions_keep_their_lights(tmp_path):
+    """A grid whose junctions netgenerate signalised, written as OpenDRIVE (lights as dynamic signals with
+    controllers, as CARLA's maps have them) and converted back: the same junctions have lights."""
+    net, xodr = tmp_path / "tls.net.xml", tmp_path / "tls.xodr"
+    maps._run([maps.sumo_binary("netgenerate"), "--grid", "--grid.number", "4", "--grid.length", "120",
+               "--default.lanenumber", "2", "--tls.guess", "true", "--default-junction-type", "priority_stop",
+               "-o", str(net)])
+    maps._run([maps.sumo_binary("netconvert"), "-s", str(net), "--opendrive-output", str(xodr)])
+    signalised = {j.get("id") for j in ET.parse(net).getroot().iter("junction") if j.get("type") == "traffic_light"}
+    by_name = {j.get("name"): j.get("id") for j in ET.parse(xodr).getroot().iter("junction")}
+    town = Town.load(maps.convert_xodr(xodr, tmp_path / "back.net.xml"))
+    assert len(signalised) == 12
+    assert {jid for jid, j in town.junctions.items() if j.tls_id} == {by_name[name] for name in signalised}
+    assert len(town.traffic_light_approaches()) > 0
