@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from wpt_core.sim.town.town import Town
+from wpt_core.sim.town.town_ground import grown_box
 from wpt_core.sim.world import traffic
 
 
@@ -42,3 +43,7 @@ def test_spawn_points_of_a_region_are_the_towns_points_inside_it():
     kept = set(zip(r_lanes, r_s.tolist()))
     assert {(lanes[i], s[i]) for i in np.flatnonzero(inside)} <= kept
     assert kept <= set(zip(lanes, s.tolist()))
+
+
+def test_grown_box():
+    assert grown_box(np.array([[1.0, -2.0], [4.0, 3.0], [2.0, 0.0]]), 10.0) == (-9.0, -12.0, 14.0, 13.0)

@@ -29,6 +29,7 @@ from wpt_core.sim.scenarios.manager import ScenarioManager
 from wpt_core.sim.sensors.spec import SensorConfigurationInvalid
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.sim.town.town import Town
+from wpt_core.sim.town.town_ground import grown_box
 from wpt_core.sim.world.world import World, WorldConfig
 from wpt_core.types import Control, DenseRoute, Scene
 
@@ -113,12 +114,6 @@ def route_timeout_s(route_length_m: float) -> float:
     return ROUTE_TIMEOUT_MIN_S + route_length_m / (ROUTE_SPEED_LIMIT_MPS * ROUTE_TIMEOUT_SPEED_FRACTION)
 
 
-def route_bounds(xy: np.ndarray, margin_m: float) -> Tuple[float, float, float, float]:
-    """(x0, y0, x1, y1) of the route's points grown by `margin_m`."""
-    lo, hi = xy.min(axis=0) - margin_m, xy.max(axis=0) + margin_m
-    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
-
-
 def save_name(task: RouteTask) -> str:
     """Bench2Drive's per-route save name, stamped now (the route's start)."""
     scenario = task.route.scenarios[0].name if task.route.scenarios else ""
@@ -137,7 +132,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
     lanes, dense = route_plan(town, task.route)
     length_m = float(dense.cumulative_length_m()[-1])
     world = World(town, seed=task.seed, config=task.world_config or WorldConfig())
-    ground = town.ground_map(bounds=route_bounds(dense.xy_m, ROUTE_GROUND_MARGIN_M))
+    ground = town.ground_map(bounds=grown_box(dense.xy_m, ROUTE_GROUND_MARGIN_M))
     crashed: Optional[str] = None
     hooks = hooks_factory(task) if hooks_factory is not None else None
     try:

@@ -21,6 +21,12 @@ from wpt_core.sim.town.town_lanes import Junction, Lane
 
 MARGIN_M = 10.0
 Bounds = Tuple[float, float, float, float]   # (x min, y min, x max, y max), CARLA frame
+
+
+def grown_box(xy: np.ndarray, margin_m: float) -> Bounds:
+    """The bounding box of (N, 2) points grown by `margin_m` on every side (a region around a route)."""
+    lo, hi = np.min(xy, axis=0) - margin_m, np.max(xy, axis=0) + margin_m
+    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
 MARKING_WIDTH_M = 0.15
 STOP_LINE_WIDTH_M = 0.4
 DASH_ON_M, DASH_OFF_M = 3.0, 6.0

@@ -15,7 +15,7 @@ import numpy as np
 from wpt_core.polyline import cumulative_length
 from wpt_core.sim.town.frames import sumo_to_carla_xy
 from wpt_core.sim.town.town import Town
-from wpt_core.sim.town.town_ground import Bounds
+from wpt_core.sim.town.town_ground import Bounds, grown_box
 from wpt_core.sim.world.actor_types import BACKGROUND_CARS, CATALOGUE, WALKER_TYPES, define_vtype
 
 SPAWN_SPACING_M = 10.0             # spawn points along every lane ...
@@ -44,9 +44,7 @@ _SPAWN_POINTS: Dict[Tuple[str, str, Optional[Bounds]], Tuple[List[str], np.ndarr
 
 def spawn_region(route_xy: np.ndarray, spawn_radius_m: float) -> Bounds:
     """The box background actors can live in: the route's box grown by the radius beyond which they are dropped."""
-    reach = FAR_RADIUS_FACTOR * spawn_radius_m
-    lo, hi = route_xy.min(axis=0) - reach, route_xy.max(axis=0) + reach
-    return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+    return grown_box(route_xy, FAR_RADIUS_FACTOR * spawn_radius_m)
 
 
 def _in_box(xy: np.ndarray, region: Optional[Bounds]) -> bool:

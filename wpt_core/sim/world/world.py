@@ -4,6 +4,7 @@ Each tick the ego's box-centre pose (EgoDynamics) is pushed into SUMO as a front
 (`moveToXY`) so NPCs queue behind and yield to it, SUMO steps, and `scene()` reads everything back
 in CARLA's frame. Scenarios add actors through the methods below; actors SUMO cannot move the way a
 scenario wants (scripted, static) are held here and only mirrored into SUMO so NPCs see them.
+Contacts have consequences (`contacts`): each tick first resolves the last tick's contacts of the ego.
 """
 from __future__ import annotations
 
