@@ -75,6 +75,20 @@ def test_map_edge_puts_the_ego_back_where_it_was_clear():
     assert model.resolve(scene(ego(x=11.0, y=10.0), frame=2)).back_to is None   # 1 m in: not yet the wall
     out = model.resolve(scene(ego(x=12.0, y=10.0), frame=3))                    # 2 m ≥ 1.5 m deep
     assert out.back_to == (11.0, 10.0, 0.0) and out.keep_speed == 0.0
+    assert model.holds((11.0, 10.0), ego(x=11.45, y=10.0))      # on into the edge from there: held back
+    assert not model.holds((11.0, 10.0), ego(x=10.9, y=10.0))   # backing out is free ...
+    assert not model.holds((10.9, 10.0), ego(x=10.0, y=10.0))   # ... and once clear it is let go
+    assert not model.holds((11.0, 10.0), ego(x=11.45, y=10.0))  # the next entry is a new contact
+
+
+def test_pressed_against_a_car_until_the_step_clears_it():
+    model = ContactModel(None)
+    car = actor("car", ActorKind.VEHICLE, 4.5)
+    model.resolve(scene(ego(), [car]))
+    assert model.holds((-0.42, 0.0), ego(x=-0.41))              # pushed to x ≈ -0.42: any step towards it is held
+    assert not model.holds((-0.42, 0.0), ego(x=-0.43))          # reversing is free
+    model.resolve(scene(ego(x=-0.43, speed=0.0), [actor("car", ActorKind.VEHICLE, 6.0)], frame=2))
+    assert not model.holds((-0.43, 0.0), ego(x=-0.41))          # the car moved on 1.5 m: let go
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +131,9 @@ def test_a_parked_car_stops_the_ego_and_counts_once(town):
     rear, xs, last, record = _drive_into(town, 11, place)
     front = xs + 4.9 / 2.0
     assert front.max() < rear - 4.9 / 2.0 + 1.0                  # never through it (≤ one tick's travel into it)
-    assert last.ego.speed_mps < 1.0                              # pressed against it, not driving on
+    contact = int(np.argmax(front > rear - 4.9 / 2.0))
+    # pressed against it at full throttle: standing still from the tick after the contact (blocked, as in CARLA)
+    assert last.ego.speed_mps == 0.0 and np.ptp(xs[contact + 2:]) == 0.0
     assert len(record["infractions"]["collisions_vehicle"]) == 1  # a parked vehicle.* counts as a vehicle
 
 

@@ -13,23 +13,30 @@ bodies stop it, and here:
 A contact is resolved on the tick after it happened, so the scene of the contact tick still shows the
 overlap and the collision criterion sees it as CARLA's collision sensor sees its physics frame. An ego
 standing still (slower than the criterion's 0.1 m/s) is never what pushes: it is left where it is.
+Once pushed off, the ego is pressed against what stopped it: a step towards that actor (followed as it
+moves) while within PRESS_MARGIN_M of it, or onwards into the edge it was put back from, is not taken
+(`holds`), so an agent that keeps the throttle on stands still — and is "blocked" after 60 s, as
+against a wall in CARLA — instead of creeping into it tick after tick; reversing or steering away
+frees it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set, Tuple
 
 import numpy as np
 
 from wpt_core.geometry import OrientedBox
-from wpt_core.ground_map import GroundMap
-from wpt_core.sim.criteria.collision import MIN_EGO_SPEED_MPS, in_layout, overlapping_actors
-from wpt_core.types import ActorKind, Scene
+from wpt_core.ground_map import GroundClass, GroundMap
+from wpt_core.sim.criteria.collision import LAYOUT_DEPTH_M, MIN_EGO_SPEED_MPS, in_layout, overlapping_actors
+from wpt_core.sim.criteria.surface import deep_inside
+from wpt_core.types import ActorKind, EgoState, Scene
 
 EGO_MASS_KG = 1800.0           # CARLA's Lincoln MKZ 2020
 WALKER_MASS_KG = 80.0
 HIT_VEHICLE_STOP_S = 5.0       # a hit car stands this long (the leaderboard's same-actor window)
 SEPARATION_GAP_M = 0.02        # pushed this far beyond touching, so the next tick starts clear
+PRESS_MARGIN_M = 0.1           # within this of what stopped it, a step towards it is not taken
 
 
 @dataclass(frozen=True)
@@ -72,12 +79,18 @@ class ContactModel:
         self.ground = ground
         self.fallen: Set[str] = set()       # walkers hit so far: they lie where they were hit
         self._clear_pose: Optional[Tuple[float, float, float]] = None   # the ego's last pose clear of the layout
+        self._pressing: Dict[str, OrientedBox] = {}   # what the ego was pushed off, followed as it moves
+        self._into_layout: Optional[np.ndarray] = None   # direction the ego drove into the map's edge
 
     def resolve(self, scene: Scene) -> Outcome:
+        """What the contacts of `scene` (the last tick's state) do to the ego and to the actors it hit."""
         ego = scene.ego
+        self._pressing = {a.id: OrientedBox(a.x_m, a.y_m, a.yaw_deg, a.length_m, a.width_m)
+                          for a in scene.actors if a.id in self._pressing}
         moving = ego.speed_mps >= MIN_EGO_SPEED_MPS
         if self.ground is not None and in_layout(self.ground, (ego.x_m, ego.y_m)):
             if moving and self._clear_pose is not None:
+                self._into_layout = np.array([ego.x_m - self._clear_pose[0], ego.y_m - self._clear_pose[1]])
                 return Outcome(keep_speed=0.0, back_to=self._clear_pose)
         else:
             self._clear_pose = (ego.x_m, ego.y_m, ego.yaw_deg)
@@ -94,9 +107,26 @@ class ContactModel:
                     fallen.append(actor.id)
                     keep *= EGO_MASS_KG / (EGO_MASS_KG + WALKER_MASS_KG)
                 continue
-            sx, sy = separation(OrientedBox(ego.x_m + dx, ego.y_m + dy, ego.yaw_deg, ego.length_m, ego.width_m),
-                                OrientedBox(actor.x_m, actor.y_m, actor.yaw_deg, actor.length_m, actor.width_m))
+            box = OrientedBox(actor.x_m, actor.y_m, actor.yaw_deg, actor.length_m, actor.width_m)
+            sx, sy = separation(OrientedBox(ego.x_m + dx, ego.y_m + dy, ego.yaw_deg, ego.length_m, ego.width_m), box)
             dx, dy, keep = dx + sx, dy + sy, 0.0
+            self._pressing[actor.id] = box
             if actor.kind in (ActorKind.VEHICLE, ActorKind.BICYCLE):
                 stopped.append(actor.id)
         return Outcome(dx, dy, keep, None, tuple(fallen), tuple(stopped))
+
+    def holds(self, before: Tuple[float, float], ego: EgoState) -> bool:
+        """Whether the ego's dynamics step from `before` (x, y) to its new pose drives it into what it is pressed
+        against; the step is then not taken. What the ego has moved PRESS_MARGIN_M away from is let go."""
+        step = np.array([ego.x_m - before[0], ego.y_m - before[1]])
+        if self._into_layout is not None:
+            near = self.ground is not None and deep_inside(self.ground, (ego.x_m, ego.y_m), (GroundClass.OFF_ROAD,),
+                                                           LAYOUT_DEPTH_M - PRESS_MARGIN_M)
+            if near and float(step @ self._into_layout) > 0.0:
+                return True
+            if not near:
+                self._into_layout = None
+        grown = OrientedBox(ego.x_m, ego.y_m, ego.yaw_deg, ego.length_m + 2 * PRESS_MARGIN_M,
+                            ego.width_m + 2 * PRESS_MARGIN_M)
+        self._pressing = {aid: box for aid, box in self._pressing.items() if grown.overlaps(box)}
+        return any(float(step @ (np.array([box.x_m, box.y_m]) - before)) > 0.0 for box in self._pressing.values())

@@ -172,7 +172,10 @@ class World:
         """Contacts → ego dynamics → moveToXY (ego and held actors) → one SUMO step → background upkeep."""
         ls = self._ls
         self._resolve_contacts()
+        before = (self._ego.x_m, self._ego.y_m, self._ego.yaw_deg)
         self._ego.step(control.clamped(), TICK_S)
+        if self._contacts.holds(before[:2], self._ego.state()):
+            self._ego.place(*before)     # pressed against what stopped it: the step is not taken
         self._push(EGO_ID, self._ego.x_m, self._ego.y_m, self._ego.yaw_deg, EGO_TYPE.length_m)
         for aid, moving in self._mirrored.items():
             if moving:
