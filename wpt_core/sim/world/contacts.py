@@ -15,9 +15,10 @@ overlap and the collision criterion sees it as CARLA's collision sensor sees its
 standing still (slower than the criterion's 0.1 m/s) is never what pushes: it is left where it is.
 Once pushed off, the ego is pressed against what stopped it: a step towards that actor (followed as it
 moves) while within PRESS_MARGIN_M of it, or onwards into the edge it was put back from, is not taken
-(`holds`), so an agent that keeps the throttle on stands still — and is "blocked" after 60 s, as
-against a wall in CARLA — instead of creeping into it tick after tick; reversing or steering away
-frees it.
+(`holds`), so an agent that keeps the throttle on stands still, as against a wall in CARLA, instead
+of creeping into it tick after tick (the route then ends as the leaderboard's rules say: blocked after
+60 s, or at the 4000-tick limit where a scenario's timeout has switched the blocked test off);
+reversing or steering away frees it.
 """
 from __future__ import annotations
 
