@@ -14,12 +14,14 @@ from wpt_core.sim.runner.agent_loader import load_agent_class
 from wpt_core.leaderboard.route_file import RouteFileError, read_routes, select_routes
 from wpt_core.sim.routes.route_plan import route_lanes, route_town
 from wpt_core.sim.runner.evaluator import EvalOptions
+from wpt_core.sim.town.town_lookup import TownSources
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def check_run_inputs(options: EvalOptions) -> None:
-    """The agent file loads, its YAML config parses, and every selected route resolves on a known town."""
+    """The agent file loads, its YAML config parses, and every selected route resolves on a known town
+    (OpenDRIVE towns are converted here, once, before any worker starts)."""
     load_agent_class(options.agent)
     check_agent_config(options.agent_config)
     routes = read_routes(options.routes_xml)
@@ -27,8 +29,9 @@ def check_run_inputs(options: EvalOptions) -> None:
         selected = select_routes(routes, options.routes_subset)
     except ValueError as exc:
         raise RouteFileError(f"{options.routes_xml}: {exc}") from None
+    sources = TownSources.from_environment(options.towns_dir)
     for spec in selected:
-        route_lanes(route_town(spec), spec)
+        route_lanes(route_town(spec, sources), spec)
 
 
 def check_agent_config(agent_config: str) -> None:
