@@ -115,7 +115,9 @@ def test_student_report_hand_values_and_masking(toys, learning_clips, route3, ti
     assert plan["l2_at"] == pytest.approx([e[1]], abs=1e-4)
     assert plan["l2_mean_to"] == pytest.approx([(60 * e[0] + 50 * e[1]) / 110], abs=1e-4)
     assert report["rows"]["expert"]["l2_per_step"] == [0.0, 0.0, 0.0]
-    assert set(report["rows"]) == {"plan", "expert"} and report["kind"] == "student" and report["step"] == 7
+    assert report["rows"]["constant_velocity"]["l2_per_step"] == pytest.approx([0.15, 0.3, 0.45], abs=1e-4)
+    assert set(report["rows"]) == {"plan", "expert", "constant_velocity"}
+    assert report["kind"] == "student" and report["step"] == 7
     assert "L2 (m)" in printed and "collision (%)" in printed and "mean_to 1s" in printed
 
 

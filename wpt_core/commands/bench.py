@@ -32,11 +32,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     source = lat.add_mutually_exclusive_group()
     source.add_argument("--data", help="time on the first sample of these clips (default: a synthetic input)")
     source.add_argument("--cache", help="time on the first sample of this feature cache")
-    lat.add_argument("--iterations", type=int, default=50, help="timed steps per path and setting")
+    lat.add_argument("--iterations", type=_positive, default=50, help="timed steps per path and setting")
     lat.add_argument("--warmup", type=int, default=10, help="untimed steps first")
     lat.add_argument("--bf16", action="store_true", help="bf16 autocast")
     lat.add_argument("--json", help="also write the report to this JSON file")
     lat.set_defaults(func=run_latency)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be at least 1")
+    return value
 
 
 def run_sim(args: argparse.Namespace) -> int:

@@ -11,7 +11,9 @@ every annotation; centred on the plan point, heading along the plan's direction 
 BEV grid like the labels' boxes (a cell counts when its centre lies inside), overlapping a vehicle or
 pedestrian cell of the future occupancy label at the same timestamp (current ego frame). Every step is masked
 by `trajectory_valid & occupancy_valid`: a step past the clip end counts for nothing. The recorded trajectory
-itself is scored too (row `expert`: L2 0, its collision rate is the floor this rasterisation gives). A teacher
+itself is scored too (row `expert`: L2 0, its collision rate is the floor this rasterisation gives), and so is
+the trivial reference a learned planner must beat (row `constant_velocity`: straight ahead at the current speed,
+the open-loop "ego status" baseline). A teacher
 adds the oracle-best candidate (least mean L2 to the expert over the valid steps), next to the one its reward
 selected (row `plan`, the executed trajectory of every policy).
 """
@@ -77,6 +79,13 @@ def collisions(plan: torch.Tensor, occupancy: torch.Tensor, bev: BevConfig) -> t
     """(B, K, 2) plan, (B, K, 2, H, W) occupancy → (B, K) bool: the ego box overlaps an occupied cell."""
     hit = ego_footprint(plan, bev) & occupancy.any(dim=2)
     return hit.flatten(2).any(dim=-1)
+
+
+def constant_velocity_plan(speed: torch.Tensor, config: DataConfig) -> torch.Tensor:
+    """(B, 1) speed → (B, K, 2): straight ahead at that speed, at the label timestamps."""
+    t = torch.arange(1, config.future_steps + 1, dtype=speed.dtype, device=speed.device) / config.trajectory_hz
+    x = speed * t
+    return torch.stack([x, torch.zeros_like(x)], dim=-1)
 
 
 def oracle_index(candidates: torch.Tensor, expert: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
@@ -163,6 +172,7 @@ def evaluate_open_loop(checkpoint: Path, data_dir: Optional[Path] = None, cache_
                 best = oracle_index(out.candidates.float(), labels["trajectory"], valid)
                 add("oracle", out.candidates.float()[torch.arange(len(best)), best], labels, valid)
             add("expert", labels["trajectory"], labels, valid)
+            add("constant_velocity", constant_velocity_plan(batch["speed"].to(device).float(), config), labels, valid)
     seconds = report_seconds(config)
     step_index = [int(round(t * config.trajectory_hz)) - 1 for t in seconds]
     return {"checkpoint": str(checkpoint), "kind": payload["kind"], "step": payload["step"],
@@ -182,9 +192,9 @@ def format_open_loop_report(report: Dict[str, Any]) -> str:
     header = "".join(f"{f'{c} {t:g}s':>12}" for c in CONVENTIONS for t in secs) + \
         "".join(f"{f'{c} avg':>12}" for c in CONVENTIONS)
     for metric, unit, scale in (("l2", "L2 (m)", 1.0), ("collision", "collision (%)", 100.0)):
-        lines.append(f"{unit:<16}" + header)
+        lines.append(f"{unit:<18}" + header)
         for row, values in report["rows"].items():
             cells = [v for c in CONVENTIONS for v in values[f"{metric}_{c}"]] + \
                 [values[f"{metric}_{c}_avg"] for c in CONVENTIONS]
-            lines.append(f"{row:<16}" + "".join(f"{'-':>12}" if v is None else f"{v * scale:12.3f}" for v in cells))
+            lines.append(f"{row:<18}" + "".join(f"{'-':>12}" if v is None else f"{v * scale:12.3f}" for v in cells))
     return "\n".join(lines)
