@@ -63,9 +63,10 @@ def test_both_paths_see_the_same_inputs_under_inference_mode(tiny_profile):
     assert policy.seen["keys"] == set(INPUT_KEYS) and policy.seen["inference_mode"]
 
 
-def test_bf16_flag_is_recorded(pair):
-    report = bench_latency(pair[0], pair[1], iterations=2, warmup=0, bf16=True)
-    assert report["bf16"] and report["input"] == "synthetic"
+def test_flags_and_machine_state_are_recorded(pair):
+    report = bench_latency(pair[0], pair[1], iterations=2, warmup=0, bf16=True, channels_last=True)
+    assert report["bf16"] and report["channels_last"] and report["input"] == "synthetic"
+    assert report["cpu_capability"] == torch.backends.cpu.get_cpu_capability() and report["load_average_1min"] >= 0
 
 
 def test_teacher_and_student_of_different_inputs_are_refused(pair, tiny_profile, tmp_path, capsys):

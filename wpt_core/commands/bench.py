@@ -34,7 +34,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--cache", help="time on the first sample of this feature cache")
     lat.add_argument("--iterations", type=_positive, default=50, help="timed steps per path and setting")
     lat.add_argument("--warmup", type=int, default=10, help="untimed steps first")
-    lat.add_argument("--bf16", action="store_true", help="bf16 autocast")
+    lat.add_argument("--bf16", action="store_true", help="bf16 autocast (pays only on CPUs with bf16 instructions)")
+    lat.add_argument("--channels-last", action="store_true", help="conv weights in channels_last (as trained)")
     lat.add_argument("--json", help="also write the report to this JSON file")
     lat.set_defaults(func=run_latency)
 
@@ -80,7 +81,8 @@ def run_latency(args: argparse.Namespace) -> int:
 
     try:
         report = bench_latency(Path(args.teacher), Path(args.student), Path(args.data) if args.data else None,
-                               Path(args.cache) if args.cache else None, args.iterations, args.warmup, args.bf16)
+                               Path(args.cache) if args.cache else None, args.iterations, args.warmup, args.bf16,
+                               args.channels_last)
     except (CheckpointError, CacheMismatchError, FileNotFoundError) as exc:
         print(f"wpt bench latency: {exc}")
         return 2

@@ -5,7 +5,11 @@ Settings: 1 CPU thread (the number the 50 ms / 25 ms real-time budget is stated 
 process may use, and CUDA when present. Each setting runs `warmup` untimed steps first (allocator, lazy
 initialisation, cuDNN autotuning), then times `iterations` steps one by one under `torch.inference_mode`, with
 `torch.cuda.synchronize` before the clock starts and before it stops (CUDA launches are asynchronous). The
-median and p90 are reported; ratio = teacher median / student median per setting.
+median and p90 are reported; ratio = teacher median / student median per setting. The report records the
+load average and torch's CPU capability with the figures: on a shared machine the load inflates every number,
+and `--bf16` pays only where the CPU has bf16 instructions (on an AVX2-only CPU torch's bf16 convolutions take
+a reference path, measured 50–80× slower than fp32). `channels_last` puts the conv weights in the layout the
+trainer uses (`train.channels_last`), 1.3–1.5× faster here at batch 1 on one thread.
 """
 from __future__ import annotations
 
@@ -97,11 +101,13 @@ def summarise(times_ms: List[float]) -> Dict[str, Any]:
 
 def bench_latency(teacher_path: Path, student_path: Path, data_dir: Optional[Path] = None,
                   cache_dir: Optional[Path] = None, iterations: int = 50, warmup: int = 10,
-                  bf16: bool = False) -> Dict[str, Any]:
+                  bf16: bool = False, channels_last: bool = False) -> Dict[str, Any]:
     """{settings: {name: {threads, teacher, student, ratio}}, …}; both policies see one identical input."""
     policies, configs = {}, {}
     for name, path in (("teacher", teacher_path), ("student", student_path)):
         policies[name], payload = load_policy(path)
+        if channels_last:
+            policies[name] = policies[name].to(memory_format=torch.channels_last)
         configs[name] = from_dict(DataConfig, payload["config"]["data"], str(path))
     if configs["teacher"] != configs["student"]:
         raise CheckpointError(f"{student_path}: the student reads other inputs than the teacher {teacher_path} "
@@ -127,13 +133,17 @@ def bench_latency(teacher_path: Path, student_path: Path, data_dir: Optional[Pat
     finally:
         torch.set_num_threads(threads_before)
     return {"teacher": str(teacher_path), "student": str(student_path), "input": source, "batch_size": 1,
-            "bf16": bf16, "warmup": warmup, "torch": torch.__version__,
+            "bf16": bf16, "channels_last": channels_last, "warmup": warmup, "torch": torch.__version__,
+            "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+            "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
             "cuda_device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
             "settings": results}
 
 
 def format_latency_report(report: Dict[str, Any]) -> str:
-    lines = [f"latency at batch 1 on {report['input']} input" + (" (bf16 autocast)" if report["bf16"] else ""),
+    flags = [f for f in ("bf16", "channels_last") if report[f]]
+    lines = [f"latency at batch 1 on {report['input']} input" + (f" ({', '.join(flags)})" if flags else "") +
+             f"; CPU {report['cpu_capability']}, load average {report['load_average_1min']}",
              f"{'setting':<18}{'teacher median':>16}{'p90':>9}{'student median':>16}{'p90':>9}{'ratio':>8}"]
     for name, e in report["settings"].items():
         label = f"{name} ({e['threads']})" if e["threads"] else name
