@@ -143,7 +143,7 @@ def test_teacher_reports_selected_and_oracle_candidates(toys, learning_clips, ro
     report, printed = run_eval(["--checkpoint", str(ckpt), "--data", str(learning_clips)], tmp_path, capsys)
     assert report["rows"]["plan"]["l2_per_step"] == pytest.approx([1.0] * 3, abs=1e-4)
     assert report["rows"]["oracle"]["l2_per_step"] == pytest.approx([0.5] * 3, abs=1e-4)
-    assert "oracle" in printed
+    assert "\noracle " in printed and "\nselected " in printed and "\nplan " not in printed
 
 
 def test_cache_and_raw_clips_give_the_same_report(toys, learning_clips, route3, tiny_profile, tmp_path, capsys):

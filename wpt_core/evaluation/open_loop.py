@@ -194,7 +194,8 @@ def format_open_loop_report(report: Dict[str, Any]) -> str:
     for metric, unit, scale in (("l2", "L2 (m)", 1.0), ("collision", "collision (%)", 100.0)):
         lines.append(f"{unit:<18}" + header)
         for row, values in report["rows"].items():
+            label = "selected" if row == "plan" and "oracle" in report["rows"] else row  # a teacher's plan
             cells = [v for c in CONVENTIONS for v in values[f"{metric}_{c}"]] + \
                 [values[f"{metric}_{c}_avg"] for c in CONVENTIONS]
-            lines.append(f"{row:<18}" + "".join(f"{'-':>12}" if v is None else f"{v * scale:12.3f}" for v in cells))
+            lines.append(f"{label:<18}" + "".join(f"{'-':>12}" if v is None else f"{v * scale:12.3f}" for v in cells))
     return "\n".join(lines)
