@@ -11,7 +11,7 @@ from wpt_core.geometry import world_to_ego
 from wpt_core.leaderboard.route_file import ScenarioSpec
 from wpt_core.sim.criteria.collision import CollisionTest
 from wpt_core.sim.scenarios.base import ScenarioContext
-from wpt_core.sim.scenarios.manager import ScenarioManager
+from wpt_core.sim.scenarios.manager import ScenarioManager, ego_start_pose
 from wpt_core.sim.town.town import Town
 from wpt_core.sim.world.world import World, WorldConfig
 from wpt_core.types import Actor, Control, Scene
@@ -34,8 +34,7 @@ class Run:
         trigger = (float(self.route.xy_m[i, 0]), float(self.route.xy_m[i, 1]), 0.0, float(self.route.yaw_deg[i]))
         self.spec = ScenarioSpec(name=f"{scenario_type}_1", type=scenario_type, trigger=trigger, params=params or {})
         self.world = World(self.town, seed=3, config=config)
-        self.world.start(self.lanes, (float(self.route.xy_m[0, 0]), float(self.route.xy_m[0, 1]),
-                                      float(self.route.yaw_deg[0])))
+        self.world.start(self.lanes, ego_start_pose([self.spec], self.town, self.route))
         self.events: List[Tuple[str, str]] = []
         self.invasion: List[bool] = []
         self.blocked_test: List[bool] = []
@@ -63,7 +62,7 @@ class Run:
         return Control(throttle=float(np.clip(0.3 * err, 0, 0.8)), steer=steer, brake=float(np.clip(-0.4 * err, 0, 1)))
 
     def tick(self, target_mps: Optional[float] = None) -> Scene:
-        self.world.tick(self.control(target_mps))
+        self.world.tick(self.manager.perturb(self.control(target_mps)))
         self.manager.tick()
         scene = self.world.scene()
         self.collisions.update(scene)

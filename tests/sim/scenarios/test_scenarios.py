@@ -377,6 +377,11 @@ SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route g
     "BlockedIntersection": ("EmbeddedGrid", ["A1B1", "B1B2"], 100.0, {}),
     "T_Junction": ("EmbeddedGrid", ["B1A1", "A1A2"], 100.0, {}),
     "SequentialLaneChange": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {}),
+    "VehicleTurningRoute": ("EmbeddedGrid", ["A1B1", "B1B2"], 100.0, {}),
+    "VehicleTurningRoutePedestrian": ("EmbeddedGrid", ["A1B1", "B1B0"], 100.0, {}),
+    "ControlLoss": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {}),
+    "VehicleOpensDoorTwoWays": ("EmbeddedGrid", ["A1B1", "B1C1"], 15.0, {"distance": {"value": "60"}}),
+    "ParkingExit": ("EmbeddedArterial", ["A1B1", "B1C1"], 0.0, {"direction": {"value": "right"}}),
 }
 
 

@@ -33,6 +33,12 @@ Site contract per scenario type (the scenario implementations rely on it):
 - BlockedIntersection: left or right turn at any junction; trigger 35 m before entry. No params.
 - T_Junction: left or right turn at a junction where three roads meet; trigger 35 m before entry.
 - SequentialLaneChange: stretch ≥ 100 m with a same-direction lane to the LEFT. No params.
+- VehicleTurningRoute / VehicleTurningRoutePedestrian: left or right turn at any junction; trigger 35 m
+  before entry. No params.
+- ControlLoss: stretch ≥ 80 m (the three noise spots lie 14, 48, 74 m after the trigger). No params.
+- VehicleOpensDoorTwoWays: as the TwoWays obstacles, plus direction=right.
+- ParkingExit: the trigger is the route's first point, on the rightmost lane of an edge with ≥ 40 m
+  after it. Params: direction=right, front_vehicle_distance (12–20), behind_vehicle_distance (8–10).
 - VanillaSignalizedTurnEncounterRedLight / GreenLight: left or right turn at a traffic_light junction,
   trigger 35 m before entry. No params.
 - VanillaNonSignalizedTurnEncounterStopsign: left or right turn where the ego's link must stop ('s'/'w');
@@ -102,6 +108,14 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "BlockedIntersection": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED),
     "T_Junction": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED, max_degree=3),
     "SequentialLaneChange": StretchRule(100.0, "multi"),
+    "VehicleTurningRoute": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED),
+    "VehicleTurningRoutePedestrian": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED),
+    "ControlLoss": StretchRule(80.0),
+    "VehicleOpensDoorTwoWays": StretchRule(90.0, "two_way_single", lambda rng, ctx: {
+        **_obstacle_two_ways(rng, ctx), "direction": param("right")}),
+    "ParkingExit": StretchRule(40.0, "kerb", lambda rng, ctx: {
+        "direction": param("right"), "front_vehicle_distance": param(rng.randint(12, 20)),
+        "behind_vehicle_distance": param(rng.randint(8, 10))}, at_route_start=True),
     "VanillaSignalizedTurnEncounterRedLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaSignalizedTurnEncounterGreenLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaNonSignalizedTurnEncounterStopsign": JunctionRule(TURNS, NON_SIGNALISED, need_stop=True),
@@ -180,7 +194,8 @@ def _plan(town: Town, rule: Rule, anchor: Anchor, pred: Dict[str, List[str]], rn
     """One attempt at a route through `anchor`: random walks back and forth, then the site check."""
     lo, hi = length_range_m
     target = rng.uniform(lo + 10.0, min(hi - 20.0, lo + 200.0))
-    pre_target = rng.uniform(*PRE_TRIGGER_M)
+    at_start = isinstance(rule, StretchRule) and rule.at_route_start
+    pre_target = 0.0 if at_start else rng.uniform(*PRE_TRIGGER_M)
     back = _walk(town, list(anchor), pre_target - rule.trigger_offset_m(town, anchor), rng, lambda e: pred[e],
                  forward=False)
     if back is None:
@@ -212,7 +227,11 @@ def _plan_ok(town: Town, rule: Rule, plan: RoutePlan, length_range_m: Tuple[floa
     length = _path_length(town, lanes, plan.start_s, plan.end_s)
     if not (length_range_m[0] <= length <= length_range_m[1]):
         return False
-    if _path_length(town, lanes[:plan.trigger_index + 1], plan.start_s, plan.trigger_s) < MIN_RUN_UP_M:
+    run_up = _path_length(town, lanes[:plan.trigger_index + 1], plan.start_s, plan.trigger_s)
+    if isinstance(rule, StretchRule) and rule.at_route_start:
+        if plan.trigger_index != 0 or abs(run_up) > 1e-6:
+            return False
+    elif run_up < MIN_RUN_UP_M:
         return False
     if not any(town.lanes[lid].is_internal and town.junction_degree(town.lanes[lid].junction_id or "") >= 3
                for lid in lanes):

@@ -57,12 +57,16 @@ class StretchRule:
     """A straight, junction-free stretch of `min_len_m` after the trigger on one edge."""
 
     min_len_m: float
-    lanes: str = "any"           # 'any' | 'multi' (same-direction lane to the left) | 'two_way_single'
+    lanes: str = "any"           # 'any' | 'multi' (same-direction lane to the left) | 'two_way_single' | 'kerb'
     params: ParamFn = field(default=lambda rng, ctx: {})
+    at_route_start: bool = False  # the trigger is the route's first point (ParkingExit)
 
     def lane_ok(self, town: Town, lane: Lane) -> bool:
         if self.lanes == "multi":
             return has_left_lane(town, lane)
+        if self.lanes == "kerb":   # the rightmost driving lane: the kerb is beside it
+            lanes = town.edges.get(lane.edge_id, [])
+            return bool(lanes) and lanes[0] == lane.id
         if self.lanes == "two_way_single":
             return is_two_way_single(town, lane.edge_id)
         return True

@@ -24,8 +24,7 @@ class BlockedIntersection(Scenario):
     timeout_s = 240.0
 
     def setup(self) -> None:
-        _, _, exit_s = self.geometry.junction_after(self.trigger_s)
-        self.blocker_s = exit_s + BLOCKER_AFTER_M
+        self.blocker_s = self.geometry.exit_after(self.trigger_s) + BLOCKER_AFTER_M
         if self.blocker_s + 5.0 > self.route_length_m:
             raise ValueError(f"{self.spec.name}: the route ends before the blocker position")
         pose = self.geometry.path.pose_at(self.blocker_s)

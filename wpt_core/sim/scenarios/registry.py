@@ -6,6 +6,7 @@ from typing import Dict, Type
 from wpt_core.leaderboard.route_file import ScenarioSpec
 from wpt_core.sim.scenarios.base import Scenario, ScenarioContext
 from wpt_core.sim.scenarios.blocked_intersection import BlockedIntersection
+from wpt_core.sim.scenarios.control_loss import ControlLoss
 from wpt_core.sim.scenarios.crossings import DynamicObjectCrossing, ParkingCrossingPedestrian, PedestrianCrossing
 from wpt_core.sim.scenarios.cut_ins import ParkingCutIn, StaticCutIn
 from wpt_core.sim.scenarios.drive_distance import SequentialLaneChange, T_Junction
@@ -16,9 +17,12 @@ from wpt_core.sim.scenarios.junction_flows import (NonSignalizedJunctionLeftTurn
                                                    NonSignalizedJunctionLeftTurnEnterFlow,
                                                    NonSignalizedJunctionRightTurn, SignalizedJunctionLeftTurn,
                                                    SignalizedJunctionLeftTurnEnterFlow, SignalizedJunctionRightTurn)
+from wpt_core.sim.scenarios.opens_door import VehicleOpensDoorTwoWays
+from wpt_core.sim.scenarios.parking_exit import ParkingExit
 from wpt_core.sim.scenarios.obstacles import (Accident, AccidentTwoWays, ConstructionObstacle,
                                               ConstructionObstacleTwoWays, HazardAtSideLane, HazardAtSideLaneTwoWays,
                                               ParkedObstacle, ParkedObstacleTwoWays)
+from wpt_core.sim.scenarios.turning_crossings import VehicleTurningRoute, VehicleTurningRoutePedestrian
 from wpt_core.sim.scenarios.vanilla_turns import (VanillaNonSignalizedTurn, VanillaNonSignalizedTurnEncounterStopsign,
                                                   VanillaSignalizedTurnEncounterGreenLight,
                                                   VanillaSignalizedTurnEncounterRedLight)
@@ -34,7 +38,8 @@ SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
     VanillaNonSignalizedTurn,
     # the remaining Bench2Drive types
     SignalizedJunctionRightTurn, NonSignalizedJunctionRightTurn, SignalizedJunctionLeftTurnEnterFlow,
-    NonSignalizedJunctionLeftTurnEnterFlow, T_Junction, SequentialLaneChange, BlockedIntersection)}
+    NonSignalizedJunctionLeftTurnEnterFlow, T_Junction, SequentialLaneChange, BlockedIntersection,
+    VehicleTurningRoute, VehicleTurningRoutePedestrian, ControlLoss, VehicleOpensDoorTwoWays, ParkingExit)}
 
 
 class UnknownScenarioType(KeyError):
