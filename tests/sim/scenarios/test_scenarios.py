@@ -382,6 +382,25 @@ SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route g
     "ControlLoss": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {}),
     "VehicleOpensDoorTwoWays": ("EmbeddedGrid", ["A1B1", "B1C1"], 15.0, {"distance": {"value": "60"}}),
     "ParkingExit": ("EmbeddedArterial", ["A1B1", "B1C1"], 0.0, {"direction": {"value": "right"}}),
+    # point parameters on EmbeddedGrid lanes around B2 (x 150, y -260): A2B2 eastbound in, B3B2 from the
+    # left, B1B2 from the right, C2B2 oncoming; B2B1 right, B2B3 left, B2C2 straight out
+    "EnterActorFlow": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
+        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
+    "MergerIntoSlowTraffic": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
+        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"},
+        "flow_speed": {"value": "4"}}),
+    "MergerIntoSlowTrafficV2": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
+        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"},
+        "flow_speed": {"value": "4"}}),
+    "HighwayExit": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
+        "start_actor_flow": {"x": "20", "y": "-258.25"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
+    "InterurbanActorFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
+        "start_actor_flow": {"x": "250", "y": "-261.75"}, "end_actor_flow": {"x": "100", "y": "-261.75"}}),
+    "InterurbanAdvancedActorFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
+        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
+    "CrossingBicycleFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
+        "start_actor_flow": {"x": "230", "y": "-261.75"}, "flow_speed": {"value": "5"}}),
+    "HighwayCutIn": ("EmbeddedGrid", ["A2B2", "B2C2"], 95.0, {"other_actor_location": {"x": "151.75", "y": "-205"}}),
 }
 
 

@@ -39,6 +39,21 @@ Site contract per scenario type (the scenario implementations rely on it):
 - VehicleOpensDoorTwoWays: as the TwoWays obstacles, plus direction=right.
 - ParkingExit: the trigger is the route's first point, on the rightmost lane of an edge with ≥ 40 m
   after it. Params: direction=right, front_vehicle_distance (12–20), behind_vehicle_distance (8–10).
+- EnterActorFlow / MergerIntoSlowTraffic(V2): RIGHT turn where a road from the ego's left runs straight
+  into the ego's exit; start_actor_flow 40–60 m before the junction on it, end_actor_flow 30–40 m into the
+  exit. flow_speed 8–10 (MergerIntoSlowTraffic: 3–5) m/s, source_dist_interval ~ 15–25 → +10–20 m.
+  V2 also at signalised junctions.
+- HighwayExit: RIGHT turn at an unsignalised junction; the flow starts at the ego road's start (rightmost
+  lane) and turns right into the exit with the ego (our towns have no highway exits: the ego must fit into
+  the flow it shares the lane with). Params as EnterActorFlow.
+- InterurbanActorFlow: LEFT turn at an unsignalised junction across the oncoming flow (start 50–60 m
+  before the junction, end 25–35 m beyond it, straight on).
+- InterurbanAdvancedActorFlow: LEFT turn where the first flow comes from the ego's left, straight on,
+  and the ego's exit is that road's reverse (the second flow, from the first flow's sink road).
+- CrossingBicycleFlow: LEFT turn across cyclists coming from straight ahead (start 55–65 m before the
+  junction). flow_speed 4–6 m/s.
+- HighwayCutIn: straight through an unsignalised junction where a road from the ego's right turns right
+  into the ego's exit; trigger 40 m before entry, other_actor_location 40–50 m before the junction on it.
 - VanillaSignalizedTurnEncounterRedLight / GreenLight: left or right turn at a traffic_light junction,
   trigger 35 m before entry. No params.
 - VanillaNonSignalizedTurnEncounterStopsign: left or right turn where the ego's link must stop ('s'/'w');
@@ -53,6 +68,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
+from wpt_core.sim.routes import flow_sites
 from wpt_core.sim.routes.route_sites import NON_SIGNALISED, SIGNALISED, Anchor, JunctionRule, Params, StretchRule, param
 from wpt_core.leaderboard.route_file import RouteSpec, ScenarioSpec
 from wpt_core.sim.routes.route_plan import route_lanes
@@ -73,7 +89,17 @@ def _left_turn(rng: random.Random, ctx: Dict[str, str]) -> Params:
     return {"flow_speed": param(8), "source_dist_interval": {"from": "25", "to": "50"}}
 
 
+def _flow(lo: int, hi: int) -> Callable[[random.Random, Dict[str, str]], Params]:
+    """flow_speed (m/s) drawn from lo..hi and B2D's usual spacing."""
+    def params(rng: random.Random, ctx: Dict[str, str]) -> Params:
+        low = rng.randint(15, 25)
+        return {"flow_speed": param(rng.randint(lo, hi)),
+                "source_dist_interval": {"from": str(low), "to": str(low + rng.randint(10, 20))}}
+    return params
+
+
 TURNS = frozenset({"l", "r"})
+UNSIGNALISED = NON_SIGNALISED - {"allway_stop"}
 SCENARIO_RULES: Dict[str, Rule] = {
     "ParkedObstacle": StretchRule(90.0, "multi", _obstacle),
     "ConstructionObstacle": StretchRule(90.0, "multi", _obstacle),
@@ -116,6 +142,20 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "ParkingExit": StretchRule(40.0, "kerb", lambda rng, ctx: {
         "direction": param("right"), "front_vehicle_distance": param(rng.randint(12, 20)),
         "behind_vehicle_distance": param(rng.randint(8, 10))}, at_route_start=True),
+    "EnterActorFlow": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.from_left_into_exit,
+                                   params=_flow(8, 10)),
+    "MergerIntoSlowTraffic": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.from_left_into_exit,
+                                          params=_flow(3, 5)),
+    "MergerIntoSlowTrafficV2": JunctionRule(frozenset("r"), SIGNALISED | UNSIGNALISED,
+                                            points=flow_sites.from_left_into_exit, params=_flow(3, 5)),
+    "HighwayExit": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.same_road_exit, params=_flow(8, 10)),
+    "InterurbanActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=flow_sites.oncoming_straight,
+                                        params=_flow(8, 10)),
+    "InterurbanAdvancedActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=flow_sites.crossing_then_merging,
+                                                params=_flow(8, 10)),
+    "CrossingBicycleFlow": JunctionRule(TURNS - {"r"}, SIGNALISED | UNSIGNALISED, points=flow_sites.oncoming_cyclists,
+                                        params=_flow(4, 6)),
+    "HighwayCutIn": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=40.0, points=flow_sites.joining_from_right),
     "VanillaSignalizedTurnEncounterRedLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaSignalizedTurnEncounterGreenLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaNonSignalizedTurnEncounterStopsign": JunctionRule(TURNS, NON_SIGNALISED, need_stop=True),

@@ -16,6 +16,7 @@ import numpy as np
 
 from wpt_core.geometry import wrap_deg
 from wpt_core.polyline import end_heading_deg
+from wpt_core.sim.routes.flow_sites import SiteFn
 from wpt_core.sim.town.town import Lane, Town
 
 Params = Dict[str, Dict[str, str]]
@@ -109,6 +110,7 @@ class JunctionRule:
     need_stop: bool = False           # the ego's link is 's' (stop) or 'w' (all-way stop)
     side_param: bool = False          # add <direction> = side a crossing edge comes from
     params: ParamFn = field(default=lambda rng, ctx: {})
+    points: Optional[SiteFn] = None   # point parameters from the concrete crossing (flows, cut-in); None: no site
 
     def trigger_offset_m(self, town: Town, anchor: Anchor) -> float:
         """The trigger sits `before_m` before the end of the anchor's incoming edge."""
@@ -139,6 +141,9 @@ class JunctionRule:
             return False
         if self.need_crossing_on_exit and not any(e_out in edges for edges in town.crossing_edges.values()):
             return False
+        if self.points is not None and self.points(town, town.lanes[town.edges[e_in][0]], e_out,
+                                                   random.Random(0)) is None:
+            return False
         return True
 
     def place(self, town: Town, lanes: Sequence[str], anchor: Anchor, rng: random.Random) -> Optional[Placement]:
@@ -156,4 +161,11 @@ class JunctionRule:
             rel = incoming_relative_headings(town, lane.to_junction, lane.edge_id)
             # from the right a crossing car heads ego_yaw − 90 (CARLA yaw grows clockwise)
             ctx["direction"] = "right" if any(-135.0 < r < -45.0 for r in rel) else "left"
-        return k, lane.length_m - self.before_m, self.params(rng, ctx)
+        params = self.params(rng, ctx)
+        if self.points is not None:
+            points = self.points(town, lane, town.lanes[lanes[k + 1 + next(
+                i for i, lid in enumerate(lanes[k + 1:]) if not town.lanes[lid].is_internal)]].edge_id, rng)
+            if points is None:
+                return None
+            params = {**points, **params}
+        return k, lane.length_m - self.before_m, params

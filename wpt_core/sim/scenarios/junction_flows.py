@@ -1,9 +1,7 @@
 """Turns at the junction after the trigger against a flow of vehicles (scenario_runner's ActorFlow).
 
-A flow of SUMO vehicles drives from a source on one approach of the junction through it at
-`flow_speed` (m/s), a new vehicle each time the last one is `source_dist_interval` m (drawn per vehicle)
-from the source; background vehicles are kept off the source approach (HandleJunctionScenario's
-`remove_entries`). The turns end 10 m after the junction and time out after 240 s.
+A flow of SUMO vehicles (`sumo_flow.SumoFlow`) drives from a source on one approach of the junction
+through it at `flow_speed` (m/s), spaced by `source_dist_interval` m. The turns end 10 m after the junction and time out after 240 s.
 
 - Signalized/NonSignalizedJunctionLeftTurn (signalized_junction_left_turn.py): the ego turns left
   across an oncoming flow going straight; sources 4 × flow_speed m before the junction.
@@ -20,7 +18,7 @@ from typing import ClassVar, Tuple
 
 from wpt_core.sim.scenarios.junction_conflicts import JunctionScenario
 from wpt_core.sim.scenarios.placement import approaches
-from wpt_core.sim.scenarios.props import CAR_TYPES
+from wpt_core.sim.scenarios.sumo_flow import SumoFlow
 
 GREEN_DELAY_S = 5.0
 
@@ -40,12 +38,10 @@ class JunctionFlow(JunctionScenario):
         if self.signalised:
             self.require_signal()
         self.flow_speed = self.param("flow_speed", float, 20.0)
-        self.spacing = self.interval("source_dist_interval", (25.0, 50.0))
         self.src_lane, link = self.flow_approach()
-        self.flow_edges = [self.src_lane.edge_id, self.town.lanes[link.to_lane].edge_id]
-        self.src_s = max(self.src_lane.length_m - self.source_factor * self.flow_speed, 0.0)
-        self.speed = min(self.flow_speed, self.src_lane.speed_mps)
-        self.next_spawn_t = 0.0
+        self.flow = SumoFlow(self, self.src_lane, self.src_lane.length_m - self.source_factor * self.flow_speed,
+                             [self.src_lane.edge_id, self.town.lanes[link.to_lane].edge_id], self.flow_speed,
+                             self.interval("source_dist_interval", (25.0, 50.0)))
         self.ego_green = False
 
     def flow_approach(self) -> Tuple[object, object]:
@@ -64,25 +60,13 @@ class JunctionFlow(JunctionScenario):
         if self.signalised:
             self.force_lights([(self.in_lane, "r"), (self.src_lane, "G")])
         if self.initial_actors:
-            s = self.src_s + float(self.ctx.rng.uniform(*self.spacing))
-            while s < self.src_lane.length_m - 3.0:
-                self.spawn_flow_vehicle(s)
-                s += float(self.ctx.rng.uniform(*self.spacing))
-
-    def spawn_flow_vehicle(self, s_m: float) -> None:
-        vid = self.spawn(self.src_lane.id, s_m, self.speed, route_edges=self.flow_edges,
-                         type_id=CAR_TYPES[len(self.actor_ids) % len(CAR_TYPES)])
-        self.world.set_speed(vid, self.speed)  # the flow's speed, still keeping safe gaps (SUMO speed mode)
+            self.flow.prefill()
 
     def tick(self) -> None:
         if self.signalised and not self.ego_green and self.elapsed_s() >= GREEN_DELAY_S:
             self.force_lights([(self.in_lane, "G"), (self.src_lane, "G")])
             self.ego_green = True
-        self.keep_clear(self.town.edges[self.src_lane.edge_id], beyond_m=self.source_factor * self.flow_speed)
-        if self.world.time_s >= self.next_spawn_t:
-            self.spawn_flow_vehicle(self.src_s)
-            gap = float(self.ctx.rng.uniform(*self.spacing))
-            self.next_spawn_t = self.world.time_s + gap / max(self.speed, 1.0)
+        self.flow.tick(clear_beyond_m=self.source_factor * self.flow_speed)
 
 
 class SignalizedJunctionLeftTurn(JunctionFlow):

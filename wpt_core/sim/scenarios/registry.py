@@ -4,7 +4,11 @@ from __future__ import annotations
 from typing import Dict, Type
 
 from wpt_core.leaderboard.route_file import ScenarioSpec
+from wpt_core.sim.scenarios.actor_flows import (EnterActorFlow, HighwayExit, InterurbanActorFlow,
+                                                 InterurbanAdvancedActorFlow, MergerIntoSlowTraffic,
+                                                 MergerIntoSlowTrafficV2)
 from wpt_core.sim.scenarios.base import Scenario, ScenarioContext
+from wpt_core.sim.scenarios.bicycle_flow import CrossingBicycleFlow
 from wpt_core.sim.scenarios.blocked_intersection import BlockedIntersection
 from wpt_core.sim.scenarios.control_loss import ControlLoss
 from wpt_core.sim.scenarios.crossings import DynamicObjectCrossing, ParkingCrossingPedestrian, PedestrianCrossing
@@ -12,6 +16,7 @@ from wpt_core.sim.scenarios.cut_ins import ParkingCutIn, StaticCutIn
 from wpt_core.sim.scenarios.drive_distance import SequentialLaneChange, T_Junction
 from wpt_core.sim.scenarios.give_way import InvadingTurn, YieldToEmergencyVehicle
 from wpt_core.sim.scenarios.hard_break import HardBreakRoute
+from wpt_core.sim.scenarios.highway_cut_in import HighwayCutIn
 from wpt_core.sim.scenarios.junction_conflicts import OppositeVehicleRunningRedLight, OppositeVehicleTakingPriority
 from wpt_core.sim.scenarios.junction_flows import (NonSignalizedJunctionLeftTurn,
                                                    NonSignalizedJunctionLeftTurnEnterFlow,
@@ -39,7 +44,9 @@ SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
     # the remaining Bench2Drive types
     SignalizedJunctionRightTurn, NonSignalizedJunctionRightTurn, SignalizedJunctionLeftTurnEnterFlow,
     NonSignalizedJunctionLeftTurnEnterFlow, T_Junction, SequentialLaneChange, BlockedIntersection,
-    VehicleTurningRoute, VehicleTurningRoutePedestrian, ControlLoss, VehicleOpensDoorTwoWays, ParkingExit)}
+    VehicleTurningRoute, VehicleTurningRoutePedestrian, ControlLoss, VehicleOpensDoorTwoWays, ParkingExit,
+    EnterActorFlow, MergerIntoSlowTraffic, MergerIntoSlowTrafficV2, HighwayExit, InterurbanActorFlow,
+    InterurbanAdvancedActorFlow, CrossingBicycleFlow, HighwayCutIn)}
 
 
 class UnknownScenarioType(KeyError):
