@@ -23,6 +23,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--routes-subset", default="")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--agent", default=EXPERT_AGENT, help="privileged agent file or module (default: the expert)")
+    p.add_argument("--skip-unknown-scenarios", action="store_true",
+                   help="collect on routes whose scenario types the simulator does not know (skipping those)")
     p.set_defaults(func=run)
 
 
@@ -36,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     options = EvalOptions(routes_xml=args.routes, agent=args.agent, checkpoint=str(out / "collect_results.json"),
                           resume=args.resume, workers=args.workers, seed=args.seed,
-                          routes_subset=args.routes_subset)
+                          routes_subset=args.routes_subset, skip_unknown_scenarios=args.skip_unknown_scenarios)
     check_run_inputs(options)
     out.mkdir(parents=True, exist_ok=True)
     save_config(config, out / "collect_config.yaml")

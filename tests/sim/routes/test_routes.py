@@ -13,17 +13,19 @@ from wpt_core.paths import repo_configs_dir
 from wpt_core.sim.routes.route_generation import GENERATED_TYPES, generate_route_set
 from wpt_core.leaderboard.route_file import RouteFileError, RouteSpec, ScenarioSpec, read_routes, write_routes
 from wpt_core.sim.routes.route_plan import route_lanes, route_town
+from wpt_core.sim.scenarios.registry import SCENARIO_TYPES
 from wpt_core.sim.town.town import Town
 
 ROUTES_DIR = repo_configs_dir() / "routes"
 STRETCH = {"ParkedObstacle": 90, "ConstructionObstacle": 90, "Accident": 90, "ParkedObstacleTwoWays": 90,
            "ConstructionObstacleTwoWays": 90, "AccidentTwoWays": 90, "HardBreakRoute": 100, "ParkingCutIn": 80,
            "StaticCutIn": 100, "DynamicObjectCrossing": 80, "YieldToEmergencyVehicle": 120, "InvadingTurn": 100,
-           "SequentialLaneChange": 100, "ControlLoss": 80, "VehicleOpensDoorTwoWays": 90, "ParkingExit": 40}
+           "SequentialLaneChange": 100, "ControlLoss": 80, "VehicleOpensDoorTwoWays": 90, "ParkingExit": 40,
+           "HazardAtSideLane": 90, "HazardAtSideLaneTwoWays": 90, "ParkingCrossingPedestrian": 80}
 NEEDS_LEFT_LANE = {"ParkedObstacle", "ConstructionObstacle", "Accident", "StaticCutIn", "YieldToEmergencyVehicle",
-                   "SequentialLaneChange"}
+                   "SequentialLaneChange", "HazardAtSideLane"}
 TWO_WAY_SINGLE = {"ParkedObstacleTwoWays", "ConstructionObstacleTwoWays", "AccidentTwoWays", "InvadingTurn",
-                  "VehicleOpensDoorTwoWays"}
+                  "VehicleOpensDoorTwoWays", "HazardAtSideLaneTwoWays"}
 JUNCTION_BEFORE = {"PedestrianCrossing": 30.0, "OppositeVehicleRunningRedLight": 35.0,
                    "SignalizedJunctionLeftTurn": 35.0, "NonSignalizedJunctionLeftTurn": 35.0,
                    "VanillaSignalizedTurnEncounterRedLight": 35.0, "VanillaSignalizedTurnEncounterGreenLight": 35.0,
@@ -33,7 +35,7 @@ JUNCTION_BEFORE = {"PedestrianCrossing": 30.0, "OppositeVehicleRunningRedLight":
                    "VehicleTurningRoute": 35.0, "VehicleTurningRoutePedestrian": 35.0, "EnterActorFlow": 35.0,
                    "MergerIntoSlowTraffic": 35.0, "MergerIntoSlowTrafficV2": 35.0, "HighwayExit": 35.0,
                    "InterurbanActorFlow": 35.0, "InterurbanAdvancedActorFlow": 35.0, "CrossingBicycleFlow": 35.0,
-                   "HighwayCutIn": 40.0}
+                   "HighwayCutIn": 40.0, "OppositeVehicleTakingPriority": 35.0, "VanillaNonSignalizedTurn": 35.0}
 FLOWS = {"EnterActorFlow", "MergerIntoSlowTraffic", "MergerIntoSlowTrafficV2", "HighwayExit", "InterurbanActorFlow",
          "InterurbanAdvancedActorFlow"}
 TURNING = {"BlockedIntersection", "T_Junction", "VehicleTurningRoute", "VehicleTurningRoutePedestrian",
@@ -43,7 +45,9 @@ TURNING = {"BlockedIntersection", "T_Junction", "VehicleTurningRoute", "VehicleT
 NOT_YET_SHIPPED = {"SignalizedJunctionLeftTurnEnterFlow", "NonSignalizedJunctionLeftTurnEnterFlow",
                    "SignalizedJunctionRightTurn", "NonSignalizedJunctionRightTurn", "BlockedIntersection",
                    "T_Junction", "SequentialLaneChange", "VehicleTurningRoute", "VehicleTurningRoutePedestrian",
-                   "ControlLoss", "VehicleOpensDoorTwoWays", "ParkingExit", "CrossingBicycleFlow", "HighwayCutIn"} | FLOWS
+                   "ControlLoss", "VehicleOpensDoorTwoWays", "ParkingExit", "CrossingBicycleFlow", "HighwayCutIn", "HazardAtSideLane",
+                   "HazardAtSideLaneTwoWays", "ParkingCrossingPedestrian", "OppositeVehicleTakingPriority",
+                   "VanillaNonSignalizedTurn"} | FLOWS
 
 
 def wrap(a: float) -> float:
@@ -235,6 +239,10 @@ def test_generated_routes_satisfy_site_rules(name):
         assert kinds == set(GENERATED_TYPES)
     else:
         assert not kinds & NEEDS_LEFT_LANE and len(kinds) >= 14
+
+
+def test_generation_covers_every_scenario_type():
+    assert set(GENERATED_TYPES) == set(SCENARIO_TYPES)
 
 
 def test_generation_is_deterministic_per_seed():

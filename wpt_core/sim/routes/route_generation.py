@@ -54,6 +54,13 @@ Site contract per scenario type (the scenario implementations rely on it):
   junction). flow_speed 4–6 m/s.
 - HighwayCutIn: straight through an unsignalised junction where a road from the ego's right turns right
   into the ego's exit; trigger 40 m before entry, other_actor_location 40–50 m before the junction on it.
+- HazardAtSideLane: stretch ≥ 90 m with a same-direction lane to the LEFT. Params: distance (40–60),
+  bicycle_speed (8–12 km/h). HazardAtSideLaneTwoWays: the TwoWays obstacles' site and params, plus
+  bicycle_speed.
+- ParkingCrossingPedestrian: stretch ≥ 80 m. Params: distance (30–45), direction=right.
+- OppositeVehicleTakingPriority: straight through an unsignalised junction with a crossing road;
+  direction as OppositeVehicleRunningRedLight.
+- VanillaNonSignalizedTurn: left or right turn at an unsignalised junction. No params.
 - VanillaSignalizedTurnEncounterRedLight / GreenLight: left or right turn at a traffic_light junction,
   trigger 35 m before entry. No params.
 - VanillaNonSignalizedTurnEncounterStopsign: left or right turn where the ego's link must stop ('s'/'w');
@@ -156,6 +163,15 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "CrossingBicycleFlow": JunctionRule(TURNS - {"r"}, SIGNALISED | UNSIGNALISED, points=flow_sites.oncoming_cyclists,
                                         params=_flow(4, 6)),
     "HighwayCutIn": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=40.0, points=flow_sites.joining_from_right),
+    "HazardAtSideLane": StretchRule(90.0, "multi", lambda rng, ctx: {
+        "distance": param(rng.randint(40, 60)), "bicycle_speed": param(rng.randint(8, 12))}),
+    "HazardAtSideLaneTwoWays": StretchRule(90.0, "two_way_single", lambda rng, ctx: {
+        **_obstacle_two_ways(rng, ctx), "bicycle_speed": param(rng.randint(8, 12))}),
+    "ParkingCrossingPedestrian": StretchRule(80.0, "any", lambda rng, ctx: {
+        "distance": param(rng.randint(30, 45)), "direction": param("right")}),
+    "OppositeVehicleTakingPriority": JunctionRule(frozenset("s"), UNSIGNALISED, side_param=True,
+                                                  params=lambda rng, ctx: {"direction": param(ctx["direction"])}),
+    "VanillaNonSignalizedTurn": JunctionRule(TURNS, UNSIGNALISED),
     "VanillaSignalizedTurnEncounterRedLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaSignalizedTurnEncounterGreenLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaNonSignalizedTurnEncounterStopsign": JunctionRule(TURNS, NON_SIGNALISED, need_stop=True),

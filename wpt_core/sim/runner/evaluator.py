@@ -45,6 +45,7 @@ class EvalOptions:
     routes_subset: str = ""
     track: str = "SENSORS"
     world_config: Optional[WorldConfig] = None
+    skip_unknown_scenarios: bool = False   # run routes naming unknown scenario types (those are skipped)
 
 
 def build_tasks(options: EvalOptions) -> List[RouteTask]:

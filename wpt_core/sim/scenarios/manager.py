@@ -1,7 +1,8 @@
 """All scenarios of one route: built and set up at route start, triggered and ticked after each world tick.
 
-A route's `<scenario>` entries that the embedded simulator cannot build (an unknown type, a site that does
-not fit) are skipped with a warning, as the leaderboard skips scenarios it cannot load.
+A route's `<scenario>` entries that the embedded simulator cannot build (a site that does not fit, or an
+unknown type when the run was started with `--skip-unknown-scenarios`; without it the preflight refuses
+the route file) are skipped with a warning, as the leaderboard skips scenarios it cannot load.
 """
 from __future__ import annotations
 

@@ -33,20 +33,23 @@ from wpt_core.sim.scenarios.vanilla_turns import (VanillaNonSignalizedTurn, Vani
                                                   VanillaSignalizedTurnEncounterRedLight)
 
 SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
+    # Overtaking
     ParkedObstacle, ParkedObstacleTwoWays, ConstructionObstacle, ConstructionObstacleTwoWays, Accident,
-    AccidentTwoWays, HardBreakRoute, ParkingCutIn, StaticCutIn, DynamicObjectCrossing, PedestrianCrossing,
-    OppositeVehicleRunningRedLight, SignalizedJunctionLeftTurn, NonSignalizedJunctionLeftTurn,
-    VanillaSignalizedTurnEncounterRedLight, VanillaSignalizedTurnEncounterGreenLight,
-    VanillaNonSignalizedTurnEncounterStopsign, YieldToEmergencyVehicle, InvadingTurn,
-    # Bench2Drive types beyond the route generator's set (usable from hand-written routes)
-    HazardAtSideLane, HazardAtSideLaneTwoWays, ParkingCrossingPedestrian, OppositeVehicleTakingPriority,
-    VanillaNonSignalizedTurn,
-    # the remaining Bench2Drive types
-    SignalizedJunctionRightTurn, NonSignalizedJunctionRightTurn, SignalizedJunctionLeftTurnEnterFlow,
-    NonSignalizedJunctionLeftTurnEnterFlow, T_Junction, SequentialLaneChange, BlockedIntersection,
-    VehicleTurningRoute, VehicleTurningRoutePedestrian, ControlLoss, VehicleOpensDoorTwoWays, ParkingExit,
-    EnterActorFlow, MergerIntoSlowTraffic, MergerIntoSlowTrafficV2, HighwayExit, InterurbanActorFlow,
-    InterurbanAdvancedActorFlow, CrossingBicycleFlow, HighwayCutIn)}
+    AccidentTwoWays, HazardAtSideLane, HazardAtSideLaneTwoWays, VehicleOpensDoorTwoWays,
+    # Emergency_Brake
+    HardBreakRoute, ParkingCutIn, StaticCutIn, DynamicObjectCrossing, ParkingCrossingPedestrian, PedestrianCrossing,
+    OppositeVehicleRunningRedLight, OppositeVehicleTakingPriority, VehicleTurningRoute,
+    VehicleTurningRoutePedestrian, BlockedIntersection, ControlLoss,
+    # Merging
+    SignalizedJunctionLeftTurn, NonSignalizedJunctionLeftTurn, SignalizedJunctionLeftTurnEnterFlow,
+    NonSignalizedJunctionLeftTurnEnterFlow, SignalizedJunctionRightTurn, NonSignalizedJunctionRightTurn,
+    EnterActorFlow, MergerIntoSlowTraffic, MergerIntoSlowTrafficV2, HighwayCutIn, HighwayExit, InterurbanActorFlow,
+    InterurbanAdvancedActorFlow, CrossingBicycleFlow, SequentialLaneChange, ParkingExit,
+    # Give_Way
+    YieldToEmergencyVehicle, InvadingTurn,
+    # Traffic_Signs
+    T_Junction, VanillaNonSignalizedTurn, VanillaSignalizedTurnEncounterGreenLight,
+    VanillaSignalizedTurnEncounterRedLight, VanillaNonSignalizedTurnEncounterStopsign)}
 
 
 class UnknownScenarioType(KeyError):
