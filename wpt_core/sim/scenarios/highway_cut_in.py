@@ -2,9 +2,11 @@
 
 At the trigger a car appears at `other_actor_location` (a lane that joins the route's road at the next
 junction, e.g. an on-ramp). It paces itself (SyncArrivalWithAgent) to reach the point `CUT_IN_AFTER_M`
-past its junction exit when the ego reaches the route's own exit of that junction, then drives on at
-`SPEED_PERC` % of the ego's speed and moves over into the ego's lane (if it joined another lane of the
-road) within `SHIFT_M`; at its path's end it becomes ordinary traffic. No scenario timeout.
+past its junction exit when the ego reaches the route's own exit of that junction (never slower than
+`MIN_SYNC_SPEED_MPS`: a car stopped in the junction to wait for an ego that waits for it would block
+both), then drives on at `SPEED_PERC` % of the ego's speed and moves over into the ego's lane (if it
+joined another lane of the road) within `SHIFT_M`; at its path's end it becomes ordinary traffic. No
+scenario timeout.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ CUT_IN_AFTER_M = 10.0
 SPEED_PERC = 80.0
 MAX_SPEED_MPS = 25.0
 MIN_CUT_IN_SPEED_MPS = 5.0
+MIN_SYNC_SPEED_MPS = 4.0   # it never stops to wait for the ego (a waiting ego and a waiting car would deadlock)
 SHIFT_M = 15.0
 DRIVE_ON_M = 60.0
 
@@ -71,7 +74,8 @@ class HighwayCutIn(Scenario):
             else:   # arrive at the merge point when the ego arrives at its reference point
                 _, tta = self.ego_time_to(self.geometry.path.pose_at(self.ref_s)[:2])
                 remaining = self.merge_s - adversary.s
-                adversary.target_mps = float(min(MAX_SPEED_MPS, remaining / tta)) if np.isfinite(tta) else 0.0
+                paced = remaining / tta if np.isfinite(tta) else 0.0
+                adversary.target_mps = float(min(MAX_SPEED_MPS, max(paced, MIN_SYNC_SPEED_MPS)))
         if self.cutting:
             adversary.target_mps = max(SPEED_PERC / 100.0 * ego.speed_mps, MIN_CUT_IN_SPEED_MPS)
         adversary.step(actor_boxes(self.world), min_gap_m=2.0)
