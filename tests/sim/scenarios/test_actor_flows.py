@@ -163,3 +163,18 @@ def test_highway_cut_in_joins_in_front_of_the_ego(make_run):
         if run.scenario.done:
             break
     assert in_front and 0.0 < in_front[0] < 25.0                       # merged into the ego lane, just ahead
+
+
+def test_prefilled_flow_leaves_the_ego_lane_spot_free(make_run):
+    """HighwayExit's flow runs along the ego's own lane: pre-filling must not put a car on the ego."""
+    run = make_run("EmbeddedGrid", ["A2B2", "B2B1"], "HighwayExit", 30.0,
+                   {"start_actor_flow": {"x": "10", "y": "-258.25"}, "end_actor_flow": {"x": "148.25", "y": "-215"},
+                    "source_dist_interval": {"from": "6", "to": "7"}})
+    run.until(lambda sc: run.scenario.triggered, max_ticks=400)
+    for _ in range(3):
+        scene = run.tick(target_mps=0.0)
+    ego = scene.ego
+    cars = run.scenario_actors(scene)
+    assert len(cars) >= 5                                             # the lane is full ...
+    assert min(((a.x_m - ego.x_m) ** 2 + (a.y_m - ego.y_m) ** 2) ** 0.5 for a in cars) > 5.0   # ... but not the ego's spot
+    assert not run.collisions.events

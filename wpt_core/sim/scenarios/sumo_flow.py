@@ -5,6 +5,7 @@ right of way; background vehicles are kept off the source lanes so the flow is t
 (HandleJunctionScenario's `remove_entries`)."""
 from __future__ import annotations
 
+import math
 from typing import List, Sequence, Tuple
 
 from wpt_core.sim.scenarios.base import Scenario
@@ -12,6 +13,7 @@ from wpt_core.sim.scenarios.props import CAR_TYPES
 from wpt_core.sim.town.town import Lane
 
 END_MARGIN_M = 3.0   # no vehicle is placed closer than this to the source lane's end
+EGO_CLEAR_M = 8.0    # nor within this of the ego (CARLA's spawn would fail on the overlap)
 
 
 class SumoFlow:
@@ -27,6 +29,11 @@ class SumoFlow:
         self.spacing = (float(min(spacing_m)), float(max(spacing_m)))
         self.next_spawn_t = 0.0
 
+    def ego_clear(self, s_m: float) -> bool:
+        x, y, _ = self.lane.pose_at(s_m)
+        ego = self.scenario.world.ego
+        return math.hypot(ego.x_m - x, ego.y_m - y) > EGO_CLEAR_M
+
     def spawn_at(self, s_m: float) -> str:
         scenario = self.scenario
         vid = scenario.spawn(self.lane.id, s_m, self.speed, route_edges=self.edges,
@@ -38,13 +45,14 @@ class SumoFlow:
         """ActorFlow's `initial_actors`: the source lane from the source to its end is already occupied."""
         s = self.s_m + float(self.scenario.ctx.rng.uniform(*self.spacing))
         while s < self.lane.length_m - END_MARGIN_M:
-            self.spawn_at(s)
+            if self.ego_clear(s):
+                self.spawn_at(s)
             s += float(self.scenario.ctx.rng.uniform(*self.spacing))
 
     def tick(self, clear_beyond_m: float = 40.0) -> None:
         scenario = self.scenario
         scenario.keep_clear(scenario.town.edges[self.lane.edge_id], beyond_m=clear_beyond_m)
-        if scenario.world.time_s >= self.next_spawn_t:
+        if scenario.world.time_s >= self.next_spawn_t and self.ego_clear(self.s_m):
             self.spawn_at(self.s_m)
             gap = float(scenario.ctx.rng.uniform(*self.spacing))
             self.next_spawn_t = scenario.world.time_s + gap / max(self.speed, 1.0)
