@@ -45,9 +45,9 @@ TURNING = {"BlockedIntersection", "T_Junction", "VehicleTurningRoute", "VehicleT
 NOT_YET_SHIPPED = {"SignalizedJunctionLeftTurnEnterFlow", "NonSignalizedJunctionLeftTurnEnterFlow",
                    "SignalizedJunctionRightTurn", "NonSignalizedJunctionRightTurn", "BlockedIntersection",
                    "T_Junction", "SequentialLaneChange", "VehicleTurningRoute", "VehicleTurningRoutePedestrian",
-                   "ControlLoss", "VehicleOpensDoorTwoWays", "ParkingExit", "CrossingBicycleFlow", "HighwayCutIn", "HazardAtSideLane",
-                   "HazardAtSideLaneTwoWays", "ParkingCrossingPedestrian", "OppositeVehicleTakingPriority",
-                   "VanillaNonSignalizedTurn"} | FLOWS
+                   "ControlLoss", "VehicleOpensDoorTwoWays", "ParkingExit", "CrossingBicycleFlow", "HighwayCutIn",
+                   "HazardAtSideLane", "HazardAtSideLaneTwoWays", "ParkingCrossingPedestrian",
+                   "OppositeVehicleTakingPriority", "VanillaNonSignalizedTurn"} | FLOWS
 
 
 def wrap(a: float) -> float:

@@ -88,7 +88,8 @@ def test_interurban_flow_oncoming_across_the_left_turn_ends_at_the_junction_exit
     run.until(lambda sc: run.scenario.triggered, max_ticks=900)
     first = run.scenario_actors(run.tick(target_mps=0.0))
     src = (float(params["start_actor_flow"]["x"]), float(params["start_actor_flow"]["y"]))
-    assert len(first) == 1 and ((first[0].x_m - src[0]) ** 2 + (first[0].y_m - src[1]) ** 2) ** 0.5 < 3.0  # not pre-filled
+    assert len(first) == 1                                            # not pre-filled: one car, at the source
+    assert ((first[0].x_m - src[0]) ** 2 + (first[0].y_m - src[1]) ** 2) ** 0.5 < 3.0
     seen = edges_seen(run, 400, target_mps=0.0)
     assert len(seen) >= 2 and all(oncoming in e for e in seen.values()) and \
         sum("B2A2" in e for e in seen.values()) >= 1                  # straight through, past the ego's entry
@@ -176,5 +177,5 @@ def test_prefilled_flow_leaves_the_ego_lane_spot_free(make_run):
     ego = scene.ego
     cars = run.scenario_actors(scene)
     assert len(cars) >= 5                                             # the lane is full ...
-    assert min(((a.x_m - ego.x_m) ** 2 + (a.y_m - ego.y_m) ** 2) ** 0.5 for a in cars) > 5.0   # ... but not the ego's spot
+    assert min(((a.x_m - ego.x_m) ** 2 + (a.y_m - ego.y_m) ** 2) ** 0.5 for a in cars) > 5.0   # ... not the ego's spot
     assert not run.collisions.events

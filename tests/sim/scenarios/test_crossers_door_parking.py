@@ -133,7 +133,8 @@ def test_parking_exit_ego_starts_between_parked_cars_at_the_kerb(make_run):
     scene = run.until(lambda sc: any(a.kind.value == "vehicle" for a in run.scenario_actors(sc)), max_ticks=3,
                       target_mps=0.0)
     side = [a for a in run.scenario_actors(scene) if a.kind.value == "vehicle"]
-    assert len(side) == 1 and route_frame(run, side[0])[0] - s_ego < 8.0 and abs(route_frame(run, side[0])[1]) < 0.5        # a car in the lane beside the ego
+    s_side, lat_side = route_frame(run, side[0])
+    assert len(side) == 1 and s_side - s_ego < 8.0 and abs(lat_side) < 0.5   # a car in the lane beside the ego
     start = (side[0].x_m, side[0].y_m)
     for _ in range(400):
         scene = run.tick(target_mps=0.0)

@@ -41,17 +41,17 @@ Site contract per scenario type (the scenario implementations rely on it):
   after it. Params: direction=right, front_vehicle_distance (12–20), behind_vehicle_distance (8–10).
 - EnterActorFlow / MergerIntoSlowTraffic(V2): RIGHT turn where a road from the ego's left runs straight
   into the ego's exit; start_actor_flow 40–60 m before the junction on it, end_actor_flow 30–40 m into the
-  exit. flow_speed 8–10 (MergerIntoSlowTraffic: 3–5) m/s, source_dist_interval ~ 15–25 → +10–20 m.
-  V2 also at signalised junctions.
+  exit. V2 also at signalised junctions. flow_speed and source_dist_interval of every flow type: the
+  ranges of Bench2Drive's own routes (`_flow` calls below), speeds capped at 13 m/s.
 - HighwayExit: RIGHT turn at an unsignalised junction; the flow starts at the ego road's start (rightmost
   lane) and turns right into the exit with the ego (our towns have no highway exits: the ego must fit into
-  the flow it shares the lane with). Params as EnterActorFlow.
+  the flow it shares the lane with).
 - InterurbanActorFlow: LEFT turn at an unsignalised junction across the oncoming flow (start 50–60 m
   before the junction, end 25–35 m beyond it, straight on).
 - InterurbanAdvancedActorFlow: LEFT turn where the first flow comes from the ego's left, straight on,
   and the ego's exit is that road's reverse (the second flow, from the first flow's sink road).
 - CrossingBicycleFlow: LEFT turn across cyclists coming from straight ahead (start 55–65 m before the
-  junction). flow_speed 4–6 m/s.
+  junction).
 - HighwayCutIn: straight through an unsignalised junction where a road from the ego's right turns right
   into the ego's exit; trigger 40 m before entry, other_actor_location 40–50 m before the junction on it.
 - HazardAtSideLane: stretch ≥ 90 m with a same-direction lane to the LEFT. Params: distance (40–60),
@@ -96,12 +96,14 @@ def _left_turn(rng: random.Random, ctx: Dict[str, str]) -> Params:
     return {"flow_speed": param(8), "source_dist_interval": {"from": "25", "to": "50"}}
 
 
-def _flow(lo: int, hi: int) -> Callable[[random.Random, Dict[str, str]], Params]:
-    """flow_speed (m/s) drawn from lo..hi and B2D's usual spacing."""
+def _flow(speed: Tuple[int, int], start: Tuple[int, int], width: Tuple[int, int]
+          ) -> Callable[[random.Random, Dict[str, str]], Params]:
+    """flow_speed (m/s) and source_dist_interval (from, from + width; m) in the ranges Bench2Drive's own
+    routes use for the type (bench2drive220.xml), speeds capped at our towns' 50 km/h limit."""
     def params(rng: random.Random, ctx: Dict[str, str]) -> Params:
-        low = rng.randint(15, 25)
-        return {"flow_speed": param(rng.randint(lo, hi)),
-                "source_dist_interval": {"from": str(low), "to": str(low + rng.randint(10, 20))}}
+        low = rng.randint(*start)
+        return {"flow_speed": param(rng.randint(*speed)),
+                "source_dist_interval": {"from": str(low), "to": str(low + rng.randint(*width))}}
     return params
 
 
@@ -150,18 +152,20 @@ SCENARIO_RULES: Dict[str, Rule] = {
         "direction": param("right"), "front_vehicle_distance": param(rng.randint(12, 20)),
         "behind_vehicle_distance": param(rng.randint(8, 10))}, at_route_start=True),
     "EnterActorFlow": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.from_left_into_exit,
-                                   params=_flow(8, 10)),
+                                   params=_flow((11, 13), (17, 30), (5, 20))),
     "MergerIntoSlowTraffic": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.from_left_into_exit,
-                                          params=_flow(3, 5)),
+                                          params=_flow((9, 10), (14, 16), (18, 26))),
     "MergerIntoSlowTrafficV2": JunctionRule(frozenset("r"), SIGNALISED | UNSIGNALISED,
-                                            points=flow_sites.from_left_into_exit, params=_flow(3, 5)),
-    "HighwayExit": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.same_road_exit, params=_flow(8, 10)),
+                                            points=flow_sites.from_left_into_exit,
+                                            params=_flow((9, 10), (11, 14), (16, 22))),
+    "HighwayExit": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.same_road_exit,
+                                params=_flow((10, 13), (11, 20), (19, 35))),
     "InterurbanActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=flow_sites.oncoming_straight,
-                                        params=_flow(8, 10)),
+                                        params=_flow((11, 13), (42, 53), (25, 56))),
     "InterurbanAdvancedActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=flow_sites.crossing_then_merging,
-                                                params=_flow(8, 10)),
+                                                params=_flow((11, 13), (36, 42), (42, 58))),
     "CrossingBicycleFlow": JunctionRule(TURNS - {"r"}, SIGNALISED | UNSIGNALISED, points=flow_sites.oncoming_cyclists,
-                                        params=_flow(4, 6)),
+                                        params=_flow((8, 12), (5, 15), (14, 21))),
     "HighwayCutIn": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=40.0, points=flow_sites.joining_from_right),
     "HazardAtSideLane": StretchRule(90.0, "multi", lambda rng, ctx: {
         "distance": param(rng.randint(40, 60)), "bicycle_speed": param(rng.randint(8, 12))}),

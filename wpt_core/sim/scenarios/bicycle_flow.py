@@ -34,7 +34,8 @@ class CrossingBicycleFlow(JunctionScenario):
             raise ValueError(f"{self.spec.name}: start_actor_flow is not near a lane outside junctions")
         lane = self.town.lanes[match.lane_id]
         if lane.to_junction != self.junction_id:
-            raise ValueError(f"{self.spec.name}: the bicycle flow's lane does not lead into junction {self.junction_id}")
+            raise ValueError(f"{self.spec.name}: the bicycle flow's lane does not lead into junction "
+                             f"{self.junction_id}")
         link = next((lk for lk in lane.links if lk.direction == "s"), lane.links[0] if lane.links else None)
         if link is None:
             raise ValueError(f"{self.spec.name}: lane {lane.id} has no way through junction {self.junction_id}")

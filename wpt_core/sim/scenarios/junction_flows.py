@@ -1,7 +1,8 @@
 """Turns at the junction after the trigger against a flow of vehicles (scenario_runner's ActorFlow).
 
 A flow of SUMO vehicles (`sumo_flow.SumoFlow`) drives from a source on one approach of the junction
-through it at `flow_speed` (m/s), spaced by `source_dist_interval` m. The turns end 10 m after the junction and time out after 240 s.
+through it at `flow_speed` (m/s), spaced by `source_dist_interval` m. The turns end 10 m after the
+junction and time out after 240 s.
 
 - Signalized/NonSignalizedJunctionLeftTurn (signalized_junction_left_turn.py): the ego turns left
   across an oncoming flow going straight; sources 4 × flow_speed m before the junction.

@@ -4,10 +4,10 @@ The route's first scenario, triggered at its first point: the ego starts beside 
 on the `direction` side, kerbside just off the lane (our towns have no parking lanes: the kerb is
 where ParkingCutIn's cars park too), between two parked cars `front_vehicle_distance` m (default 20)
 ahead and `behind_vehicle_distance` m (default 10) behind. A car stands in the lane beside the ego (here
-`SIDE_AHEAD_M` ahead of it) and drives off on the route when the scenario starts; it is removed after 50 m. The scenario ends
-`front_vehicle_distance` + 15 m after the trigger and times out after 240 s. (The class's docstring says
-OutsideRouteLanesTest is switched off, but its behaviour never does that: the metres pulled out from
-the kerb count as in CARLA, where a parking lane is not a driving lane.)
+`SIDE_AHEAD_M` ahead of it) and drives off on the route when the scenario starts; it is removed after
+50 m. The scenario ends `front_vehicle_distance` + 15 m after the trigger and times out after 240 s.
+(The class's docstring says OutsideRouteLanesTest is switched off, but its behaviour never does that:
+the metres pulled out from the kerb count as in CARLA, where a parking lane is not a driving lane.)
 """
 from __future__ import annotations
 
