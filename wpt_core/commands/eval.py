@@ -31,6 +31,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--towns", default="", help="folder of extra towns, <town>.net.xml or <town>.xodr (OpenDRIVE, "
                    "converted once); then $CARLA_ROOT's OpenDRIVE maps")
     p.add_argument("--track", default="SENSORS", choices=["SENSORS", "MAP"])
+    p.add_argument("--skip-unknown-scenarios", action="store_true",
+                   help="run routes whose scenario types the simulator does not know (skipping those scenarios)")
     p.add_argument("--save-path", default=None,
                    help="exported as SAVE_PATH for the agent (where it writes metric_info.json for comfort)")
     p.set_defaults(func=lambda args: run(args) if args.agent and args.routes and args.checkpoint else
@@ -61,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     options = EvalOptions(routes_xml=args.routes, agent=args.agent, checkpoint=args.checkpoint,
                           agent_config=args.agent_config, resume=args.resume, workers=args.workers,
                           seed=args.seed, repetitions=args.repetitions, routes_subset=args.routes_subset,
-                          track=args.track, towns_dir=args.towns)
+                          track=args.track, towns_dir=args.towns,
+                          skip_unknown_scenarios=args.skip_unknown_scenarios)
     if args.save_path:   # before the checks: the agent module is imported as the workers will see it
         set_save_path(Path(args.save_path))
     check_run_inputs(options)

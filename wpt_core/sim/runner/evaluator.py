@@ -47,6 +47,7 @@ class EvalOptions:
     track: str = "SENSORS"
     world_config: Optional[WorldConfig] = None
     towns_dir: str = ""   # `--towns`: SUMO / OpenDRIVE towns besides the shipped ones (`town_lookup`)
+    skip_unknown_scenarios: bool = False   # run routes naming unknown scenario types (those are skipped)
 
 
 def build_tasks(options: EvalOptions) -> List[RouteTask]:

@@ -25,7 +25,7 @@ from wpt_core.leaderboard.route_file import RouteSpec
 from wpt_core.leaderboard.route_record import route_key, save_name as route_save_name
 from wpt_core.sim.routes.route_plan import route_plan
 from wpt_core.sim.scenarios.base import ScenarioContext
-from wpt_core.sim.scenarios.manager import ScenarioManager
+from wpt_core.sim.scenarios.manager import ScenarioManager, ego_start_pose
 from wpt_core.sim.sensors.spec import SensorConfigurationInvalid
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.sim.town.town import Town
@@ -136,7 +136,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
     crashed: Optional[str] = None
     hooks = hooks_factory(task) if hooks_factory is not None else None
     try:
-        world.start(lanes, (float(dense.xy_m[0, 0]), float(dense.xy_m[0, 1]), float(dense.yaw_deg[0])), ground)
+        world.start(lanes, ego_start_pose(task.route.scenarios, town, dense), ground)
         privileged.set_provider(world)
         criteria = RouteCriteria(route=dense, route_lane_ids=lanes, ground=ground, lane_of=_lane_of(town),
                                  timeout_s=route_timeout_s(length_m))
@@ -157,7 +157,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
             # agent is asked), call the agent on this tick's state (the first call at game time 0.05 s),
             # then evaluate the criteria on the same state.
             try:
-                world.tick(control)
+                world.tick(scenarios.perturb(control))
                 scenarios.tick()
                 run.scene = world.scene()
             except Exception:  # the simulator failed, not the agent: keep what was scored
