@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from wpt_core.pipeline.recording_agent import route_ahead
-from wpt_core.pipeline.video import PANEL_PX, PLAN_RGB, VIEW_M, gif_from_frames
+from wpt_core.pipeline.video import LIDAR_RGB, PANEL_PX, PLAN_RGB, VIEW_M, gif_from_frames
 
 
 def write_frames(folder: Path, count: int) -> None:
@@ -16,7 +16,8 @@ def write_frames(folder: Path, count: int) -> None:
         front = np.full((90, 160, 3), 20 * step, np.uint8)
         plan = np.stack([np.linspace(2.0, 15.0, 6), np.zeros(6)], axis=1)     # straight ahead, 2-15 m
         route = np.stack([np.linspace(0.0, 19.0, 20), np.full(20, 4.0)], axis=1)  # 4 m to the right
-        np.savez_compressed(folder / f"{step * 4:06d}.npz", front=front, trajectory=plan, route=route)
+        lidar = np.array([[0.0, -10.0], [500.0, 0.0]], np.float16)   # 10 m to the left; one far outside the panel
+        np.savez_compressed(folder / f"{step * 4:06d}.npz", front=front, trajectory=plan, route=route, lidar=lidar)
 
 
 def test_gif_has_the_expected_frames(tmp_path: Path) -> None:
@@ -30,6 +31,8 @@ def test_gif_has_the_expected_frames(tmp_path: Path) -> None:
     # ego at (PANEL/2, 3/4 PANEL); 10 m ahead is 10 * PANEL / VIEW_M pixels up
     x, y = front_width + PANEL_PX // 2, round(PANEL_PX * 0.75 - 10.0 * PANEL_PX / VIEW_M)
     assert tuple(frame[y, x]) == PLAN_RGB
+    lidar_x = front_width + PANEL_PX // 2 - round(10.0 * PANEL_PX / VIEW_M)
+    assert tuple(frame[round(PANEL_PX * 0.75), lidar_x]) == LIDAR_RGB
     assert tuple(frame[PANEL_PX // 2, 5]) == (0, 0, 0)   # the first frame's camera is black (20 * 0)
 
 

@@ -2,9 +2,10 @@
 
 `wpt eval --agent wpt_core.pipeline.recording_agent --agent-config REC.yaml` where REC.yaml names the wrapped
 `agent` (file or module), its `agent_config`, the `frames` folder and the `stride`. Every `stride`-th step one
-`NNNNNN.npz` is written: `front` (the front camera, RGB uint8), `route` (the next 50 m of the route in the ego
-frame, x forward / y right, metres) and, when the wrapped agent offers `visual_state()` → {"trajectory": (T, 2)
-ego-frame plan, "bev": (H, W, 3) uint8 image}, those too. The wrapped agent's controls are returned unchanged.
+`NNNNNN.npz` is written: `front` (the front camera, RGB uint8), `lidar` (the tick's LiDAR points, x/y in the
+ego frame, x forward / y right, metres), `route` (the next 50 m of the route in the ego frame) and `trajectory`
+(the plan in the ego frame) when the wrapped agent shows it: its `visual_state()` → {"trajectory", "bev"} if it
+has one, else the world-frame `last_plan_world` of its `driver` (wpt_core.deploy). Controls pass unchanged.
 """
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ class RecordingAgent(AutonomousAgent):
         cameras = [s["id"] for s in specs if s["type"] == "sensor.camera.rgb"]
         self.camera = FRONT_CAMERA if FRONT_CAMERA in cameras else (cameras[0] if cameras else None)
         self.gnss, self.imu = by_type.get("sensor.other.gnss"), by_type.get("sensor.other.imu")
+        self.lidar = by_type.get("sensor.lidar.ray_cast")
         return specs
 
     def run_step(self, input_data: Dict[str, Tuple[int, Any]], timestamp: float) -> Any:
@@ -79,13 +81,20 @@ class RecordingAgent(AutonomousAgent):
         arrays: Dict[str, np.ndarray] = {}
         if self.camera in input_data:
             arrays["front"] = np.ascontiguousarray(np.asarray(input_data[self.camera][1])[..., 2::-1], np.uint8)
+        if self.lidar in input_data:
+            points = np.asarray(input_data[self.lidar][1], dtype=np.float32)
+            if points.ndim == 2 and points.shape[1] >= 2:
+                arrays["lidar"] = points[:, :2].astype(np.float16)
         pose = self._pose(input_data)
         if pose is not None:
             arrays["route"] = route_ahead(self.route_xy, *pose)
         visual = getattr(self.inner, "visual_state", None)
-        state = visual() if callable(visual) else None
+        state = dict(visual()) if callable(visual) else {}
+        plan_world = getattr(getattr(self.inner, "driver", None), "last_plan_world", None)
+        if "trajectory" not in state and plan_world is not None and pose is not None:
+            state["trajectory"] = world_to_ego(np.asarray(plan_world), *pose)
         for key in ("trajectory", "bev"):
-            if state and state.get(key) is not None:
+            if state.get(key) is not None:
                 arrays[key] = np.asarray(state[key])
         np.savez_compressed(self.frames / f"{self.step:06d}.npz", **arrays)
 

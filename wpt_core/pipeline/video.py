@@ -1,5 +1,6 @@
-"""The rollout video: the student driving one route, front camera next to a top-down panel (its BEV when the
-agent offers one) with the route (blue) and the planned trajectory (red), written as an animated GIF (Pillow).
+"""The rollout video: the student driving one route, front camera next to a top-down BEV panel (the agent's BEV
+image when it offers one, else the tick's LiDAR points) with the route (blue) and the planned trajectory (red),
+written as an animated GIF (Pillow).
 
 Frames come from `recording_agent` (one npz per recorded step); this module only reads and draws them.
 """
@@ -20,7 +21,7 @@ from wpt_core.pipeline.runner import StageContext
 
 PANEL_PX = 224
 VIEW_M = 40.0            # the top-down panel spans ±20 m around the ego, which sits at 3/4 of the height
-ROUTE_RGB, PLAN_RGB, EGO_RGB = (40, 110, 255), (230, 30, 30), (255, 255, 255)
+ROUTE_RGB, PLAN_RGB, EGO_RGB, LIDAR_RGB = (40, 110, 255), (230, 30, 30), (255, 255, 255), (170, 170, 170)
 GIF_MS_PER_FRAME = 100
 RECORDING_AGENT = "wpt_core.pipeline.recording_agent"
 
@@ -28,12 +29,24 @@ RECORDING_AGENT = "wpt_core.pipeline.recording_agent"
 def ego_to_pixel(points: np.ndarray, size: int = PANEL_PX, view_m: float = VIEW_M) -> List[tuple]:
     """Ego frame (x forward, y right, metres) → panel pixels: forward is up, right is right."""
     scale = size / view_m
-    return [(size / 2 + y * scale, size * 0.75 - x * scale) for x, y in np.asarray(points, dtype=float)[:, :2]]
+    xy = np.asarray(points, dtype=float)[:, :2]
+    return list(zip(size / 2 + xy[:, 1] * scale, size * 0.75 - xy[:, 0] * scale))
 
 
-def top_down_panel(bev: Optional[np.ndarray], route: Optional[np.ndarray], plan: Optional[np.ndarray]) -> Image.Image:
+def lidar_image(points: Optional[np.ndarray]) -> np.ndarray:
+    """LiDAR points (ego frame) as light pixels on a dark panel."""
+    image = np.full((PANEL_PX, PANEL_PX, 3), 30, np.uint8)
+    if points is not None and len(points):
+        px = np.asarray(ego_to_pixel(np.asarray(points, np.float64)), dtype=np.float64).round().astype(int)
+        inside = (px >= 0).all(axis=1) & (px < PANEL_PX).all(axis=1)
+        image[px[inside, 1], px[inside, 0]] = LIDAR_RGB
+    return image
+
+
+def top_down_panel(bev: Optional[np.ndarray], route: Optional[np.ndarray], plan: Optional[np.ndarray],
+                   lidar: Optional[np.ndarray] = None) -> Image.Image:
     panel = Image.fromarray(np.asarray(bev, np.uint8)).resize((PANEL_PX, PANEL_PX)) if bev is not None \
-        else Image.new("RGB", (PANEL_PX, PANEL_PX), (30, 30, 30))
+        else Image.fromarray(lidar_image(lidar))
     draw = ImageDraw.Draw(panel)
     for points, colour in ((route, ROUTE_RGB), (plan, PLAN_RGB)):
         if points is not None and len(points) > 1:
@@ -45,7 +58,7 @@ def top_down_panel(bev: Optional[np.ndarray], route: Optional[np.ndarray], plan:
 
 def compose_frame(arrays: Dict[str, np.ndarray]) -> Image.Image:
     """Front camera (scaled to the panel height) | top-down panel."""
-    panel = top_down_panel(arrays.get("bev"), arrays.get("route"), arrays.get("trajectory"))
+    panel = top_down_panel(arrays.get("bev"), arrays.get("route"), arrays.get("trajectory"), arrays.get("lidar"))
     if "front" not in arrays:
         return panel
     front = Image.fromarray(arrays["front"])
