@@ -106,3 +106,23 @@ def test_a_stage_whose_input_stage_has_not_run_names_it(tmp_path: Path) -> None:
     state = PipelineState.open(tmp_path, CONFIG, False)
     with pytest.raises(StageError, match="'first' has not finished"):
         run_stages(counting_stages(calls), state, "p", CONFIG, tmp_path, 1, only=["second"])
+
+
+def test_a_missing_file_of_a_pending_stage_is_named_before_anything_runs(tmp_path: Path) -> None:
+    from wpt_core.pipeline.pipeline_config import check_files, load_pipeline_config
+
+    agent = tmp_path / "agent.py"
+    agent.write_text("")
+    config = load_pipeline_config("smoke", [f"policy_eval.agent={agent}",
+                                            f"policy_eval.agent_config={tmp_path / 'absent.yaml'}"])
+    check_files(config, ["collect", "expert_eval"], Path("smoke.yaml"))   # their files exist
+    with pytest.raises(ConfigError, match=r"smoke.yaml: stage eval_student needs .*absent.yaml"):
+        check_files(config, ["collect", "eval_student"], Path("smoke.yaml"))
+
+
+def test_the_clips_source_needs_a_data_folder() -> None:
+    from wpt_core.pipeline.pipeline_config import load_pipeline_config
+
+    with pytest.raises(ConfigError, match="full.yaml: collect.source is 'clips' but collect.data is empty"):
+        load_pipeline_config("full", [])
+    assert load_pipeline_config("full", ["collect.data=/clips"]).collect.data == "/clips"

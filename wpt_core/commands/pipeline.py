@@ -26,16 +26,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from wpt_core.config import save_config
     from wpt_core.paths import run_dir
-    from wpt_core.pipeline.pipeline_config import load_pipeline_config
-    from wpt_core.pipeline.runner import format_seconds, run_stages
+    from wpt_core.pipeline.pipeline_config import check_files, load_pipeline_config, profile_path
+    from wpt_core.pipeline.runner import format_seconds, pending_stages, run_stages
     from wpt_core.pipeline.stages import STAGES
     from wpt_core.pipeline.state import PipelineState
 
     config = load_pipeline_config(args.profile, args.overrides)
     out = run_dir("pipeline", args.run or args.profile)
     state = PipelineState.open(out, config, args.resume)
-    save_config(config, out / "pipeline_config.yaml")
     only = [name.strip() for name in args.only.split(",") if name.strip()]
+    check_files(config, pending_stages(STAGES, state, only or None), profile_path(args.profile))
+    save_config(config, out / "pipeline_config.yaml")
     walls = run_stages(STAGES, state, args.profile, config, out, args.workers, only or None)
     print(f"pipeline {out}: {len(walls)} stage(s) run in {format_seconds(sum(walls.values()))}; "
           f"report: {out / 'report.md'}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List
+from typing import Dict, List, Sequence
 
 from wpt_core.config import ConfigError, load_config
 from wpt_core.paths import repo_configs_dir
@@ -117,3 +117,27 @@ def repo_file(relative: str) -> Path:
     """A file of the repository named relative to its root (the agent file); absolute paths are kept."""
     path = Path(relative)
     return path if path.is_absolute() else repo_configs_dir().parent / path
+
+
+def required_files(config: PipelineConfig) -> Dict[str, List[Path]]:
+    """Stage → the repository files it reads, so a missing one is reported before hours of earlier stages."""
+    from wpt_core.leaderboard.benchmark import BENCHMARKS_DIR
+
+    def bundle(name: str) -> Path:
+        return repo_configs_dir() / BENCHMARKS_DIR / f"{name}.yaml"
+
+    policy = config.policy_eval
+    policy_files = [bundle(policy.benchmark), repo_file(policy.agent), config_file(policy.agent_config)]
+    files = {"collect": [config_file(config.collect.routes)] if config.collect.source == "embedded" else [],
+             "expert_eval": [bundle(config.expert_eval.benchmark), config_file(config.expert_eval.agent_config)],
+             "video": policy_files}
+    files.update({f"eval_{name}": policy_files for name in LEARNED})
+    return files
+
+
+def check_files(config: PipelineConfig, stages: Sequence[str], profile: Path) -> None:
+    """A one-line `ConfigError` naming the profile, the stage and the first missing file of `stages`."""
+    for stage, paths in required_files(config).items():
+        missing = [p for p in paths if stage in stages and not p.exists()]
+        if missing:
+            raise ConfigError(f"{profile}: stage {stage} needs {missing[0]}, which does not exist")

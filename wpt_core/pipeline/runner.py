@@ -52,21 +52,28 @@ def format_seconds(seconds: float) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-def run_stages(stages: Sequence[Stage], state: PipelineState, profile: str, config: PipelineConfig, run_dir: Path,
-               workers: int, only: Optional[Sequence[str]] = None) -> Dict[str, float]:
-    """Stages not in `only` (when given) are left for a later `--resume` (the unrecorded report always runs);
-    returns this call's wall times."""
+def pending_stages(stages: Sequence[Stage], state: PipelineState, only: Optional[Sequence[str]] = None) -> List[str]:
+    """The stages this call will run: not finished, and selected by `only` (the unrecorded report always)."""
     names = [s.name for s in stages]
     unknown = sorted(set(only or ()) - set(names))
     if unknown:
         raise StageError(f"--only: unknown stage(s) {unknown} (stages: {', '.join(names)})")
+    return [s.name for s in stages if not (s.recorded and state.done(s.name))
+            and (not only or s.name in only or not s.recorded)]
+
+
+def run_stages(stages: Sequence[Stage], state: PipelineState, profile: str, config: PipelineConfig, run_dir: Path,
+               workers: int, only: Optional[Sequence[str]] = None) -> Dict[str, float]:
+    """Stages not in `only` (when given) are left for a later `--resume` (the unrecorded report always runs);
+    returns this call's wall times."""
+    pending = pending_stages(stages, state, only)
     walls: Dict[str, float] = {}
     for stage in tqdm(stages, desc="pipeline", unit="stage"):
-        if stage.recorded and state.done(stage.name):
+        if stage.name not in pending and state.done(stage.name):
             LOG.info("stage %s: finished earlier (%s), skipped", stage.name,
                      format_seconds(state.wall_times()[stage.name]))
             continue
-        if only and stage.name not in only and stage.recorded:
+        if stage.name not in pending:
             LOG.info("stage %s: not selected (--only), left for later", stage.name)
             continue
         LOG.info("stage %s: started", stage.name)
@@ -78,6 +85,3 @@ def run_stages(stages: Sequence[Stage], state: PipelineState, profile: str, conf
         LOG.info("stage %s: finished in %s", stage.name, format_seconds(walls[stage.name]))
     return walls
 
-
-def stage_names(stages: Sequence[Stage]) -> List[str]:
-    return [s.name for s in stages]
