@@ -93,6 +93,24 @@ class RewardModelConfig:
 
 
 @dataclass(frozen=True)
+class RewardRulesConfig:
+    """NAVSIM's comfort limits (m/s², m/s³, rad/s, rad/s²); the ego box; TTC probe times; EP normalisation."""
+
+    ego_length_m: float = 4.5
+    ego_width_m: float = 2.0
+    box_points: Tuple[int, int] = (3, 2)  # samples along the length and the width
+    ttc_probe_s: Tuple[float, ...] = (0.5, 1.0)
+    ep_min_progress_m: float = 5.0
+    max_lon_accel: float = 2.40
+    min_lon_accel: float = -4.05
+    max_lat_accel: float = 4.89
+    max_jerk: float = 8.37
+    max_lon_jerk: float = 4.13
+    max_yaw_rate: float = 0.95
+    max_yaw_accel: float = 1.93
+
+
+@dataclass(frozen=True)
 class TeacherConfig:
     """anchors: the vocabulary size (k-means centres) = the number of candidates N.
     use_world_model false: the ablation — plans and scores on the current BEV features only."""
