@@ -34,18 +34,17 @@ class Student(nn.Module):
         self.query = nn.Parameter(torch.zeros(1, 1, head.dim))
         nn.init.normal_(self.query, std=0.02)
         self.decoder = PlanDecoder(head, data.future_steps)
-
-    @property
-    def query_dim(self) -> int:
-        return self.config.student.head.dim
+        teacher_dim = config.teacher.head.dim  # plan-query distillation target width (unused by the baseline)
+        self.projector = nn.Identity() if teacher_dim == head.dim else nn.Linear(head.dim, teacher_dim)
 
     def forward(self, batch: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
-        """trajectory (B, K, 2) and query (B, dim): the decoded plan query (for query distillation)."""
+        """trajectory (B, K, 2) and query (B, teacher dim): the decoded plan query, projected to the teacher's
+        query width when it differs (plan-query distillation)."""
         features = self.encoder.encode(batch).features
         memory = self.tokens([features])
         query = self.query + self.ego(batch["speed"], batch["target_point"], batch["command"])[:, None]
         decoded, trajectory = self.decoder(query, memory)
-        return {"trajectory": trajectory[:, 0], "query": decoded[:, 0]}
+        return {"trajectory": trajectory[:, 0], "query": self.projector(decoded[:, 0])}
 
     @torch.no_grad()
     def plan(self, batch: Dict[str, torch.Tensor]) -> PlanOutput:
