@@ -20,7 +20,7 @@ from wpt_core.control.vehicle_controller import VehicleController
 from wpt_core.data import rig
 from wpt_core.data.clip_writer import encode_jpeg
 from wpt_core.data.data_config import DataConfig
-from wpt_core.data.features import features_from_input_data
+from wpt_core.data.features import SensorFeatures, features_from_input_data
 from wpt_core.deploy.agent_config import AgentConfig
 from wpt_core.deploy.frame_check import CAMERA, GNSS, IMU, LIDAR, SPEEDOMETER, frame_faults, specs_by_type
 from wpt_core.deploy.history import HistoryBuffer, to_batch
@@ -106,6 +106,18 @@ class Driver:
         self._last_time = t if t is not None else self._last_time
         return dt
 
+    def features(self, input_data: Mapping[str, Any], lidar_sensor: np.ndarray, speed: float,
+                 target_ego: np.ndarray, command: int) -> SensorFeatures:
+        """The dataset's preprocessing (`features_from_input_data`) of this tick: cameras JPEG-compressed at
+        the clips' quality, the joined LiDAR turn, the checked speed."""
+        clean: Dict[str, Tuple[int, Any]] = {"SPEED": (0, {"speed": speed}), rig.LIDAR_NAME: (0, lidar_sensor)}
+        quality = self.config.camera.jpeg_quality
+        for spec in self.specs:
+            if spec["type"] == CAMERA:
+                image = input_data[spec["id"]][1]
+                clean[spec["id"]] = (0, jpeg_round_trip(image, quality) if quality else image)
+        return features_from_input_data(clean, target_ego, command, self.data.sensors)
+
     def _drive(self, input_data: Mapping[str, Any], timestamp: float) -> Optional[Control]:
         assert self.localiser is not None and self.route is not None
         speed = float(input_data[self.ids[SPEEDOMETER]][1]["speed"])
@@ -114,13 +126,7 @@ class Driver:
         pose = self.localiser.update(lat, lon, compass, speed, self._dt(timestamp))
         target, command = self.route.step(pose)
         lidar = self.sweeps.join(input_data[self.ids[LIDAR]][1], pose)
-        clean: Dict[str, Tuple[int, Any]] = {"SPEED": (0, {"speed": speed}), rig.LIDAR_NAME: (0, lidar)}
-        quality = self.config.camera.jpeg_quality
-        for spec in self.specs:
-            if spec["type"] == CAMERA:
-                image = input_data[spec["id"]][1]
-                clean[spec["id"]] = (0, jpeg_round_trip(image, quality) if quality else image)
-        features = features_from_input_data(clean, target, command, self.data.sensors)
+        features = self.features(input_data, lidar, speed, target, command)
         self.history.push(features, pose)
         if self.last_plan_world is None or (self.ticks - 1) % self.config.plan_every_ticks == 0:
             with torch.no_grad():
