@@ -10,6 +10,7 @@ the base class's `get_metric_info()`. Python 3.10-compatible (CARLA 0.9.15's new
 """
 from typing import Any, Dict, List, Sequence, Tuple
 
+from wpt_core.deploy.agent_config import check_agent_config
 from wpt_core.deploy.driver import open_driver
 from wpt_core.leaderboard.metric_info import METRIC_INFO_HZ, MetricInfoLogger
 from wpt_core.leaderboard.tick import TICK_HZ
@@ -26,6 +27,8 @@ def get_entry_point() -> str:
 
 class WptAgent(AutonomousAgent):
     """The policy of the agent config's checkpoint, driven by `wpt_core.deploy.driver.Driver`."""
+
+    validate_config = staticmethod(check_agent_config)   # `wpt eval` checks the config before any route
 
     def setup(self, path_to_conf_file: str) -> None:
         self.track = Track.SENSORS

@@ -59,15 +59,12 @@ ROUTES="${ROUTES:-$B2D_ROOT/leaderboard/data/bench2drive220.xml}"
 # The agent loads its checkpoint in setup(): refuse a config whose checkpoint is missing before any server starts.
 PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}" "$PY" -c "
 import sys
-from pathlib import Path
-from wpt_core.deploy.agent_config import load_agent_config
+from wpt_core.deploy.agent_config import check_agent_config
 from wpt_core.errors import InputError
 try:
-    config = load_agent_config(sys.argv[1])
+    check_agent_config(sys.argv[1])
 except InputError as exc:
     sys.exit(str(exc))
-if not Path(config.checkpoint).is_file():
-    sys.exit(f'{sys.argv[1]}: checkpoint {config.checkpoint} not found')
 " "$AGENT_CONFIG" || die "bad agent config (see the line above)"
 
 mkdir -p "$OUT/results" "$OUT/routes" "$OUT/logs" "$OUT/agent_outputs"

@@ -104,3 +104,12 @@ def test_garbage_input_data_and_timestamps_never_raise(agent_config):
     for junk in (None, 7, "frame", [], {"CAM_FRONT": 3}):
         for stamp in (0.05, float("nan"), None, "t"):
             assert finite_clamped(agent.run_step(junk, stamp))
+
+
+def test_agent_code_is_python_310_syntax():
+    """CARLA 0.9.15's newest client is CPython 3.10: the entry file and the deploy package must parse as 3.10."""
+    import ast
+    files = [AGENT_FILE] + sorted((AGENT_FILE.parents[1] / "wpt_core" / "deploy").glob("*.py"))
+    for path in files:
+        ast.parse(path.read_text(), filename=str(path), feature_version=(3, 10))
+    assert len(AGENT_FILE.read_text().splitlines()) < 150

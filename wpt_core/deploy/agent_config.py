@@ -73,3 +73,12 @@ def load_agent_config(path: str, overrides: Optional[list] = None) -> AgentConfi
     if not checkpoint.is_absolute():
         checkpoint = Path(path).resolve().parent / checkpoint
     return replace(config, checkpoint=str(checkpoint))
+
+
+def check_agent_config(path: str) -> AgentConfig:
+    """`load_agent_config` plus: the checkpoint file exists (what `wpt eval` and the multi-server script check
+    before any route starts, so a typo is one line instead of a run of failed setups)."""
+    config = load_agent_config(path)
+    if not Path(config.checkpoint).is_file():
+        raise ConfigError(f"{path}: checkpoint {config.checkpoint} not found")
+    return config
