@@ -18,8 +18,6 @@ DT_S = 0.05
 METRIC_KEYS = {"acceleration", "angular_velocity", "forward_vector", "right_vector", "location", "rotation"}
 ABNORMAL_STATUSES = {"Failed - Agent's sensors were invalid", "Failed - Agent couldn't be set up",
                      "Failed - Agent crashed", "Failed - Simulation crashed"}
-REPORT_KEYS = {"driving_score", "success_rate", "route_completion", "infraction_penalty", "abilities", "efficiency",
-               "comfort", "num_routes"}
 
 
 def wpt(*args, env=None, timeout=600):
@@ -34,20 +32,21 @@ def test_every_subcommand_family_is_registered():
         assert name in out.stdout
 
 
-def test_pipeline_smoke_profile_writes_results_report_and_comfort_inputs(tmp_path):
+def test_pipeline_expert_stage_writes_results_report_and_comfort_inputs(tmp_path):
     env = dict(os.environ, WPT_OUTPUT_ROOT=str(tmp_path))
-    out = wpt("pipeline", "--profile", "smoke", "--run", "t", "--workers", "1", env=env)
+    out = wpt("pipeline", "--profile", "smoke", "--run", "t", "--workers", "1", "--only", "expert_eval",
+              "--set", "expert_eval.routes_subset=0-2", env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     run = tmp_path / "pipeline" / "t"
-    report = json.loads((run / "expert_report.json").read_text())
-    assert REPORT_KEYS <= set(report) and report["num_routes"] == 3
-    assert set(report["abilities"]) == {"Merging", "Overtaking", "Emergency_Brake", "Give_Way", "Traffic_Signs", "mean"}
-    results = json.loads((run / "expert_eval.json").read_text())
+    report = json.loads((run / "report.json").read_text())["policies"]["expert"]
+    assert report["routes"] == 3 and report["driving_score"] is not None
+    assert {"Merging", "Overtaking", "Emergency_Brake", "Give_Way", "Traffic_Signs", "ability_mean"} <= set(report)
+    results = json.loads((run / "eval" / "expert.json").read_text())
     assert results["_checkpoint"]["progress"] == [3, 3] and results["entry_status"] == "Finished"
     # the expert logs metric_info.json per route under SAVE_PATH, so comfort is computed
-    saved = list((run / "agent_outputs").glob("*/metric_info.json"))
+    saved = list((run / "agent_outputs" / "expert").glob("*/metric_info.json"))
     assert len(saved) == 3 and report["comfort"] is not None
-    printed = wpt("report", str(run / "expert_eval.json"), "--json", str(tmp_path / "again.json"))
+    printed = wpt("report", str(run / "eval" / "expert.json"), "--json", str(tmp_path / "again.json"))
     assert printed.returncode == 0 and "Driving score" in printed.stdout
     again = json.loads((tmp_path / "again.json").read_text())
     assert again["driving_score"] == report["driving_score"]

@@ -1,0 +1,119 @@
+"""Every stage of the main job with the `wpt` calls recorded instead of run: the argv lists follow the commands'
+contract (contract.md), outputs flow from stage to stage, a rerun resumes each command, and the report is built."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List
+
+import numpy as np
+import pytest
+
+from wpt_core.pipeline import stages as stages_module
+from wpt_core.pipeline import video as video_module
+from wpt_core.pipeline.pipeline_config import load_pipeline_config
+from wpt_core.pipeline.runner import run_stages
+from wpt_core.pipeline.state import PipelineState
+
+INFRACTION_KEYS = ("collisions_layout", "collisions_pedestrian", "collisions_vehicle", "red_light",
+                   "stop_infraction", "outside_route_lanes", "min_speed_infractions",
+                   "yield_emergency_vehicle_infractions", "scenario_timeouts", "route_dev", "vehicle_blocked",
+                   "route_timeout")
+
+RECORD = {"index": 0, "route_id": "RouteScenario_0_rep0", "scenario_name": "HardBreakRoute_1", "weather_id": 1,
+          "save_name": "s0", "status": "Completed", "num_infractions": 0,
+          "infractions": {key: [] for key in INFRACTION_KEYS},
+          "scores": {"score_route": 100.0, "score_penalty": 1.0, "score_composed": 100.0},
+          "meta": {"route_length": 100.0, "duration_game": 10.0, "duration_system": 10.0}, "town_name": "EmbeddedGrid"}
+
+
+def arg(argv: List[str], name: str) -> str:
+    return argv[argv.index(name) + 1]
+
+
+class FakeWpt:
+    """Records argv and writes what each command would, so the next stage finds its inputs."""
+
+    def __init__(self) -> None:
+        self.calls: List[List[str]] = []
+
+    def __call__(self, argv: List[str]) -> None:
+        self.calls.append(list(argv))
+        if argv[0] == "collect":
+            Path(arg(argv, "--out")).mkdir(parents=True, exist_ok=True)
+            (Path(arg(argv, "--out")) / "collect_results.json").write_text("{}")
+        elif argv[:2] == ["data", "cache"]:
+            Path(arg(argv, "--out")).mkdir(parents=True, exist_ok=True)
+        elif argv[0] == "train":
+            out = Path(arg(argv, "--out"))
+            out.mkdir(parents=True, exist_ok=True)
+            for name in ("last.pt", "best.pt"):
+                (out / name).write_bytes(b"x")
+            (out / "train.csv").write_text("step,loss\n1,2.0\n2,1.0\n")
+        elif argv[:2] == ["eval", "open-loop"] or argv[:2] == ["bench", "latency"]:
+            Path(arg(argv, "--json")).parent.mkdir(parents=True, exist_ok=True)   # as the commands do
+            Path(arg(argv, "--json")).write_text(json.dumps(
+                {"rows": {"plan": {"l2_mean_to_avg": 1.0, "collision_mean_to_avg": 0.1}},
+                 "settings": {"one": {"device": "cpu", "threads": 1, "teacher": {"median_ms": 50.0},
+                                      "student": {"median_ms": 10.0}}}}))
+        elif argv[0] == "eval":
+            Path(arg(argv, "--checkpoint")).write_text(json.dumps(
+                {"_checkpoint": {"global_record": {}, "records": [RECORD]}, "entry_status": "Finished"}))
+            if arg(argv, "--agent") == video_module.RECORDING_AGENT:
+                import yaml
+                frames = Path(yaml.safe_load(Path(arg(argv, "--agent-config")).read_text())["frames"])
+                frames.mkdir(parents=True)   # as the recording agent's setup does
+                for step in range(4):
+                    np.savez(frames / f"{step:06d}.npz", front=np.zeros((9, 16, 3), np.uint8),
+                             route=np.array([[0.0, 0.0], [10.0, 0.0]]))
+
+
+@pytest.fixture
+def fake_wpt(monkeypatch: pytest.MonkeyPatch) -> FakeWpt:
+    fake = FakeWpt()
+    monkeypatch.setattr(stages_module, "wpt", fake)
+    monkeypatch.setattr(video_module, "wpt", fake)
+    return fake
+
+
+def test_every_stage_runs_its_command_and_the_report_is_built(tmp_path: Path, fake_wpt: FakeWpt) -> None:
+    template = tmp_path / "agent.yaml"
+    template.write_text("checkpoint: none\ncontroller: {max_speed_mps: 8.0}\n")
+    config = load_pipeline_config("smoke", [f"policy_eval.agent_config={template}"])
+    run = tmp_path / "run"
+    run.mkdir()
+    state = PipelineState.open(run, config, False)
+    run_stages(stages_module.STAGES, state, "smoke", config, run, 2)
+    calls = {" ".join(c[:2]) if c[0] in ("train", "data", "bench") or c[1] == "open-loop" else c[0]: c
+             for c in fake_wpt.calls}
+    first_train = [c for c in fake_wpt.calls if c[0] == "train"]
+    assert [c[1] for c in first_train] == ["world-model", "teacher", "student", "baseline"]
+    wm, teacher, student, baseline = first_train
+    assert arg(teacher, "--world-model") == str(run / "world_model" / "best.pt")
+    assert arg(student, "--teacher") == str(run / "teacher" / "best.pt")
+    assert arg(baseline, "--world-model") == str(run / "world_model" / "best.pt")
+    for call in first_train:
+        assert arg(call, "--cache") == str(run / "cache") and arg(call, "--profile") == "quick"
+        assert "train.steps=2" in call and "--resume" not in call
+    assert arg(calls["collect"], "--routes-subset") == "0,2" and "--resume" not in calls["collect"]
+    evals = [c for c in fake_wpt.calls if c[0] == "eval" and c[1] == "--agent"]
+    assert [Path(arg(c, "--checkpoint")).stem for c in evals] == ["expert", "baseline", "teacher", "student",
+                                                                 "results"]
+    generated = json.loads(json.dumps(__import__("yaml").safe_load((run / "agents" / "student.yaml").read_text())))
+    assert generated == {"checkpoint": str((run / "student" / "best.pt").resolve()),
+                         "controller": {"max_speed_mps": 8.0}}
+    assert arg(calls["bench latency"], "--teacher") == str(run / "teacher" / "best.pt")
+    report = json.loads((run / "report.json").read_text())
+    assert report["policies"]["student"]["driving_score"] == 100.0
+    assert report["policies"]["teacher"]["ms_per_step"] == 50.0
+    assert set(report["stage_wall_s"]) >= {"collect", "cache", "world_model", "teacher", "student", "baseline"}
+    assert Path(report["video"]).is_file()
+
+    # a rerun after a kill: the unfinished stages resume their commands, finished ones are not called
+    del state.stages["student"], state.stages["eval_student"]
+    state.save()
+    fake_wpt.calls.clear()
+    run_stages(stages_module.STAGES, PipelineState.open(run, config, True), "smoke", config, run, 2)
+    assert [c[:2] for c in fake_wpt.calls if c[0] == "train"] == [["train", "student"]]
+    assert "--resume" in next(c for c in fake_wpt.calls if c[0] == "train")
+    assert "--resume" in next(c for c in fake_wpt.calls if c[0] == "eval" and "student.json" in " ".join(c))
