@@ -8,7 +8,7 @@ heads work there; the semantics head upsamples back to the label grid.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Dict, Optional
 
 import torch
 import torch.nn.functional as F
@@ -73,6 +73,12 @@ class BevEncoder(nn.Module):
         self.semantics_head = upsampling_head(c_out, len(BEV_CHANNELS))
         light_in = c_out + (self.backbone.out_channels if self.use_cameras else 0)
         self.light_head = nn.Sequential(nn.Linear(light_in, 64), nn.ReLU(inplace=True), nn.Linear(64, len(LIGHT_CLASSES)))
+
+    def encode(self, batch: Dict[str, torch.Tensor], t: int = -1) -> BevOutput:
+        """Encoder output of history frame `t` of a learning batch (−1: the current frame)."""
+        return self(images=batch["images"][:, t] if self.use_cameras else None,
+                    lidar=batch["lidar"][:, t] if self.use_lidar else None,
+                    bev_gt=batch["bev_history"][:, t] if self.bev_gt else None)
 
     def forward(self, images: Optional[torch.Tensor] = None, lidar: Optional[torch.Tensor] = None,
                 bev_gt: Optional[torch.Tensor] = None) -> BevOutput:

@@ -16,6 +16,8 @@ from torch import nn
 from wpt_core.config import from_dict
 from wpt_core.data.data_config import DataConfig
 from wpt_core.models.model_config import ModelConfig
+from wpt_core.models.student import Student
+from wpt_core.models.teacher import Teacher
 from wpt_core.models.world_system import WorldModelSystem
 
 FORMAT_VERSION = 1
@@ -25,11 +27,25 @@ class CheckpointError(ValueError):
     """A checkpoint that cannot be loaded as asked (wrong format or kind, missing or extra keys)."""
 
 
+def _configs(config: Dict[str, Any], where: str) -> Tuple[ModelConfig, DataConfig]:
+    return from_dict(ModelConfig, config["model"], where), from_dict(DataConfig, config["data"], where)
+
+
 def _world_model(config: Dict[str, Any], where: str) -> nn.Module:
-    return WorldModelSystem(from_dict(ModelConfig, config["model"], where), from_dict(DataConfig, config["data"], where))
+    return WorldModelSystem(*_configs(config, where))
 
 
-BUILDERS: Dict[str, Callable[[Dict[str, Any], str], nn.Module]] = {"world_model": _world_model}
+def _teacher(config: Dict[str, Any], where: str) -> nn.Module:
+    return Teacher(*_configs(config, where))
+
+
+def _student(config: Dict[str, Any], where: str) -> nn.Module:
+    return Student(*_configs(config, where))
+
+
+# "baseline" is the student class trained by imitation only: the kind says how it was trained
+BUILDERS: Dict[str, Callable[[Dict[str, Any], str], nn.Module]] = {
+    "world_model": _world_model, "teacher": _teacher, "student": _student, "baseline": _student}
 
 
 def build_model(kind: str, config: Dict[str, Any], where: str = "<config>") -> nn.Module:

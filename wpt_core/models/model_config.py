@@ -6,7 +6,7 @@ LiDAR), the image size and the BEV grid; the model config says how big the netwo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Tuple
+from typing import Optional, Tuple
 
 INPUT_MODES = ("sensors", "bev_gt")
 
@@ -59,6 +59,71 @@ class WorldModelConfig:
 
 
 @dataclass(frozen=True)
+class PlanHeadConfig:
+    """Plan queries cross-attending BEV tokens: features average-pooled to tokens×tokens, width `dim`."""
+
+    dim: int = 128
+    tokens: int = 16
+    layers: int = 2
+    heads: int = 4
+
+
+@dataclass(frozen=True)
+class StudentConfig:
+    """The student (and the baseline, the same class): its own encoder from model.encoder, with another
+    backbone when `backbone` is set (the "lightweight" knob), and one plan query."""
+
+    head: PlanHeadConfig = field(default_factory=PlanHeadConfig)
+    backbone: Optional[BackboneConfig] = None
+
+
+@dataclass(frozen=True)
+class RewardModelConfig:
+    """World encoder over `steps` predicted future BEV feature maps pooled to tokens×tokens (CPU_BUDGET: d 128
+    over 4×8² tokens), a trajectory encoder per candidate, and the imitation / simulation heads.
+    weights: (a1, a2, a3, a4) of the combined reward a1·log r_im + a2·log r_NC + a3·log r_DAC
+    + a4·log((5 r_TTC + 5 r_EP + 2 r_Comf)/12)."""
+
+    dim: int = 128
+    tokens: int = 8
+    steps: int = 4
+    layers: int = 1
+    heads: int = 4
+    weights: Tuple[float, float, float, float] = (1.0, 1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class RewardRulesConfig:
+    """NAVSIM's comfort limits (m/s², m/s³, rad/s, rad/s²); the ego box; TTC probe times; EP normalisation."""
+
+    ego_length_m: float = 4.5
+    ego_width_m: float = 2.0
+    box_points: Tuple[int, int] = (3, 2)  # samples along the length and the width
+    ttc_probe_s: Tuple[float, ...] = (0.5, 1.0)
+    ep_min_progress_m: float = 5.0
+    max_lon_accel: float = 2.40
+    min_lon_accel: float = -4.05
+    max_lat_accel: float = 4.89
+    max_jerk: float = 8.37
+    max_lon_jerk: float = 4.13
+    max_yaw_rate: float = 0.95
+    max_yaw_accel: float = 1.93
+
+
+@dataclass(frozen=True)
+class TeacherConfig:
+    """anchors: the vocabulary size (k-means centres) = the number of candidates N.
+    use_world_model false: the ablation — plans and scores on the current BEV features only."""
+
+    anchors: int = 64
+    head: PlanHeadConfig = field(default_factory=PlanHeadConfig)
+    reward: RewardModelConfig = field(default_factory=RewardModelConfig)
+    use_world_model: bool = True
+
+
+@dataclass(frozen=True)
 class ModelConfig:
     encoder: EncoderConfig = field(default_factory=EncoderConfig)
     world_model: WorldModelConfig = field(default_factory=WorldModelConfig)
+    teacher: TeacherConfig = field(default_factory=TeacherConfig)
+    student: StudentConfig = field(default_factory=StudentConfig)

@@ -22,9 +22,7 @@ class WorldModelSystem(nn.Module):
 
     def encode(self, batch: Dict[str, torch.Tensor], t: int = -1) -> BevOutput:
         """Encoder output of history frame `t` of a batch (−1: the current frame)."""
-        return self.encoder(images=batch["images"][:, t] if self.encoder.use_cameras else None,
-                            lidar=batch["lidar"][:, t] if self.encoder.use_lidar else None,
-                            bev_gt=batch["bev_history"][:, t] if self.encoder.bev_gt else None)
+        return self.encoder.encode(batch, t)
 
     def forward(self, batch: Dict[str, torch.Tensor], action: Optional[torch.Tensor] = None) -> Dict[str, object]:
         """bev: the current frame's BevOutput; future_features (B, K, C, h, w); occupancy (B, K, 2, H, W) logits.

@@ -23,10 +23,11 @@ def run_split(config: DataConfig, names: List[str], out_dir: Path, resume: bool)
 
 
 def open_datasets(config: DataConfig, out_dir: Path, data_dir: Optional[Path] = None,
-                  cache_dir: Optional[Path] = None,
-                  resume: bool = False) -> Tuple[LearningDataset, LearningDataset, Split]:
+                  cache_dir: Optional[Path] = None, resume: bool = False,
+                  split: Optional[Split] = None) -> Tuple[LearningDataset, LearningDataset, Split]:
     """(train, val, split) from `cache_dir` when given (it must match `config`), else from raw `data_dir`;
-    the split is saved in `out_dir` (a resumed run reuses the one it saved)."""
+    the split is saved in `out_dir` (a resumed run reuses the one it saved). A given `split` (a later stage:
+    the world-model run's) is used as it is; its clips must all be in the data."""
     if (data_dir is None) == (cache_dir is None):
         raise ValueError("give exactly one of --data and --cache")
     if cache_dir is not None:
@@ -36,7 +37,14 @@ def open_datasets(config: DataConfig, out_dir: Path, data_dir: Optional[Path] = 
             raise FileNotFoundError(f"{cache_dir}: the cache holds no finished clip")
     else:
         names = [p.name for p in find_clips(data_dir)]
-    split = run_split(config, names, out_dir, resume)
+    if split is None:
+        split = run_split(config, names, out_dir, resume)
+    else:
+        missing = sorted(set(split.train + split.val) - set(names))
+        if missing:
+            raise FileNotFoundError(f"{cache_dir or data_dir}: clip {missing[0]!r} of the world-model run's split "
+                                    f"is not in the data ({len(missing)} missing)")
+        save_split(split, Path(out_dir) / SPLIT_FILE)
 
     def dataset(part: Tuple[str, ...]) -> LearningDataset:
         return cached_dataset(cache_dir, config, part) if cache_dir is not None else raw_dataset(data_dir, config, part)

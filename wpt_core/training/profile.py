@@ -10,7 +10,7 @@ from typing import Iterable, List, Optional
 
 from wpt_core.config import ConfigError, load_config
 from wpt_core.data.data_config import DataConfig
-from wpt_core.models.model_config import ModelConfig
+from wpt_core.models.model_config import ModelConfig, RewardRulesConfig
 from wpt_core.paths import repo_configs_dir
 
 
@@ -44,6 +44,57 @@ class WorldModelStage:
     condition_noise_m: float = 0.3
 
 
+OCCUPANCY_SOURCES = ("predicted", "ground_truth")
+
+
+@dataclass(frozen=True)
+class TeacherLoss:
+    """coarse: L1 of the coarse plan; candidates: winner-take-all L1 of the nearest anchor's candidate;
+    imitation: cross-entropy to softmax(−d_i/tau_m); simulation: BCE of the sub-scores to the rules."""
+
+    coarse: float = 1.0
+    candidates: float = 1.0
+    imitation: float = 1.0
+    simulation: float = 1.0
+    tau_m: float = 1.0
+
+
+@dataclass(frozen=True)
+class TeacherStage:
+    """Stage 2: planning head + reward model over the frozen encoder and world model. occupancy_source: where
+    the rules' occupancy comes from (the world model's prediction, or the labels); vocabulary_samples: at most
+    this many training samples (evenly spaced) feed the k-means."""
+
+    epochs: float = 1.0
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    loss: TeacherLoss = field(default_factory=TeacherLoss)
+    rules: RewardRulesConfig = field(default_factory=RewardRulesConfig)
+    occupancy_source: str = "predicted"
+    vocabulary_samples: int = 5000
+
+
+@dataclass(frozen=True)
+class DistillLoss:
+    """imitation: L1 to the expert; query: MSE of the (projected) student query to the selected teacher
+    query; reward_imitation / reward_simulation: the student's shortfall below the teacher's selected
+    candidate in each part of the frozen reward. 0 switches a term off (the baseline has only imitation)."""
+
+    imitation: float = 1.0
+    query: float = 0.5
+    reward_imitation: float = 0.1
+    reward_simulation: float = 0.1
+
+
+@dataclass(frozen=True)
+class StudentStage:
+    """Stage 3 (online distillation) and the baseline: the same epochs, optimiser and imitation weight; the
+    baseline ignores the distillation terms."""
+
+    epochs: float = 1.0
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    loss: DistillLoss = field(default_factory=DistillLoss)
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Trainer settings shared by every stage. steps: cap on any stage's optimiser steps (None: its epochs decide)."""
@@ -65,6 +116,8 @@ class Profile:
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     world_model: WorldModelStage = field(default_factory=WorldModelStage)
+    teacher: TeacherStage = field(default_factory=TeacherStage)
+    student: StudentStage = field(default_factory=StudentStage)
     train: TrainConfig = field(default_factory=TrainConfig)
 
 
