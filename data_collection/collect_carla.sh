@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Collect Bench2Drive-layout clips on CARLA 0.9.15 + Bench2Drive's leaderboard with data_agent.py.
 #
-# The route XML is split into N contiguous parts (like Bench2Drive's tools/split_xml.py); part i runs
+# The route XML is split into N contiguous parts (`wpt routes split`, like Bench2Drive's tools/split_xml.py); part i runs
 # its own evaluator (which launches its own CARLA server) on ports 30000+150·i / 50000+150·i, on GPU
 # gpus[i % len(gpus)]. Clips go to OUT/clips, per-part results JSONs to OUT/results; when all parts
 # end, each clip gets its leaderboard record (`wpt data attach-results`). Re-run with --resume to skip
@@ -22,6 +22,8 @@ die() { echo "collect_carla.sh: error: $*" >&2; exit 2; }
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(dirname "$HERE")"
+# shellcheck source=../scripts/b2d_parts.sh
+source "$REPO/scripts/b2d_parts.sh"
 AGENT="$HERE/data_agent.py"
 ROUTES="" OUT="" SERVERS=1 GPUS="0" AGENT_CONFIG="" B2D_ROOT="${BENCH2DRIVE_ROOT:-}" PY="python3"
 TIMEOUT=600 RESUME=0 DRY_RUN=0
@@ -53,77 +55,20 @@ grep -q "<route " "$ROUTES" || die "route file '$ROUTES' has no <route> elements
 read -r -a GPU_LIST <<< "$GPUS"
 [[ ${#GPU_LIST[@]} -gt 0 ]] || die "--gpus must list at least one GPU index"
 for g in "${GPU_LIST[@]}"; do [[ "$g" =~ ^[0-9]+$ ]] || die "GPU index '$g' is not a number"; done
-[[ -n "${CARLA_ROOT:-}" ]] || die "CARLA_ROOT is not set (the CARLA 0.9.15 folder that holds CarlaUE4.sh)"
-[[ -x "$CARLA_ROOT/CarlaUE4.sh" ]] || die "CARLA_ROOT='$CARLA_ROOT' has no executable CarlaUE4.sh"
-[[ -n "$B2D_ROOT" ]] || die "set BENCH2DRIVE_ROOT or pass --b2d-root (a Bench2Drive checkout)"
-EVALUATOR="$B2D_ROOT/leaderboard/leaderboard/leaderboard_evaluator.py"
-[[ -f "$EVALUATOR" ]] || die "'$B2D_ROOT' is not a Bench2Drive checkout (no leaderboard/leaderboard/leaderboard_evaluator.py)"
-[[ -d "$B2D_ROOT/scenario_runner" ]] || die "'$B2D_ROOT' has no scenario_runner/ folder"
+b2d_check_setup
 [[ -z "$AGENT_CONFIG" || -f "$AGENT_CONFIG" ]] || die "agent config '$AGENT_CONFIG' does not exist"
-command -v "$PY" >/dev/null || die "python '$PY' not found (pass --python)"
-PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}" "$PY" -c "import wpt_core" 2>/dev/null \
-  || die "'$PY' cannot import wpt_core (pip install -e '$REPO' into the evaluator's environment)"
-
 mkdir -p "$OUT/clips" "$OUT/results" "$OUT/routes" "$OUT/logs"
 OUT="$(cd "$OUT" && pwd)"
 ROUTES="$(cd "$(dirname "$ROUTES")" && pwd)/$(basename "$ROUTES")"
 [[ -z "$AGENT_CONFIG" ]] || AGENT_CONFIG="$(cd "$(dirname "$AGENT_CONFIG")" && pwd)/$(basename "$AGENT_CONFIG")"
 
-# --- split the routes into contiguous parts -----------------------------------------------------------
-PARTS="$("$PY" - "$ROUTES" "$SERVERS" "$OUT/routes" <<'PYCODE'
-import sys
-import xml.etree.ElementTree as ET
-
-src, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-routes = ET.parse(src).getroot().findall("route")
-k, m = divmod(len(routes), n)
-written = 0
-for i in range(n):
-    part = routes[i * k + min(i, m):(i + 1) * k + min(i + 1, m)]
-    if not part:
-        continue
-    root = ET.Element("routes")
-    root.extend(part)
-    ET.ElementTree(root).write(f"{out}/part_{i}.xml", encoding="utf-8", xml_declaration=True)
-    written += 1
-print(written)
-PYCODE
-)" || die "could not split '$ROUTES' (is it valid XML?)"
-echo "collect_carla.sh: $(grep -c "<route " "$ROUTES") routes in $PARTS part(s) → $OUT"
-
-# --- run one evaluator per part ------------------------------------------------------------------------
-CARLA_PY="$CARLA_ROOT/PythonAPI:$CARLA_ROOT/PythonAPI/carla"
-for egg in "$CARLA_ROOT"/PythonAPI/carla/dist/carla-0.9.15-*.egg; do [[ -e "$egg" ]] && CARLA_PY="$CARLA_PY:$egg"; done
-RESUME_ARG="--resume="   # the evaluator parses --resume with type=bool: only an empty value means False
-[[ $RESUME -eq 1 ]] && RESUME_ARG="--resume=True"
-
-PIDS=()
-for ((i = 0; i < SERVERS; i++)); do
-  PART="$OUT/routes/part_$i.xml"
-  [[ -f "$PART" ]] || continue
-  PORT=$((30000 + 150 * i)); TM_PORT=$((50000 + 150 * i)); GPU="${GPU_LIST[$((i % ${#GPU_LIST[@]}))]}"
-  CMD=("$PY" "$EVALUATOR" "--routes=$PART" "--repetitions=1" "--track=SENSORS"
-       "--checkpoint=$OUT/results/part_$i.json" "--agent=$AGENT" "--agent-config=$AGENT_CONFIG" "--debug=0"
-       "$RESUME_ARG" "--port=$PORT" "--traffic-manager-port=$TM_PORT" "--gpu-rank=$GPU" "--timeout=$TIMEOUT")
-  echo "part $i: port $PORT, traffic manager $TM_PORT, GPU $GPU, log $OUT/logs/part_$i.log"
-  if [[ $DRY_RUN -eq 1 ]]; then
-    echo "  (cd $B2D_ROOT && ${CMD[*]})"
-    continue
-  fi
-  (
-    cd "$B2D_ROOT"
-    export CARLA_ROOT SAVE_PATH="$OUT/clips" IS_BENCH2DRIVE=True CHALLENGE_TRACK_CODENAME=SENSORS
-    export SCENARIO_RUNNER_ROOT=scenario_runner LEADERBOARD_ROOT=leaderboard CUDA_VISIBLE_DEVICES="$GPU"
-    export PYTHONPATH="$CARLA_PY:leaderboard:scenario_runner:$REPO${PYTHONPATH:+:$PYTHONPATH}"
-    exec "${CMD[@]}"
-  ) > "$OUT/logs/part_$i.log" 2>&1 &
-  PIDS+=($!)
-  sleep 5   # stagger the CARLA launches
-done
+# --- split the routes into contiguous parts and run one evaluator per part --------------------------------
+b2d_split "$ROUTES" "$SERVERS" "$OUT/routes"
+echo "collect_carla.sh: $(grep -c "<route " "$ROUTES") routes in $(wc -l <<< "$PARTS") part(s) → $OUT"
+b2d_run_parts "$AGENT" "$AGENT_CONFIG" "$OUT/results" "$OUT/clips" "$OUT/logs"
 [[ $DRY_RUN -eq 1 ]] && exit 0
 
-FAILED=0
-for pid in "${PIDS[@]}"; do wait "$pid" || FAILED=$((FAILED + 1)); done
+b2d_wait
 
 for result in "$OUT"/results/part_*.json; do
   [[ -f "$result" ]] && PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}" "$PY" -m wpt_core.cli data attach-results "$result" "$OUT/clips"

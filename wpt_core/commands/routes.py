@@ -1,4 +1,5 @@
-"""`wpt routes generate|check`: make leaderboard route files for the embedded towns, or validate one."""
+"""`wpt routes generate|check|split`: make leaderboard route files for the embedded towns, validate one, or split
+one for N evaluator processes (Bench2Drive's multi-GPU scripts)."""
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     check = sub.add_parser("check", help="parse a route file and resolve every route's lanes on its town")
     check.add_argument("xml")
     check.set_defaults(func=run_check)
+    split = sub.add_parser("split", help="N contiguous parts for N evaluators; prints 'index path port tm_port'")
+    split.add_argument("--routes", required=True, help="leaderboard route XML")
+    split.add_argument("--parts", type=int, required=True)
+    split.add_argument("--out", required=True, help="folder for part_<i>.xml (an existing identical split is kept)")
+    split.set_defaults(func=run_split)
 
 
 def _split(text: str) -> list:
@@ -46,4 +52,14 @@ def run_check(args: argparse.Namespace) -> int:
     for spec in routes:
         route_lanes(route_town(spec), spec)
     print(f"{args.xml}: {len(routes)} routes OK")
+    return 0
+
+
+def run_split(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from wpt_core.leaderboard.route_split import split_route_file
+
+    for part in split_route_file(Path(args.routes), args.parts, Path(args.out)):
+        print(part.index, part.path, part.port, part.tm_port)
     return 0

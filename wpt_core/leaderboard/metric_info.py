@@ -41,6 +41,10 @@ class MetricInfoLogger:
     def record(self, step: int, ego: EgoState) -> None:
         self.frames[str(step)] = metric_frame(ego)
 
+    def record_frame(self, step: int, frame: Dict[str, List[float]]) -> None:
+        """A frame as the base class's `get_metric_info()` returns it (sensor agents have no EgoState)."""
+        self.frames[str(step)] = {name: [float(v) for v in frame[name]] for name in FIELDS}
+
     def save(self) -> Optional[Path]:
         """Write `<out_dir>/metric_info.json`; nothing when no folder was given (e.g. no SAVE_PATH)."""
         if self.out_dir is None or not self.frames:

@@ -8,6 +8,7 @@ Each problem raises the project's own `InputError` subtype with one line naming 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from wpt_core.config import read_yaml
 from wpt_core.sim.runner.agent_loader import load_agent_class
@@ -25,8 +26,8 @@ def check_run_inputs(options: EvalOptions) -> None:
     (OpenDRIVE towns are converted here, once, before any worker starts), and every scenario type it names is
     known (unless `skip_unknown_scenarios`: then those are skipped with a warning, as the leaderboard skips
     scenarios it cannot load)."""
-    load_agent_class(options.agent)
-    check_agent_config(options.agent_config)
+    agent_class = load_agent_class(options.agent)
+    check_agent_config(options.agent_config, agent_class)
     routes = read_routes(options.routes_xml)
     try:
         selected = select_routes(routes, options.routes_subset)
@@ -41,12 +42,16 @@ def check_run_inputs(options: EvalOptions) -> None:
                                  f"type {unknown[0].type!r} (pass --skip-unknown-scenarios to run without it)")
 
 
-def check_agent_config(agent_config: str) -> None:
+def check_agent_config(agent_config: str, agent_class: Any = None) -> None:
     """Every '+'-separated part of `--agent-config` that names a YAML file must exist and parse.
 
     Agents read the string themselves (Bench2Drive: the config is `s.split('+')[0]`), so only what is
-    recognisably a YAML file can be checked here; checkpoints and other formats are the agent's business.
+    recognisably a YAML file can be checked here; checkpoints and other formats are the agent's business —
+    an agent class that offers `validate_config(config)` (raising an InputError) is asked about the config.
     """
     for part in agent_config.split("+"):
         if Path(part.strip()).suffix.lower() in YAML_SUFFIXES:
             read_yaml(part.strip())
+    validate = getattr(agent_class, "validate_config", None)
+    if callable(validate) and agent_config.split("+")[0].strip():
+        validate(agent_config.split("+")[0].strip())
