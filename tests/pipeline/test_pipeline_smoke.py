@@ -35,8 +35,9 @@ def test_smoke_pipeline_runs_resumes_and_refuses_another_config(tmp_path: Path) 
     assert (run / "curves_world_model.png").is_file() and (run / "world_model" / "best.pt").is_file()
     assert set(report["stage_wall_s"]) == set(STAGES.split(","))
 
-    again = wpt(tmp_path, "--resume", "--only", STAGES)       # everything finished: nothing is redone
-    assert again.returncode == 0 and "4 stage(s)" not in again.stdout and "0 stage(s) run" in again.stdout
+    again = wpt(tmp_path, "--resume", "--only", STAGES)       # everything finished: only the report is rebuilt
+    assert again.returncode == 0 and "1 stage(s) run" in again.stdout
+    assert json.loads((run / "pipeline_state.json").read_text()) == state   # no stage redone or re-recorded
 
     refused = wpt(tmp_path, "--resume", "--set", "seed=1")
     assert refused.returncode == 2 and str(run / "pipeline_state.json") in refused.stderr

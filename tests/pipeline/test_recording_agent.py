@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 from PIL import Image
 
@@ -36,3 +37,61 @@ def test_recording_wraps_a_sensor_agent_on_a_route(tmp_path: Path) -> None:
     assert np.linalg.norm(route[0]) < 4.0 and route[-1][0] > 10.0
     with Image.open(gif_from_frames(tmp_path / "f", tmp_path / "r.gif", 8)) as gif:
         assert gif.n_frames == min(8, len(frames))
+
+
+STUB_AGENT = '''
+import numpy as np
+import pytest
+from wpt_core.protocol import AutonomousAgent, VehicleControl
+
+
+def get_entry_point():
+    return "StubAgent"
+
+
+class Driver:
+    last_plan_world = np.array([[15.0, 0.0], [20.0, 0.0]])
+
+
+class StubAgent(AutonomousAgent):
+    def setup(self, path_to_conf_file):
+        self.driver, self.conf = Driver(), path_to_conf_file
+
+    def sensors(self):
+        return [{"type": "sensor.camera.rgb", "id": "CAM_FRONT"}, {"type": "sensor.other.gnss", "id": "GPS"},
+                {"type": "sensor.other.imu", "id": "IMU"}, {"type": "sensor.lidar.ray_cast", "id": "LIDAR"}]
+
+    def run_step(self, input_data, timestamp):
+        return VehicleControl(throttle=0.3)
+'''
+
+
+def test_recording_keeps_camera_lidar_route_and_the_drivers_plan_in_the_ego_frame(tmp_path: Path) -> None:
+    from wpt_core.geometry import world_to_gnss, yaw_deg_to_compass
+    from wpt_core.pipeline.recording_agent import RecordingAgent
+    from wpt_core.protocol import make_transform
+
+    (tmp_path / "stub_recorded_agent.py").write_text(STUB_AGENT)
+    config = tmp_path / "recording.yaml"
+    config.write_text(yaml.safe_dump({"agent": str(tmp_path / "stub_recorded_agent.py"), "agent_config": "inner.yaml",
+                                      "frames": str(tmp_path / "f"), "stride": 1}))
+    gps = [({"lat": lat, "lon": lon, "z": 0.0}, 4) for lat, lon, _ in
+           (world_to_gnss(float(x), 0.0) for x in range(0, 101))]
+    agent = RecordingAgent("localhost", 2000)
+    agent.set_global_plan(gps, [(make_transform(float(x), 0.0, 0.0, 0.0), 4) for x in range(0, 101)])
+    agent.setup(f"{config}+route_a")
+    assert agent.inner.conf == "inner.yaml+route_a"       # the wrapped agent gets the leaderboard's string
+    agent.sensors()
+    lat, lon, _ = world_to_gnss(10.0, 0.0)
+    bgra = np.zeros((4, 6, 4), np.uint8)
+    bgra[..., 0] = 200                                  # blue in BGRA
+    control = agent.run_step({"CAM_FRONT": (1, bgra), "GPS": (1, np.array([lat, lon, 0.0])),
+                              "IMU": (1, np.array([0, 0, 0, 0, 0, 0, yaw_deg_to_compass(0.0)])),
+                              "LIDAR": (1, np.array([[3.0, -1.0, 0.5, 1.0]], np.float32))}, 0.05)
+    assert control.throttle == pytest.approx(0.3)   # float32 in carla.VehicleControl
+    with np.load(tmp_path / "f" / "000000.npz") as frame:
+        assert tuple(frame["front"][0, 0]) == (0, 0, 200)       # RGB
+        assert np.allclose(frame["trajectory"], [[5.0, 0.0], [10.0, 0.0]], atol=1e-3)
+        assert np.allclose(frame["route"][0], [0.0, 0.0], atol=1e-3) and np.allclose(frame["route"][-1], [50.0, 0.0],
+                                                                                      atol=1e-3)
+        assert np.allclose(frame["lidar"], [[3.0, -1.0]])

@@ -30,24 +30,39 @@ def read_curve(path: Path) -> Dict[str, Tuple[List[float], List[float]]]:
     return curves
 
 
+BOOKKEEPING = {"lr", "grad_norm", "data_s", "step_s", "samples_per_s"}   # trainer columns that are not metrics
+GRID_COLUMNS = 4
+
+
+def metric_name(column: str) -> str:
+    """val.csv writes a loss term as `loss_<term>` where train.csv writes `<term>`: one panel for both."""
+    return column[len("loss_"):] if column.startswith("loss_") else column
+
+
 def training_curves(runs: Mapping[str, Path], out_dir: Path) -> List[Path]:
-    """One PNG per training stage: every metric of train.csv (solid) and val.csv (dashed) against the step."""
+    """One PNG per training stage: every metric of train.csv (solid) and val.csv (dashed) against the step,
+    the same loss term of both splits in one panel."""
     plt = _pyplot()
     written = []
     for stage, run in runs.items():
-        curves = {split: read_curve(run / f"{split}.csv") for split in ("train", "val")
-                  if (run / f"{split}.csv").is_file()}
-        metrics = sorted({k for c in curves.values() for k in c if k != "lr"})
+        curves = {split: {metric_name(k): v for k, v in read_curve(run / f"{split}.csv").items()
+                          if k not in BOOKKEEPING}
+                  for split in ("train", "val") if (run / f"{split}.csv").is_file()}
+        metrics = sorted({k for c in curves.values() for k in c}, key=lambda k: (k != "loss", k))
         if not metrics:
             continue
-        fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 2.8), squeeze=False)
-        for ax, metric in zip(axes[0], metrics):
-            for split, style in (("train", "-"), ("val", "--")):
+        rows = -(-len(metrics) // GRID_COLUMNS)
+        fig, axes = plt.subplots(rows, GRID_COLUMNS, figsize=(3.2 * GRID_COLUMNS, 2.4 * rows), squeeze=False)
+        for ax in axes.flat[len(metrics):]:
+            ax.axis("off")
+        for ax, metric in zip(axes.flat, metrics):
+            for split, style in (("train", "-"), ("val", "--o")):   # markers: a short run has one val point
                 if metric in curves.get(split, {}):
                     ax.plot(*curves[split][metric], style, label=split)
             ax.set_title(metric, fontsize=8)
-            ax.set_xlabel("step", fontsize=8)
-            ax.legend(fontsize=7)
+            ax.set_xlabel("step", fontsize=7)
+            ax.tick_params(labelsize=6)
+            ax.legend(fontsize=6)
         fig.suptitle(f"{stage} training", fontsize=9)
         fig.tight_layout()
         path = out_dir / f"curves_{stage}.png"

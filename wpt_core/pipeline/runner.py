@@ -22,8 +22,8 @@ class StageError(InputError):
 
 @dataclass(frozen=True)
 class StageContext:
-    """What a stage reads: the profile name and its config, its run folder, the worker count, the finished stages' outputs and wall
-    times."""
+    """What a stage reads: the profile name and its config, its run folder, the worker count, and the finished
+    stages' outputs and wall times."""
 
     profile: str
     config: PipelineConfig

@@ -112,7 +112,8 @@ def policy_eval(policy: str) -> Stage:
         stage = ctx.config.policy_eval
         subset = stage.teacher_routes_subset if policy == "teacher" and stage.teacher_routes_subset \
             else stage.routes_subset
-        return _closed_loop(ctx, policy, str(repo_file(stage.agent)), agent_config_for(ctx, policy), stage.benchmark, subset)
+        return _closed_loop(ctx, policy, str(repo_file(stage.agent)), agent_config_for(ctx, policy),
+                            stage.benchmark, subset)
     return Stage(f"eval_{policy}", run)
 
 
