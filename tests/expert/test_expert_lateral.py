@@ -155,3 +155,23 @@ def test_pull_out_does_not_cut_the_corner_of_a_car_queued_behind_the_obstacle():
     queued.length_m, queued.width_m = 4.0, 1.8     # a small car: its centre clears a shifting path sooner
     log = simulate(Expert(), ROUTE, ego_at(), 45, actors=collision_free(lambda t, e: [lead, queued]))
     assert log.x[-1] > 70.0 and abs(log.y[-1]) < 0.5
+
+
+def test_turns_into_a_flow_through_a_gap_instead_of_waiting_for_ever():
+    """A flow on the road the ego turns into drives on along the ego's path: only its passing the merge
+    point is a conflict, so the ego enters a gap behind one car (it becomes the leader) and ahead of the
+    next, instead of waiting until the flow ends."""
+    route = left_turn_route()
+    ego = ego_at(28.0, 0.0)
+    exit_x = 52.0                                   # the exit road runs towards -y at x = 52
+
+    def flow(t, e):                                 # a car every 6 s at 8 m/s from +y, driving on to -y
+        cars = []
+        for k in range(12):
+            y = 60.0 - 8.0 * (t - 6.0 * k)
+            if -80.0 < y < 60.0:
+                cars.append(vehicle(f"f{k}", exit_x, y, yaw=-90.0, speed=8.0))
+        return cars
+    log = simulate(Expert(), route, ego, 40.0, collision_free(flow))
+    entered = [t for t, y in zip(log.t, log.y) if y < -20.0]
+    assert entered and entered[0] < 25.0            # it merged within a few gaps

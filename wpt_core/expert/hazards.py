@@ -121,6 +121,14 @@ def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl
     t_out = math.inf if idx[-1] == last_valid else float(times[idx[-1]])
     s_lo = float(np.min(tr.s_k[idx]) - tr.e_lon)
     s_hi = float(np.max(tr.s_k[idx]) + tr.e_lon)
+    if math.isinf(t_out) and not tr.is_vru and _merges_along(tr, idx, times):
+        # it joins the path and drives on along it (a flow the ego turns into): the conflict is the merge
+        # point only; once its rear is past it, it is a leader like any other
+        s_entry = float(tr.s_k[idx[0]])
+        past = np.nonzero(tr.valid_k & (tr.s_k - tr.e_lon > s_entry + tr.e_lon))[0]
+        past = past[past > idx[0]]
+        t_out = float(times[past[0]]) if len(past) else math.inf
+        s_lo, s_hi = s_entry - tr.e_lon, s_entry + tr.e_lon
     buffer = config.time_buffer_s * (config.impatient_buffer_factor if impatient else 1.0)
     if tr.is_vru:
         buffer = config.vru_time_buffer_s
@@ -131,6 +139,16 @@ def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl
     if s_lo < ego_hl and not tr.is_vru:
         return None         # already in the conflict zone: clear it rather than stop inside it
     return max(0.0, s_lo - ego_hl - (config.vru_stop_margin_m if tr.is_vru else config.stop_margin_m))
+
+
+def _merges_along(tr: ActorTrack, idx: np.ndarray, times: np.ndarray) -> bool:
+    """While in the corridor the actor moves forward along the path at (most of) its own speed."""
+    if len(idx) < 2:
+        return False
+    ds = float(tr.s_k[idx[-1]] - tr.s_k[idx[0]])
+    dt = float(times[idx[-1]] - times[idx[0]])
+    speed = math.hypot(tr.actor.speed_mps, 0.0)
+    return speed > 1.0 and ds > 0.7 * speed * dt
 
 
 def pedestrian_beside(scene_actors, ego: EgoState, margin_m: float) -> bool:
