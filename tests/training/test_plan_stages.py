@@ -61,7 +61,7 @@ def steps(stage, model, batch, n, lr=3e-3):
 
 def test_teacher_losses_fall_on_a_fixed_batch(teacher_setup, tiny_batch):
     stage, model, _ = teacher_setup
-    history = steps(stage, model, tiny_batch, 25)
+    history = steps(stage, model, tiny_batch, 10, lr=5e-3)
     for name in ("coarse", "candidates", "imitation", "simulation"):
         assert history[-1][name] < history[0][name], (name, history[0][name], history[-1][name])
 
@@ -105,12 +105,12 @@ def test_every_student_loss_falls_and_the_baseline_starts_identical(teacher_setu
     assert stage.kind == "student" and baseline_stage.kind == "baseline"
     for k, v in student.state_dict().items():
         assert torch.equal(v, baseline.state_dict()[k]), k
-    history = steps(stage, student, tiny_batch, 20)
+    history = steps(stage, student, tiny_batch, 8, lr=5e-3)
     for name in ("imitation", "query"):
         assert history[-1][name] < history[0][name], (name, history[0][name], history[-1][name])
     for name in ("reward_imitation", "reward_simulation"):  # hinge terms: fall, or are already at zero
         assert history[-1][name] < history[0][name] or history[0][name] == 0.0, name
-    base_history = steps(baseline_stage, baseline, tiny_batch, 5)
+    base_history = steps(baseline_stage, baseline, tiny_batch, 3)
     assert set(base_history[0]) == {"imitation"}
     assert base_history[-1]["imitation"] < base_history[0]["imitation"]
 

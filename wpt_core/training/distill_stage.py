@@ -50,7 +50,7 @@ class DistillTraining:
         model.init_encoder_from(self.encoder)
         return model
 
-    def _terms(self, model: nn.Module, batch: Dict[str, Any]) -> Dict[str, torch.Tensor]:
+    def _terms(self, model: nn.Module, batch: Dict[str, Any]) -> Tuple[Dict[str, torch.Tensor], Dict[str, Any]]:
         w = self.profile.student.loss
         out = model(batch)
         expert, valid = batch["trajectory"], batch["trajectory_valid"]
@@ -71,10 +71,10 @@ class DistillTraining:
                 terms["reward_imitation"] = F.relu(im[rows, selected].detach() - im[:, n]).mean()
                 terms["reward_simulation"] = F.relu(sim[rows, selected].detach() - sim[:, n]).mean()
         terms["total"] = sum(getattr(w, name) * value for name, value in terms.items())
-        return terms
+        return terms, out
 
     def loss(self, model: nn.Module, batch: Dict[str, Any]) -> Tuple[torch.Tensor, Dict[str, float]]:
-        terms = self._terms(model, batch)
+        terms, _ = self._terms(model, batch)
         return terms["total"], {k: float(v.detach()) for k, v in terms.items() if k != "total"}
 
     @torch.no_grad()
@@ -86,9 +86,10 @@ class DistillTraining:
         batches = 0
         for batch in loader:
             batch = to_device(batch, device)
-            for k, v in self._terms(model, batch).items():
+            terms, out = self._terms(model, batch)
+            for k, v in terms.items():
                 sums[k] = sums.get(k, 0.0) + float(v)
-            l2 += endpoint_l2(model(batch)["trajectory"], batch["trajectory"], batch["trajectory_valid"]).double().cpu()
+            l2 += endpoint_l2(out["trajectory"], batch["trajectory"], batch["trajectory_valid"]).double().cpu()
             batches += 1
         if not batches:
             return {}
