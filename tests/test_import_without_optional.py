@@ -1,15 +1,15 @@
 """`import wpt_core.<anything>` must work with no carla, leaderboard, SUMO or torch installed, except the
 learning code that is PyTorch itself (`models`, `training` — their config modules excepted — the
-world-model evaluation, and the agent's driver and history batch, which run a policy)."""
+world-model evaluation, and the agent's driver, which runs a policy)."""
 import subprocess
 import sys
 import textwrap
 
 BLOCKED = ["carla", "leaderboard", "srunner", "libsumo", "sumolib", "traci", "sumo", "torch", "tensorboard"]
 TORCH_AREAS = ("wpt_core.models.", "wpt_core.training.", "wpt_core.evaluation.world_model_eval",
-               "wpt_core.deploy.driver", "wpt_core.deploy.history")
+               "wpt_core.deploy.driver")
 TORCH_FREE = {"wpt_core.models.model_config", "wpt_core.training.profile", "wpt_core.deploy.agent_config",
-              "wpt_core.deploy.localisation", "wpt_core.deploy.frame_check"}
+              "wpt_core.deploy.localisation", "wpt_core.deploy.frame_check", "wpt_core.deploy.history"}
 
 
 def test_every_module_imports_with_optional_packages_blocked():

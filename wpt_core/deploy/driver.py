@@ -23,12 +23,13 @@ from wpt_core.data.data_config import DataConfig
 from wpt_core.data.features import SensorFeatures, features_from_input_data
 from wpt_core.deploy.agent_config import AgentConfig
 from wpt_core.deploy.frame_check import CAMERA, GNSS, IMU, LIDAR, SPEEDOMETER, frame_faults, specs_by_type
-from wpt_core.deploy.history import HistoryBuffer, to_batch
+from wpt_core.deploy.history import HistoryBuffer
 from wpt_core.deploy.lidar_sweep import SweepJoiner, points_ahead
 from wpt_core.deploy.localisation import Localiser
 from wpt_core.deploy.route_tracker import RouteTracker
 from wpt_core.geometry import ego_to_world, world_to_ego
 from wpt_core.leaderboard.tick import TICK_S
+from wpt_core.models.policy import sample_batch
 from wpt_core.types import Control, Trajectory
 
 LOG = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ class Driver:
         self.history.push(features, pose)
         if self.last_plan_world is None or (self.ticks - 1) % self.config.plan_every_ticks == 0:
             with torch.no_grad():
-                plan = self.policy.plan(to_batch(self.history.sample(features), self.device)).trajectory
+                plan = self.policy.plan(sample_batch(self.history.sample(features), self.device)).trajectory
             xy = plan[0].detach().to("cpu", torch.float64).numpy()
             if xy.ndim != 2 or xy.shape[-1] != 2 or not np.isfinite(xy).all():
                 return None
