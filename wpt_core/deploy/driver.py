@@ -25,9 +25,9 @@ from wpt_core.deploy.agent_config import AgentConfig
 from wpt_core.deploy.frame_check import CAMERA, GNSS, IMU, LIDAR, SPEEDOMETER, frame_faults, specs_by_type
 from wpt_core.deploy.history import HistoryBuffer
 from wpt_core.deploy.lidar_sweep import SweepJoiner, points_ahead
-from wpt_core.deploy.localisation import Localiser
+from wpt_core.deploy.localisation import Localiser, reference_from_plan
 from wpt_core.deploy.route_tracker import RouteTracker
-from wpt_core.geometry import ego_to_world, world_to_ego
+from wpt_core.geometry import DEFAULT_LAT_REF, DEFAULT_LON_REF, ego_to_world, world_to_ego
 from wpt_core.leaderboard.tick import TICK_S
 from wpt_core.models.policy import sample_batch
 from wpt_core.types import Control, Trajectory
@@ -70,9 +70,15 @@ class Driver:
         self.last_control = Control()
         self._last_time: Optional[float] = None
 
-    def set_route(self, world_plan: Sequence[Tuple[Any, Any]]) -> None:
+    def set_route(self, world_plan: Sequence[Tuple[Any, Any]],
+                  gps_plan: Optional[Sequence[Tuple[Mapping[str, float], Any]]] = None) -> None:
+        """The dense plans of `set_global_plan`; the GNSS one gives the map's geo reference (default 42 / 2)."""
         self.route = RouteTracker(world_plan)
-        self.localiser = Localiser(self.config.localisation, self.gnss_mount, self.route.initial_yaw_deg)
+        ref = (DEFAULT_LAT_REF, DEFAULT_LON_REF)
+        if gps_plan:
+            loc = world_plan[0][0].location
+            ref = reference_from_plan((gps_plan[0][0]["lat"], gps_plan[0][0]["lon"]), (loc.x, loc.y))
+        self.localiser = Localiser(self.config.localisation, self.gnss_mount, self.route.initial_yaw_deg, *ref)
 
     # --- the tick ---------------------------------------------------------------------------------------
     def step(self, input_data: Any, timestamp: float) -> Control:
