@@ -38,9 +38,8 @@ class WptAgent(AutonomousAgent):
         root = save_path()
         self.metrics = MetricInfoLogger(root / self.save_name if root is not None and self.save_name else None)
         self.step = 0
-        self._plan = getattr(self, "_pending_plan", None)
-        if self._plan is not None:
-            self.driver.set_route(self._plan)
+        if hasattr(self, "_dense_plans"):
+            self.driver.set_route(*self._dense_plans)
 
     def sensors(self) -> List[Dict[str, Any]]:
         return [dict(s) for s in self.driver.specs]
@@ -48,9 +47,9 @@ class WptAgent(AutonomousAgent):
     def set_global_plan(self, global_plan_gps: Sequence[Tuple[Dict[str, float], Any]],
                         global_plan_world_coord: Sequence[Tuple[Any, Any]]) -> None:
         super().set_global_plan(global_plan_gps, global_plan_world_coord)
-        self._pending_plan = list(global_plan_world_coord)   # the dense plan (the base class keeps 50 m)
+        self._dense_plans = (list(global_plan_world_coord), list(global_plan_gps))   # the base class keeps 50 m
         if hasattr(self, "driver"):
-            self.driver.set_route(self._pending_plan)
+            self.driver.set_route(*self._dense_plans)
 
     def run_step(self, input_data: Dict[str, Tuple[int, Any]], timestamp: float) -> Any:
         if self.step % METRIC_EVERY_STEPS == 0:

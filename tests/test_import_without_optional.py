@@ -1,15 +1,15 @@
 """`import wpt_core.<anything>` must work with no carla, leaderboard, SUMO or torch installed, except the
 learning code that is PyTorch itself (`models`, `training` — their config modules excepted — the
-world-model evaluation, and the agent's driver and history batch, which run a policy)."""
+world-model, open-loop and latency evaluations, and the agent's driver, which runs a policy)."""
 import subprocess
 import sys
 import textwrap
 
 BLOCKED = ["carla", "leaderboard", "srunner", "libsumo", "sumolib", "traci", "sumo", "torch", "tensorboard"]
 TORCH_AREAS = ("wpt_core.models.", "wpt_core.training.", "wpt_core.evaluation.world_model_eval",
-               "wpt_core.deploy.driver", "wpt_core.deploy.history")
+               "wpt_core.evaluation.open_loop", "wpt_core.evaluation.latency", "wpt_core.deploy.driver")
 TORCH_FREE = {"wpt_core.models.model_config", "wpt_core.training.profile", "wpt_core.deploy.agent_config",
-              "wpt_core.deploy.localisation", "wpt_core.deploy.frame_check"}
+              "wpt_core.deploy.localisation", "wpt_core.deploy.frame_check", "wpt_core.deploy.history"}
 
 
 def test_every_module_imports_with_optional_packages_blocked():
@@ -56,5 +56,5 @@ def test_cli_parser_builds_without_torch():
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 2, out.stderr[-3000:]
-    assert out.stdout.strip().splitlines() == ["wpt train: PyTorch is missing; install the train extra "
+    assert out.stdout.strip().splitlines() == ["wpt train world-model: PyTorch is missing; install the train extra "
                                                "(bash scripts/setup_env.sh)"]

@@ -16,3 +16,15 @@ def agent_config(tmp_path, monkeypatch) -> Path:
     monkeypatch.setitem(checkpoint.BUILDERS, "student", build_standin)
     write_checkpoint(tmp_path / "policy.pt")
     return write_agent_config(tmp_path)
+
+
+@pytest.fixture
+def student_agent_config(tmp_path, tiny_profile) -> Path:
+    """A real (untrained) tiny Student checkpoint, saved by the trainer's `save_checkpoint`, and its agent config."""
+    from wpt_core.config import to_dict
+    from wpt_core.models.checkpoint import save_checkpoint
+    from wpt_core.models.student import Student
+
+    save_checkpoint(tmp_path / "policy.pt", "student", Student(tiny_profile.model, tiny_profile.data).eval(),
+                    to_dict(tiny_profile), step=0)
+    return write_agent_config(tmp_path)

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import torch
 
 from deploy_helpers import StandInPolicy
 from wpt_core.config import ConfigError
@@ -20,12 +19,12 @@ from wpt_core.data.labels import anno_pose
 from wpt_core.deploy.agent_config import AgentConfig, CameraConfig, LocalisationConfig, load_agent_config
 from wpt_core.deploy.driver import Driver, jpeg_round_trip
 from wpt_core.deploy.frame_check import frame_faults
-from wpt_core.deploy.history import HistoryBuffer, to_batch
+from wpt_core.deploy.history import HistoryBuffer
 from wpt_core.deploy.lidar_sweep import SweepJoiner, move_sweep
-from wpt_core.deploy.localisation import Localiser
+from wpt_core.deploy.localisation import Localiser, reference_from_plan
 from wpt_core.deploy.sensor_suite import sensor_specs
 from wpt_core.geometry import world_to_gnss, yaw_deg_to_compass
-from wpt_core.models.policy import INPUT_KEYS
+from wpt_core.models.policy import INPUT_KEYS, sample_batch
 
 
 # --- localisation ---------------------------------------------------------------------------------------
@@ -168,7 +167,7 @@ def test_history_batch_is_the_collated_dataset_sample(learning_clips, tiny_profi
         feats = SensorFeatures(f.images, f.lidar, f.speed, f.target_point, f.command)
         for _ in range(2):
             buffer.push(feats, anno_pose(frames.annos[j]))
-    batch = to_batch(buffer.sample(feats), torch.device("cpu"))
+    batch = sample_batch(buffer.sample(feats), "cpu")
     sample = dataset[dataset.index.index((0, index))]
     assert tuple(batch) == INPUT_KEYS
     for key in INPUT_KEYS:
@@ -176,3 +175,12 @@ def test_history_batch_is_the_collated_dataset_sample(learning_clips, tiny_profi
         if key != "bev_history":       # ground truth: a sensor agent has none (all false)
             np.testing.assert_allclose(batch[key][0].numpy(), np.asarray(sample[key]), atol=1e-5, err_msg=key)
     assert not batch["bev_history"].any()
+
+
+@pytest.mark.parametrize("ref", [(42.0, 2.0), (0.0, 0.0), (49.0, 8.4)])
+def test_map_reference_is_recovered_from_the_global_plan(ref):
+    lat, lon, _ = world_to_gnss(312.5, -1780.0, 0.0, *ref)
+    lat_ref, lon_ref = reference_from_plan((lat, lon), (312.5, -1780.0))
+    assert (lat_ref, lon_ref) == pytest.approx(ref, abs=1e-9)
+    loc = Localiser(LocalisationConfig(), lat_ref=lat_ref, lon_ref=lon_ref)
+    assert loc.update(lat, lon, yaw_deg_to_compass(0.0), 0.0, 0.05)[:2] == pytest.approx((312.5, -1780.0), abs=1e-3)

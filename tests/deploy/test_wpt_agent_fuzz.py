@@ -113,3 +113,18 @@ def test_agent_code_is_python_310_syntax():
     for path in files:
         ast.parse(path.read_text(), filename=str(path), feature_version=(3, 10))
     assert len(AGENT_FILE.read_text().splitlines()) < 150
+
+
+def test_a_real_student_checkpoint_drives_and_survives_bad_frames(student_agent_config):
+    agent = _agent(student_agent_config)
+    specs = agent.sensors()
+    world, rng = StraightWorld(seed=5), np.random.default_rng(99)
+    for tick in range(300):
+        frame = world.readings(specs)
+        bad = tick >= 20 and rng.random() < 0.5
+        control = agent.run_step(_corrupt(frame, specs, rng) if bad else frame, 0.05 * (tick + 1))
+        assert finite_clamped(control)
+        world.apply(control)
+    assert agent.driver.history.config == agent.driver.policy.data
+    assert agent.driver.last_plan_world is not None     # the student planned on the good frames
+    assert not any(k.startswith(("error", "policy")) for k in agent.driver.faults_seen), agent.driver.faults_seen

@@ -1,9 +1,5 @@
-"""`wpt eval --agent agents/wpt_agent.py --agent-config CFG` on one embedded_smoke route with a tiny checkpoint.
-
-The checkpoint holds the stand-in policy (registered as kind 'student' in this process), so the route runs in
-this process: `_run_isolated`'s spawned worker is replaced by a direct call of the same worker function.
-Everything else is the real command: input checks, the agent file's loading, the results file, the report.
-"""
+"""`wpt eval --agent agents/wpt_agent.py --agent-config CFG` on one embedded_smoke route with a real tiny
+(untrained) Student checkpoint: the real command, its spawned route worker, the results file and the report."""
 from __future__ import annotations
 
 import json
@@ -12,22 +8,21 @@ from pathlib import Path
 import pytest
 
 from wpt_core import cli
-from wpt_core.sim.runner import evaluator
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_wpt_eval_runs_the_agent_on_a_smoke_route(agent_config, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(evaluator, "_run_isolated", evaluator.run_route_in_worker)
+def test_wpt_eval_runs_the_agent_on_a_smoke_route(student_agent_config, tmp_path, capsys):
     out = tmp_path / "results.json"
-    code = cli.main(["eval", "--agent", str(REPO / "agents" / "wpt_agent.py"), "--agent-config", str(agent_config),
+    code = cli.main(["eval", "--agent", str(REPO / "agents" / "wpt_agent.py"), "--agent-config", str(student_agent_config),
                      "--routes", str(REPO / "leaderboard_configs" / "routes" / "embedded_smoke.xml"),
                      "--routes-subset", "1", "--checkpoint", str(out), "--save-path", str(tmp_path / "save")])
     assert code == 0
     records = json.loads(out.read_text())["_checkpoint"]["records"]
-    assert len(records) == 1 and not records[0]["status"].startswith("Failed - Agent")
-    assert records[0]["scores"]["score_route"] > 0.0
+    # an untrained student may well stand still ("Failed - Agent got blocked"); it must not crash or fail setup
+    assert len(records) == 1 and records[0]["status"] not in (
+        "Failed - Agent crashed", "Failed - Agent couldn't be set up", "Failed - Simulation crashed"), records[0]["status"]
     assert "driving score" in capsys.readouterr().out.lower()
     assert list((tmp_path / "save").glob("*/metric_info.json"))
 

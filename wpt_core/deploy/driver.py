@@ -23,12 +23,13 @@ from wpt_core.data.data_config import DataConfig
 from wpt_core.data.features import SensorFeatures, features_from_input_data
 from wpt_core.deploy.agent_config import AgentConfig
 from wpt_core.deploy.frame_check import CAMERA, GNSS, IMU, LIDAR, SPEEDOMETER, frame_faults, specs_by_type
-from wpt_core.deploy.history import HistoryBuffer, to_batch
+from wpt_core.deploy.history import HistoryBuffer
 from wpt_core.deploy.lidar_sweep import SweepJoiner, points_ahead
-from wpt_core.deploy.localisation import Localiser
+from wpt_core.deploy.localisation import Localiser, reference_from_plan
 from wpt_core.deploy.route_tracker import RouteTracker
-from wpt_core.geometry import ego_to_world, world_to_ego
+from wpt_core.geometry import DEFAULT_LAT_REF, DEFAULT_LON_REF, ego_to_world, world_to_ego
 from wpt_core.leaderboard.tick import TICK_S
+from wpt_core.models.policy import sample_batch
 from wpt_core.types import Control, Trajectory
 
 LOG = logging.getLogger(__name__)
@@ -69,9 +70,15 @@ class Driver:
         self.last_control = Control()
         self._last_time: Optional[float] = None
 
-    def set_route(self, world_plan: Sequence[Tuple[Any, Any]]) -> None:
+    def set_route(self, world_plan: Sequence[Tuple[Any, Any]],
+                  gps_plan: Optional[Sequence[Tuple[Mapping[str, float], Any]]] = None) -> None:
+        """The dense plans of `set_global_plan`; the GNSS one gives the map's geo reference (default 42 / 2)."""
         self.route = RouteTracker(world_plan)
-        self.localiser = Localiser(self.config.localisation, self.gnss_mount, self.route.initial_yaw_deg)
+        ref = (DEFAULT_LAT_REF, DEFAULT_LON_REF)
+        if gps_plan:
+            loc = world_plan[0][0].location
+            ref = reference_from_plan((gps_plan[0][0]["lat"], gps_plan[0][0]["lon"]), (loc.x, loc.y))
+        self.localiser = Localiser(self.config.localisation, self.gnss_mount, self.route.initial_yaw_deg, *ref)
 
     # --- the tick ---------------------------------------------------------------------------------------
     def step(self, input_data: Any, timestamp: float) -> Control:
@@ -130,7 +137,7 @@ class Driver:
         self.history.push(features, pose)
         if self.last_plan_world is None or (self.ticks - 1) % self.config.plan_every_ticks == 0:
             with torch.no_grad():
-                plan = self.policy.plan(to_batch(self.history.sample(features), self.device)).trajectory
+                plan = self.policy.plan(sample_batch(self.history.sample(features), self.device)).trajectory
             xy = plan[0].detach().to("cpu", torch.float64).numpy()
             if xy.ndim != 2 or xy.shape[-1] != 2 or not np.isfinite(xy).all():
                 return None

@@ -4,7 +4,8 @@ A sample's history frames are `history_stride_frames` clip frames apart (clips a
 20 Hz, so the stride in ticks is twice that. Until the route has run long enough to have a full history, the
 oldest frame seen stands in for the missing ones (the dataset has no such samples; the policy then sees a car
 that has not moved, which is the truth at the start of a route). `bev_history` (ground-truth rasters, read
-only by `bev_gt` models) is all-false: a sensor agent has no ground truth.
+only by `bev_gt` models) is all-false: a sensor agent has no ground truth. `models.policy.sample_batch` turns
+the sample into the batch of one a DataLoader would collate, as evaluation and the latency benchmark do.
 """
 from __future__ import annotations
 
@@ -13,14 +14,11 @@ from dataclasses import dataclass
 from typing import Deque, Dict, Tuple
 
 import numpy as np
-import torch
-
 from wpt_core.data import clip_layout as L
 from wpt_core.data.data_config import DataConfig
 from wpt_core.data.features import SensorFeatures
 from wpt_core.data.labels import BEV_CHANNELS, relative_pose
 from wpt_core.leaderboard.tick import TICK_HZ
-from wpt_core.models.policy import INPUT_KEYS
 
 TICKS_PER_FRAME = int(round(TICK_HZ / L.FRAME_RATE_HZ))
 
@@ -57,7 +55,3 @@ class HistoryBuffer:
                 "speed": features.speed_mps, "target_point": features.target_point,
                 "command": np.int64(features.command)}
 
-
-def to_batch(sample: Dict[str, np.ndarray], device: torch.device) -> Dict[str, torch.Tensor]:
-    """A sample as a batch of one (what the DataLoader's default collate would make of it), on `device`."""
-    return {k: torch.as_tensor(np.asarray(sample[k]))[None].to(device) for k in INPUT_KEYS}

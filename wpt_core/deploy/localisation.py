@@ -4,7 +4,8 @@ The labels use the vehicle's origin and its compass heading; the GNSS antenna si
 1.4 m behind the origin), so the fix is moved to the origin along the heading. The leaderboard adds σ = 5e-6°
 of noise to every fix (≈ 0.5 m), which would jitter the target point and the history poses: the position is
 dead-reckoned from speed and heading and pulled towards each fix by a constant gain (an α filter; a jump larger
-than `reset_jump_m` re-initialises it). The compass is NaN on CARLA's first frames: the heading then comes
+than `reset_jump_m` re-initialises it). The map's GNSS reference comes from the global plan (`reference_from_plan`),
+not from an assumed default. The compass is NaN on CARLA's first frames: the heading then comes
 from the motion since the last good heading, else the previous heading, else the route's first direction.
 """
 from __future__ import annotations
@@ -15,9 +16,27 @@ from typing import Optional, Tuple
 import numpy as np
 
 from wpt_core.deploy.agent_config import LocalisationConfig
-from wpt_core.geometry import DEFAULT_LAT_REF, DEFAULT_LON_REF, compass_to_yaw_deg, gnss_to_world, wrap_deg
+from wpt_core.geometry import (DEFAULT_LAT_REF, DEFAULT_LON_REF, EARTH_RADIUS_M, compass_to_yaw_deg, gnss_to_world,
+                               world_to_gnss, wrap_deg)
 
 Pose = Tuple[float, float, float]
+REFERENCE_ITERATIONS = 8
+
+
+def reference_from_plan(gps: Tuple[float, float], world_xy: Tuple[float, float]) -> Tuple[float, float]:
+    """(lat_ref, lon_ref) of the map from one global-plan point given both ways (GNSS and world).
+
+    The leaderboard takes the reference from the map's OpenDRIVE geoReference (42.0 / 2.0 when it has none);
+    solving the GNSS formula for it makes the agent right on any map. lat depends on lat_ref almost one to one,
+    so a fixed-point iteration converges in a few steps; lon_ref then follows in closed form.
+    """
+    lat, lon = float(gps[0]), float(gps[1])
+    x, y = float(world_xy[0]), float(world_xy[1])
+    lat_ref = lat
+    for _ in range(REFERENCE_ITERATIONS):
+        lon_ref = lon - math.degrees(x / (EARTH_RADIUS_M * math.cos(math.radians(lat_ref))))
+        lat_ref += lat - world_to_gnss(x, y, 0.0, lat_ref, lon_ref)[0]
+    return lat_ref, lon - math.degrees(x / (EARTH_RADIUS_M * math.cos(math.radians(lat_ref))))
 
 
 class Localiser:
