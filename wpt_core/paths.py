@@ -24,6 +24,17 @@ def towns_dir() -> Path:
     return PACKAGE_ROOT / "sim" / "towns"
 
 
+def carla_root() -> Path | None:
+    """`CARLA_ROOT`: a CARLA install whose OpenDRIVE maps (`CarlaUE4/Content/Carla/Maps/...`) serve as towns."""
+    value = os.environ.get("CARLA_ROOT")
+    return Path(value) if value else None
+
+
+def town_cache_dir() -> Path:
+    """`<output root>/towns/`: OpenDRIVE towns converted once, one folder per source file hash."""
+    return output_root() / "towns"
+
+
 def repo_configs_dir() -> Path:
     """`leaderboard_configs/` of a source checkout (routes, agent configs)."""
     return PACKAGE_ROOT.parent / "leaderboard_configs"

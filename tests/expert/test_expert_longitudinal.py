@@ -116,3 +116,20 @@ def test_brakes_for_pedestrian_crossing():
 def test_pedestrian_standing_on_the_sidewalk_is_ignored():
     log = simulate(Expert(), ROUTE, ego_at(), 12, actors=lambda t, e: [walker("p", 40.0, 5.0, -90.0, 0.0)])
     assert min(np.array(log.speed)[np.array(log.t) > 5.0]) > 7.0
+
+
+def test_standing_ego_waits_while_a_pedestrian_walks_past_its_side():
+    """A walker crossing through the space right beside a standing ego (SUMO pedestrians do not see the
+    ego): driving off while it is there would hit it."""
+    ego = ego_at(0.0, 0.0)
+    start_t = 1.0
+
+    def actors(t, e):
+        y = 4.0 - 1.2 * max(t - start_t, 0.0)          # walks from the right side across, 1.2 m/s
+        return [walker("w", 1.5, y, -90.0, 1.2)]       # alongside the ego's front half
+    log = simulate(Expert(), straight_route(), ego, 12.0, actors)
+    # the leaderboard counts a contact only while the ego moves (> 0.1 m/s): it must stand while the
+    # walker is in or beside its box
+    beside = [i for i, t in enumerate(log.t) if abs(4.0 - 1.2 * max(t - start_t, 0.0)) < 1.05 + 0.5 + 0.25]
+    assert beside and all(log.speed[i] <= 0.1 for i in beside)
+    assert log.speed[-1] > 1.0                           # and goes once it has passed

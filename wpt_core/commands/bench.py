@@ -1,4 +1,5 @@
-"""`wpt bench sim|sensors|data`: throughput benchmarks, printed as JSON (measured, never asserted in tests)."""
+"""`wpt bench sim|sensors|data`: throughput benchmarks, printed as JSON (measured, never asserted in tests);
+`wpt bench latency`: teacher vs student ms per inference step, printed as a table (JSON with --json)."""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +26,25 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     data.add_argument("--samples", type=int, default=200)
     data.add_argument("--seed", type=int, default=0)
     data.set_defaults(func=run_data)
+    lat = sub.add_parser("latency", help="median / p90 ms per batch-1 step, teacher vs student, 1 thread / all / CUDA")
+    lat.add_argument("--teacher", required=True, help="teacher checkpoint")
+    lat.add_argument("--student", required=True, help="student (or baseline) checkpoint")
+    source = lat.add_mutually_exclusive_group()
+    source.add_argument("--data", help="time on the first sample of these clips (default: a synthetic input)")
+    source.add_argument("--cache", help="time on the first sample of this feature cache")
+    lat.add_argument("--iterations", type=_positive, default=50, help="timed steps per path and setting")
+    lat.add_argument("--warmup", type=int, default=10, help="untimed steps first")
+    lat.add_argument("--bf16", action="store_true", help="bf16 autocast (pays only on CPUs with bf16 instructions)")
+    lat.add_argument("--channels-last", action="store_true", help="conv weights in channels_last (as trained)")
+    lat.add_argument("--json", help="also write the report to this JSON file")
+    lat.set_defaults(func=run_latency)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be at least 1")
+    return value
 
 
 def run_sim(args: argparse.Namespace) -> int:
@@ -51,4 +71,23 @@ def run_data(args: argparse.Namespace) -> int:
         print(f"wpt bench data: {exc}")
         return 2
     print(json.dumps(result, indent=2))
+    return 0
+
+
+def run_latency(args: argparse.Namespace) -> int:
+    from wpt_core.data.cache import CacheMismatchError
+    from wpt_core.evaluation.latency import bench_latency, format_latency_report
+    from wpt_core.models.checkpoint import CheckpointError
+
+    try:
+        report = bench_latency(Path(args.teacher), Path(args.student), Path(args.data) if args.data else None,
+                               Path(args.cache) if args.cache else None, args.iterations, args.warmup, args.bf16,
+                               args.channels_last)
+    except (CheckpointError, CacheMismatchError, FileNotFoundError) as exc:
+        print(f"wpt bench latency: {exc}")
+        return 2
+    print(format_latency_report(report))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=2))
     return 0

@@ -22,7 +22,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="override, e.g. recording.camera_width=800")
     p.add_argument("--routes-subset", default="")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--towns", default="", help="folder of extra towns, <town>.net.xml or <town>.xodr (OpenDRIVE, "
+                   "converted once); then $CARLA_ROOT's OpenDRIVE maps")
     p.add_argument("--agent", default=EXPERT_AGENT, help="privileged agent file or module (default: the expert)")
+    p.add_argument("--skip-unknown-scenarios", action="store_true",
+                   help="collect on routes whose scenario types the simulator does not know (skipping those)")
     p.set_defaults(func=run)
 
 
@@ -36,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     options = EvalOptions(routes_xml=args.routes, agent=args.agent, checkpoint=str(out / "collect_results.json"),
                           resume=args.resume, workers=args.workers, seed=args.seed,
-                          routes_subset=args.routes_subset)
+                          routes_subset=args.routes_subset, towns_dir=args.towns,
+                          skip_unknown_scenarios=args.skip_unknown_scenarios)
     check_run_inputs(options)
     out.mkdir(parents=True, exist_ok=True)
     save_config(config, out / "collect_config.yaml")

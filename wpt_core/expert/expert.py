@@ -15,7 +15,7 @@ import numpy as np
 from wpt_core.control.vehicle_controller import ControllerConfig, ControlTarget, VehicleController
 from wpt_core.expert.corridor_check import CorridorCheckConfig
 from wpt_core.expert.yielding import YieldingConfig, YieldingPlanner
-from wpt_core.expert.hazards import HazardConfig, assess
+from wpt_core.expert.hazards import HazardConfig, assess, pedestrian_beside
 from wpt_core.expert.junction_rules import JunctionConfig, JunctionRules
 from wpt_core.expert.lateral_plan import LateralPlan, blend_from_ego
 from wpt_core.expert.overtake import OvertakeConfig, OvertakePlanner
@@ -101,6 +101,8 @@ class Expert:
         n_traj = max(1, int(round(c.trajectory_horizon_s / c.trajectory_dt_s)))
         if len(route) < 2:
             return self._standstill(n_traj, "no route")
+        if v < c.hazards.vru_touch_speed_mps and pedestrian_beside(scene.actors, ego, c.hazards.vru_touch_margin_m):
+            return self._standstill(n_traj, "pedestrian beside the ego")
         localiser = self._localiser
         localiser.update((ego.x_m, ego.y_m))
         ahead = min(c.path_ahead_min_m + c.path_ahead_per_mps * v, c.path_ahead_max_m)

@@ -14,8 +14,9 @@ from typing import List, Tuple
 import numpy as np
 
 from wpt_core.expert.path_frame import PathFrame
+from wpt_core.geometry import OrientedBox
 from wpt_core.expert.prediction import ActorTrack
-from wpt_core.types import EgoState
+from wpt_core.types import ActorKind, EgoState
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class HazardConfig:
     vru_stop_margin_m: float = 3.0
     cutin_horizon_s: float = 2.5       # a vehicle entering the corridor within this becomes a leader
     go_accel_mps2: float = 1.8         # the ego's assumed acceleration when estimating its arrival
+    vru_touch_margin_m: float = 0.5    # a pedestrian this close beside a (nearly) standing ego holds it still:
+    vru_touch_speed_mps: float = 1.0   # ... it may be walking into the ego's side, where the corridor does not look
     patience_s: float = 10.0           # standing this long makes the ego accept tighter gaps ...
     impatient_buffer_factor: float = 0.4   # ... in vehicle flows (time buffer × this)
     static_gap_m: float = 7.0          # stand back from obstacles (room to pull out around them)
@@ -128,3 +131,12 @@ def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl
     if s_lo < ego_hl and not tr.is_vru:
         return None         # already in the conflict zone: clear it rather than stop inside it
     return max(0.0, s_lo - ego_hl - (config.vru_stop_margin_m if tr.is_vru else config.stop_margin_m))
+
+
+def pedestrian_beside(scene_actors, ego: EgoState, margin_m: float) -> bool:
+    """A pedestrian within `margin_m` of the ego's sides (or overlapping it): one walking past a standing
+    ego would be hit the moment it drove off, and the corridor ahead does not see it."""
+    zone = OrientedBox(ego.x_m, ego.y_m, ego.yaw_deg, ego.length_m, ego.width_m + 2.0 * margin_m)
+    reach = 0.5 * math.hypot(ego.length_m, ego.width_m) + margin_m + 1.0
+    return any(a.kind == ActorKind.WALKER and math.hypot(a.x_m - ego.x_m, a.y_m - ego.y_m) <= reach
+               and zone.overlaps(OrientedBox(a.x_m, a.y_m, a.yaw_deg, a.length_m, a.width_m)) for a in scene_actors)

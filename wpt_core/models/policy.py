@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Optional, Protocol, Tuple
+from typing import Any, Dict, Mapping, Optional, Protocol, Tuple, Union
 
 import torch
+from torch.utils.data import default_collate
 
 from wpt_core.data.data_config import DataConfig
 
@@ -47,3 +48,15 @@ def load_policy(path: Path) -> Tuple[Any, Dict[str, Any]]:
         raise CheckpointError(f"{path}: a {payload['kind']!r} checkpoint is not a driving policy "
                               f"(expected one of {POLICY_KINDS})")
     return model, payload
+
+
+def policy_inputs(batch: Mapping[str, Any], device: Union[str, torch.device]) -> Dict[str, torch.Tensor]:
+    """The INPUT_KEYS of a collated batch as tensors on `device`: exactly what `.plan` reads (labels stay behind)."""
+    return {k: torch.as_tensor(batch[k]).to(device) for k in INPUT_KEYS}
+
+
+def sample_batch(sample: Mapping[str, Any], device: Union[str, torch.device]) -> Dict[str, torch.Tensor]:
+    """One sample (numpy, the layout of `dataset.assemble_sample`) → the batch of 1 a DataLoader would collate
+    from it, on `device`. Evaluation, the latency benchmark and the agent build batch-1 inputs here, so a
+    policy sees the same tensors whether its input came from a clip or from live sensors."""
+    return policy_inputs(default_collate([{k: sample[k] for k in INPUT_KEYS}]), device)

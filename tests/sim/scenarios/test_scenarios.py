@@ -8,110 +8,21 @@ states), never against the scenario's internal numbers.
 from __future__ import annotations
 
 import math
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libsumo
 import numpy as np
 import pytest
 
-from wpt_core.geometry import OrientedBox, world_to_ego
+from scenario_harness import EMPTY, WIDE, Run, inside, link_indices, route_frame
+from wpt_core.geometry import OrientedBox
 from wpt_core.leaderboard.route_file import ScenarioSpec
 from wpt_core.sim.scenarios.base import ScenarioContext
 from wpt_core.sim.scenarios.manager import ScenarioManager
 from wpt_core.sim.scenarios.registry import SCENARIO_TYPES, UnknownScenarioType, build_scenario
 from wpt_core.sim.town.town import Town
-from wpt_core.sim.world.world import World, WorldConfig
-from wpt_core.types import Actor, Control, Scene
-
-EMPTY = WorldConfig(background_vehicles=0, background_pedestrians=0)
-WIDE = WorldConfig(background_vehicles=0, background_pedestrians=0, scene_radius_m=300.0)  # sees a whole flow
-
-
-class Run:
-    """A world on a route with one scenario, an ego driver and the infractions the scenario reported."""
-
-    def __init__(self, town_name: str, edges: List[str], scenario_type: str, trigger_s: float,
-                 params: Optional[Dict[str, Dict[str, str]]] = None, cruise_mps: float = 8.0,
-                 config: WorldConfig = EMPTY) -> None:
-        self.town = Town.load(town_name)
-        self.lanes = self.town.lane_path(edges)
-        self.route = self.town.dense_route(self.lanes)
-        self.s = self.route.cumulative_length_m()
-        i = int(np.searchsorted(self.s, trigger_s))
-        trigger = (float(self.route.xy_m[i, 0]), float(self.route.xy_m[i, 1]), 0.0, float(self.route.yaw_deg[i]))
-        self.spec = ScenarioSpec(name=f"{scenario_type}_1", type=scenario_type, trigger=trigger, params=params or {})
-        self.world = World(self.town, seed=3, config=config)
-        self.world.start(self.lanes, (float(self.route.xy_m[0, 0]), float(self.route.xy_m[0, 1]),
-                                      float(self.route.yaw_deg[0])))
-        self.events: List[Tuple[str, str]] = []
-        self.invasion: List[bool] = []
-        self.blocked_test: List[bool] = []
-        self.ctx = ScenarioContext(self.world, self.town, self.route, self.lanes, np.random.default_rng(0),
-                                   lambda kind, msg, x, y: self.events.append((kind, msg)),
-                                   self.invasion.append, self.blocked_test.append)
-        self.manager = ScenarioManager([self.spec], self.ctx)
-        self.manager.setup()
-        self.scenario = self.manager.scenarios[0]
-        self.cruise_mps = cruise_mps
-        self.lateral_m = 0.0  # where the driver keeps the ego: + right of the route
-
-    def control(self, target_mps: Optional[float] = None) -> Control:
-        """Pure pursuit on the route (shifted by `lateral_m`) and a P speed loop."""
-        ego = self.world.ego
-        d = np.hypot(self.route.xy_m[:, 0] - ego.x_m, self.route.xy_m[:, 1] - ego.y_m)
-        i = min(int(np.argmin(d)) + 6, len(self.route) - 1)
-        yaw = math.radians(self.route.yaw_deg[i])
-        aim = self.route.xy_m[i] + self.lateral_m * np.array([-math.sin(yaw), math.cos(yaw)])
-        local = world_to_ego(aim[None], (ego.x_m, ego.y_m), ego.yaw_deg)[0]
-        curvature = 2.0 * local[1] / max(float(local @ local), 1.0)
-        steer = float(np.clip(math.atan(2.9 * curvature) / 1.22, -1, 1))
-        err = (self.cruise_mps if target_mps is None else target_mps) - ego.speed_mps
-        return Control(throttle=float(np.clip(0.3 * err, 0, 0.8)), steer=steer, brake=float(np.clip(-0.4 * err, 0, 1)))
-
-    def tick(self, target_mps: Optional[float] = None) -> Scene:
-        self.world.tick(self.control(target_mps))
-        self.manager.tick()
-        return self.world.scene()
-
-    def until(self, condition: Callable[[Scene], bool], max_ticks: int = 600,
-              target_mps: Optional[float] = None) -> Scene:
-        for _ in range(max_ticks):
-            scene = self.tick(target_mps)
-            if condition(scene):
-                return scene
-        raise AssertionError("condition not reached")
-
-    def ego_s(self) -> float:
-        ego = self.world.ego
-        return float(self.s[int(np.argmin(np.hypot(self.route.xy_m[:, 0] - ego.x_m, self.route.xy_m[:, 1] - ego.y_m)))])
-
-    def scenario_actors(self, scene: Scene) -> List[Actor]:
-        return [a for a in scene.actors if a.role == "scenario"]
-
-    def close(self) -> None:
-        self.world.close()
-
-
-def route_frame(run: Run, actor: Actor) -> Tuple[float, float]:
-    """(route s, lateral + right) of an actor, by brute force over the dense route points."""
-    d = np.hypot(run.route.xy_m[:, 0] - actor.x_m, run.route.xy_m[:, 1] - actor.y_m)
-    i = int(np.argmin(d))
-    yaw = math.radians(run.route.yaw_deg[i])
-    dx, dy = actor.x_m - run.route.xy_m[i, 0], actor.y_m - run.route.xy_m[i, 1]
-    return float(run.s[i]), float(-dx * math.sin(yaw) + dy * math.cos(yaw))
-
-
-@pytest.fixture
-def make_run():
-    runs: List[Run] = []
-
-    def factory(*args, **kwargs) -> Run:
-        run = Run(*args, **kwargs)
-        runs.append(run)
-        return run
-    yield factory
-    for run in runs:
-        run.close()
+from wpt_core.sim.world.world import WorldConfig
+from wpt_core.types import Actor
 
 
 def test_unknown_type_is_a_clear_error():
@@ -286,20 +197,6 @@ def test_dynamic_object_crossing_walker_from_behind_blocker(make_run):
     assert start_gap is not None and abs(route_frame(run, walker)[1]) < 0.5  # walking through the ego lane
 
 
-def inside(polygon: np.ndarray, x: float, y: float) -> bool:
-    """Ray-casting point-in-polygon."""
-    hit = False
-    for (x1, y1), (x2, y2) in zip(polygon, np.roll(polygon, -1, axis=0)):
-        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-            hit = not hit
-    return hit
-
-
-def link_indices(town: Town, lane_id: str) -> List[int]:
-    edge = town.lanes[lane_id].edge_id
-    return sorted({lk.tls_index for lid in town.edges[edge] for lk in town.lanes[lid].links if lk.tls_id})
-
-
 def test_opposite_vehicle_runs_red_light_across_ego_path(make_run):
     run = make_run("EmbeddedGrid", ["A1B1", "B1C1"], "OppositeVehicleRunningRedLight", 100.0,
                    {"direction": {"value": "right"}})
@@ -396,7 +293,9 @@ def test_pedestrian_crossing_walkers_on_exit_crosswalk(make_run):
     on_walk = 0
     walkers: List[Actor] = []
     for _ in range(900):
-        scene = run.tick(target_mps=3.0 if run.scenario.triggered else None)
+        # approach until they set off, then wait for them (a walker the ego hit would lie still)
+        walking = run.scenario.walk_start is not None
+        scene = run.tick(target_mps=(0.0 if walking else 3.0) if run.scenario.triggered else None)
         walkers = [w for w in run.scenario_actors(scene) if w.kind.value == "walker" and w.speed_mps > 0.5]
         for w in walkers:
             t = np.clip(np.dot([w.x_m - a[0], w.y_m - a[1]], b - a) / np.dot(b - a, b - a), 0, 1)
@@ -472,6 +371,38 @@ SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route g
     "ParkingCrossingPedestrian": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "40"}}),
     "OppositeVehicleTakingPriority": ("EmbeddedGrid", ["A2B2", "B2C2"], 100.0, {"direction": {"value": "right"}}),
     "VanillaNonSignalizedTurn": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {}),
+    "SignalizedJunctionRightTurn": ("EmbeddedGrid", ["A1B1", "B1B0"], 100.0, {"flow_speed": {"value": "8"}}),
+    "NonSignalizedJunctionRightTurn": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {"flow_speed": {"value": "8"}}),
+    "SignalizedJunctionLeftTurnEnterFlow": ("EmbeddedGrid", ["A1B1", "B1B2"], 100.0, {"flow_speed": {"value": "8"}}),
+    "NonSignalizedJunctionLeftTurnEnterFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0,
+                                               {"flow_speed": {"value": "8"}}),
+    "BlockedIntersection": ("EmbeddedGrid", ["A1B1", "B1B2"], 100.0, {}),
+    "T_Junction": ("EmbeddedGrid", ["B1A1", "A1A2"], 100.0, {}),
+    "SequentialLaneChange": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {}),
+    "VehicleTurningRoute": ("EmbeddedGrid", ["A1B1", "B1B2"], 100.0, {}),
+    "VehicleTurningRoutePedestrian": ("EmbeddedGrid", ["A1B1", "B1B0"], 100.0, {}),
+    "ControlLoss": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {}),
+    "VehicleOpensDoorTwoWays": ("EmbeddedGrid", ["A1B1", "B1C1"], 15.0, {"distance": {"value": "60"}}),
+    "ParkingExit": ("EmbeddedArterial", ["A1B1", "B1C1"], 0.0, {"direction": {"value": "right"}}),
+    # point parameters on EmbeddedGrid lanes around B2 (x 150, y -260): A2B2 eastbound in, B3B2 from the
+    # left, B1B2 from the right, C2B2 oncoming; B2B1 right, B2B3 left, B2C2 straight out
+    "EnterActorFlow": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
+        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
+    "MergerIntoSlowTraffic": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
+        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"},
+        "flow_speed": {"value": "4"}}),
+    "MergerIntoSlowTrafficV2": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
+        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"},
+        "flow_speed": {"value": "4"}}),
+    "HighwayExit": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
+        "start_actor_flow": {"x": "20", "y": "-258.25"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
+    "InterurbanActorFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
+        "start_actor_flow": {"x": "250", "y": "-261.75"}, "end_actor_flow": {"x": "100", "y": "-261.75"}}),
+    "InterurbanAdvancedActorFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
+        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
+    "CrossingBicycleFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
+        "start_actor_flow": {"x": "230", "y": "-261.75"}, "flow_speed": {"value": "5"}}),
+    "HighwayCutIn": ("EmbeddedGrid", ["A2B2", "B2C2"], 95.0, {"other_actor_location": {"x": "151.75", "y": "-205"}}),
 }
 
 

@@ -42,6 +42,11 @@ def collision_kind(type_id: str, kind: ActorKind) -> Optional[str]:
             ActorKind.WALKER: COLLISION_PEDESTRIAN, ActorKind.STATIC: COLLISION_LAYOUT}.get(kind)
 
 
+def in_layout(ground: GroundMap, xy: Tuple[float, float]) -> bool:
+    """The ego's centre is LAYOUT_DEPTH_M deep into off-road ground: it has hit the map's static geometry."""
+    return deep_inside(ground, xy, (GroundClass.OFF_ROAD,), LAYOUT_DEPTH_M)
+
+
 def overlapping_actors(scene: Scene) -> List[Actor]:
     """Actors whose footprint overlaps the ego's (a cheap distance gate first, then SAT)."""
     ego = scene.ego
@@ -67,10 +72,10 @@ class CollisionTest:
         for actor in sorted(overlapping_actors(scene), key=lambda a: a.id):
             self._report(scene, actor.id, actor.type_id, collision_kind(actor.type_id, actor.kind))
         if self._ground is not None:
-            in_layout = deep_inside(self._ground, ego_xy, (GroundClass.OFF_ROAD,), LAYOUT_DEPTH_M)
-            if in_layout and not self._in_layout:
+            inside = in_layout(self._ground, ego_xy)
+            if inside and not self._in_layout:
                 self._report(scene, LAYOUT_ACTOR_ID, LAYOUT_TYPE_ID, COLLISION_LAYOUT)
-            self._in_layout = in_layout
+            self._in_layout = inside
         self._expire(scene.time_s, ego_xy)
 
     def _report(self, scene: Scene, actor_id: str, type_id: str, kind: Optional[str]) -> None:

@@ -26,6 +26,41 @@ Site contract per scenario type (the scenario implementations rely on it):
 - SignalizedJunctionLeftTurn: LEFT turn at a traffic_light junction with an oncoming incoming edge;
   trigger 35 m before entry. Params: flow_speed=8, source_dist_interval from=25 to=50.
 - NonSignalizedJunctionLeftTurn: the same at a priority / priority_stop / right_before_left junction.
+- Signalized/NonSignalizedJunctionLeftTurnEnterFlow: as the left turns (the oncoming flow turns right into
+  the ego's exit). Params: flow_speed=8, source_dist_interval from=25 to=50.
+- Signalized/NonSignalizedJunctionRightTurn: RIGHT turn at a junction with an incoming edge from the ego's
+  left (the flow goes straight into the ego's exit); trigger 35 m before entry. Params as the left turns.
+- BlockedIntersection: left or right turn at any junction; trigger 35 m before entry. No params.
+- T_Junction: left or right turn at a junction where three roads meet; trigger 35 m before entry.
+- SequentialLaneChange: stretch ≥ 100 m with a same-direction lane to the LEFT. No params.
+- VehicleTurningRoute / VehicleTurningRoutePedestrian: left or right turn at any junction; trigger 35 m
+  before entry. No params.
+- ControlLoss: stretch ≥ 80 m (the three noise spots lie 14, 48, 74 m after the trigger). No params.
+- VehicleOpensDoorTwoWays: as the TwoWays obstacles, plus direction=right.
+- ParkingExit: the trigger is the route's first point, on the rightmost lane of an edge with ≥ 40 m
+  after it. Params: direction=right, front_vehicle_distance (12–20), behind_vehicle_distance (8–10).
+- EnterActorFlow / MergerIntoSlowTraffic(V2): RIGHT turn where a road from the ego's left runs straight
+  into the ego's exit; start_actor_flow 40–60 m before the junction on it, end_actor_flow 30–40 m into the
+  exit. V2 also at signalised junctions. flow_speed and source_dist_interval of every flow type: the
+  ranges of Bench2Drive's own routes (`_flow` calls below), speeds capped at 13 m/s.
+- HighwayExit: RIGHT turn at an unsignalised junction; the flow starts at the ego road's start (rightmost
+  lane) and turns right into the exit with the ego (our towns have no highway exits: the ego must fit into
+  the flow it shares the lane with).
+- InterurbanActorFlow: LEFT turn at an unsignalised junction across the oncoming flow (start 50–60 m
+  before the junction, end 25–35 m beyond it, straight on).
+- InterurbanAdvancedActorFlow: LEFT turn where the first flow comes from the ego's left, straight on,
+  and the ego's exit is that road's reverse (the second flow, from the first flow's sink road).
+- CrossingBicycleFlow: LEFT turn across cyclists coming from straight ahead (start 55–65 m before the
+  junction).
+- HighwayCutIn: straight through an unsignalised junction where a road from the ego's right turns right
+  into the ego's exit; trigger 40 m before entry, other_actor_location 40–50 m before the junction on it.
+- HazardAtSideLane: stretch ≥ 90 m with a same-direction lane to the LEFT. Params: distance (40–60),
+  bicycle_speed (8–12 km/h). HazardAtSideLaneTwoWays: the TwoWays obstacles' site and params, plus
+  bicycle_speed.
+- ParkingCrossingPedestrian: stretch ≥ 80 m. Params: distance (30–45), direction=right.
+- OppositeVehicleTakingPriority: straight through an unsignalised junction with a crossing road;
+  direction as OppositeVehicleRunningRedLight.
+- VanillaNonSignalizedTurn: left or right turn at an unsignalised junction. No params.
 - VanillaSignalizedTurnEncounterRedLight / GreenLight: left or right turn at a traffic_light junction,
   trigger 35 m before entry. No params.
 - VanillaNonSignalizedTurnEncounterStopsign: left or right turn where the ego's link must stop ('s'/'w');
@@ -40,6 +75,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
+from wpt_core.sim.routes import flow_sites
 from wpt_core.sim.routes.route_sites import NON_SIGNALISED, SIGNALISED, Anchor, JunctionRule, Params, StretchRule, param
 from wpt_core.leaderboard.route_file import RouteSpec, ScenarioSpec
 from wpt_core.sim.routes.route_plan import route_lanes
@@ -60,7 +96,19 @@ def _left_turn(rng: random.Random, ctx: Dict[str, str]) -> Params:
     return {"flow_speed": param(8), "source_dist_interval": {"from": "25", "to": "50"}}
 
 
+def _flow(speed: Tuple[int, int], start: Tuple[int, int], width: Tuple[int, int]
+          ) -> Callable[[random.Random, Dict[str, str]], Params]:
+    """flow_speed (m/s) and source_dist_interval (from, from + width; m) in the ranges Bench2Drive's own
+    routes use for the type (bench2drive220.xml), speeds capped at our towns' 50 km/h limit."""
+    def params(rng: random.Random, ctx: Dict[str, str]) -> Params:
+        low = rng.randint(*start)
+        return {"flow_speed": param(rng.randint(*speed)),
+                "source_dist_interval": {"from": str(low), "to": str(low + rng.randint(*width))}}
+    return params
+
+
 TURNS = frozenset({"l", "r"})
+UNSIGNALISED = NON_SIGNALISED - {"allway_stop"}
 SCENARIO_RULES: Dict[str, Rule] = {
     "ParkedObstacle": StretchRule(90.0, "multi", _obstacle),
     "ConstructionObstacle": StretchRule(90.0, "multi", _obstacle),
@@ -85,6 +133,49 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "SignalizedJunctionLeftTurn": JunctionRule(frozenset("l"), SIGNALISED, need_oncoming=True, params=_left_turn),
     "NonSignalizedJunctionLeftTurn": JunctionRule(frozenset("l"), NON_SIGNALISED - {"allway_stop"},
                                                   need_oncoming=True, params=_left_turn),
+    "SignalizedJunctionLeftTurnEnterFlow": JunctionRule(frozenset("l"), SIGNALISED, need_oncoming=True,
+                                                        params=_left_turn),
+    "NonSignalizedJunctionLeftTurnEnterFlow": JunctionRule(frozenset("l"), NON_SIGNALISED - {"allway_stop"},
+                                                           need_oncoming=True, params=_left_turn),
+    "SignalizedJunctionRightTurn": JunctionRule(frozenset("r"), SIGNALISED, need_from_left=True, params=_left_turn),
+    "NonSignalizedJunctionRightTurn": JunctionRule(frozenset("r"), NON_SIGNALISED - {"allway_stop"},
+                                                   need_from_left=True, params=_left_turn),
+    "BlockedIntersection": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED),
+    "T_Junction": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED, max_degree=3),
+    "SequentialLaneChange": StretchRule(100.0, "multi"),
+    "VehicleTurningRoute": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED),
+    "VehicleTurningRoutePedestrian": JunctionRule(TURNS, SIGNALISED | NON_SIGNALISED),
+    "ControlLoss": StretchRule(80.0),
+    "VehicleOpensDoorTwoWays": StretchRule(90.0, "two_way_single", lambda rng, ctx: {
+        **_obstacle_two_ways(rng, ctx), "direction": param("right")}),
+    "ParkingExit": StretchRule(40.0, "kerb", lambda rng, ctx: {
+        "direction": param("right"), "front_vehicle_distance": param(rng.randint(12, 20)),
+        "behind_vehicle_distance": param(rng.randint(8, 10))}, at_route_start=True),
+    "EnterActorFlow": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.from_left_into_exit,
+                                   params=_flow((11, 13), (17, 30), (5, 20))),
+    "MergerIntoSlowTraffic": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.from_left_into_exit,
+                                          params=_flow((9, 10), (14, 16), (18, 26))),
+    "MergerIntoSlowTrafficV2": JunctionRule(frozenset("r"), SIGNALISED | UNSIGNALISED,
+                                            points=flow_sites.from_left_into_exit,
+                                            params=_flow((9, 10), (11, 14), (16, 22))),
+    "HighwayExit": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.same_road_exit,
+                                params=_flow((10, 13), (11, 20), (19, 35))),
+    "InterurbanActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=flow_sites.oncoming_straight,
+                                        params=_flow((11, 13), (42, 53), (25, 56))),
+    "InterurbanAdvancedActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=flow_sites.crossing_then_merging,
+                                                params=_flow((11, 13), (36, 42), (42, 58))),
+    "CrossingBicycleFlow": JunctionRule(TURNS - {"r"}, SIGNALISED | UNSIGNALISED, points=flow_sites.oncoming_cyclists,
+                                        params=_flow((8, 12), (5, 15), (14, 21))),
+    "HighwayCutIn": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=40.0, points=flow_sites.joining_from_right),
+    "HazardAtSideLane": StretchRule(90.0, "multi", lambda rng, ctx: {
+        "distance": param(rng.randint(40, 60)), "bicycle_speed": param(rng.randint(8, 12))}),
+    "HazardAtSideLaneTwoWays": StretchRule(90.0, "two_way_single", lambda rng, ctx: {
+        **_obstacle_two_ways(rng, ctx), "bicycle_speed": param(rng.randint(8, 12))}),
+    "ParkingCrossingPedestrian": StretchRule(80.0, "any", lambda rng, ctx: {
+        "distance": param(rng.randint(30, 45)), "direction": param("right")}),
+    "OppositeVehicleTakingPriority": JunctionRule(frozenset("s"), UNSIGNALISED, side_param=True,
+                                                  params=lambda rng, ctx: {"direction": param(ctx["direction"])}),
+    "VanillaNonSignalizedTurn": JunctionRule(TURNS, UNSIGNALISED),
     "VanillaSignalizedTurnEncounterRedLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaSignalizedTurnEncounterGreenLight": JunctionRule(TURNS, SIGNALISED),
     "VanillaNonSignalizedTurnEncounterStopsign": JunctionRule(TURNS, NON_SIGNALISED, need_stop=True),
@@ -163,7 +254,8 @@ def _plan(town: Town, rule: Rule, anchor: Anchor, pred: Dict[str, List[str]], rn
     """One attempt at a route through `anchor`: random walks back and forth, then the site check."""
     lo, hi = length_range_m
     target = rng.uniform(lo + 10.0, min(hi - 20.0, lo + 200.0))
-    pre_target = rng.uniform(*PRE_TRIGGER_M)
+    at_start = isinstance(rule, StretchRule) and rule.at_route_start
+    pre_target = 0.0 if at_start else rng.uniform(*PRE_TRIGGER_M)
     back = _walk(town, list(anchor), pre_target - rule.trigger_offset_m(town, anchor), rng, lambda e: pred[e],
                  forward=False)
     if back is None:
@@ -195,7 +287,11 @@ def _plan_ok(town: Town, rule: Rule, plan: RoutePlan, length_range_m: Tuple[floa
     length = _path_length(town, lanes, plan.start_s, plan.end_s)
     if not (length_range_m[0] <= length <= length_range_m[1]):
         return False
-    if _path_length(town, lanes[:plan.trigger_index + 1], plan.start_s, plan.trigger_s) < MIN_RUN_UP_M:
+    run_up = _path_length(town, lanes[:plan.trigger_index + 1], plan.start_s, plan.trigger_s)
+    if isinstance(rule, StretchRule) and rule.at_route_start:
+        if plan.trigger_index != 0 or abs(run_up) > 1e-6:
+            return False
+    elif run_up < MIN_RUN_UP_M:
         return False
     if not any(town.lanes[lid].is_internal and town.junction_degree(town.lanes[lid].junction_id or "") >= 3
                for lid in lanes):

@@ -13,7 +13,8 @@ from typing import List, Sequence, Tuple
 import numpy as np
 
 from wpt_core.leaderboard.route_file import RouteFileError, RouteSpec
-from wpt_core.sim.town.town import Town, TownError, is_town_path, shipped_towns
+from wpt_core.sim.town.town import Town, TownError
+from wpt_core.sim.town.town_lookup import TownSources, locate_town
 from wpt_core.types import DenseRoute
 
 WAYPOINT_ON_ROAD_M = 3.5
@@ -46,14 +47,12 @@ def route_lanes(town: Town, spec: RouteSpec) -> List[str]:
         raise RouteFileError(f"{where}: {exc}") from None
 
 
-def route_town(spec: RouteSpec) -> Town:
-    """The route's town: a shipped town by name, or a `.net.xml` path; errors name the route file and route."""
+def route_town(spec: RouteSpec, sources: TownSources | None = None) -> Town:
+    """The route's town, looked up as `town_lookup` says (shipped, `--towns`, `CARLA_ROOT`); errors name the
+    route file, the route and every place looked in."""
     where = f"{spec.source or '<routes>'}: route {spec.id}"
-    if not is_town_path(spec.town) and spec.town not in shipped_towns():
-        raise RouteFileError(f"{where}: unknown town {spec.town!r} (known: {', '.join(shipped_towns())}; "
-                             "or a .net.xml path, e.g. from `wpt maps convert`)")
     try:
-        return Town.load(spec.town)
+        return Town.load(locate_town(spec.town, sources or TownSources.from_environment()))
     except TownError as exc:
         raise RouteFileError(f"{where}: {exc}") from None
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from wpt_core.geometry import wrap_deg
 from wpt_core.polyline import end_heading_deg
+from wpt_core.sim.routes.flow_sites import SiteFn
 from wpt_core.sim.town.town import Lane, Town
 
 Params = Dict[str, Dict[str, str]]
@@ -57,12 +58,16 @@ class StretchRule:
     """A straight, junction-free stretch of `min_len_m` after the trigger on one edge."""
 
     min_len_m: float
-    lanes: str = "any"           # 'any' | 'multi' (same-direction lane to the left) | 'two_way_single'
+    lanes: str = "any"           # 'any' | 'multi' (same-direction lane to the left) | 'two_way_single' | 'kerb'
     params: ParamFn = field(default=lambda rng, ctx: {})
+    at_route_start: bool = False  # the trigger is the route's first point (ParkingExit)
 
     def lane_ok(self, town: Town, lane: Lane) -> bool:
         if self.lanes == "multi":
             return has_left_lane(town, lane)
+        if self.lanes == "kerb":   # the rightmost driving lane: the kerb is beside it
+            lanes = town.edges.get(lane.edge_id, [])
+            return bool(lanes) and lanes[0] == lane.id
         if self.lanes == "two_way_single":
             return is_two_way_single(town, lane.edge_id)
         return True
@@ -99,10 +104,13 @@ class JunctionRule:
     junction_types: FrozenSet[str]
     before_m: float = 35.0
     need_oncoming: bool = False       # an incoming edge from straight ahead
+    need_from_left: bool = False      # an incoming edge from the ego's left
+    max_degree: int = 99              # at most this many roads meet there (3: T junctions)
     need_crossing_on_exit: bool = False
     need_stop: bool = False           # the ego's link is 's' (stop) or 'w' (all-way stop)
     side_param: bool = False          # add <direction> = side a crossing edge comes from
     params: ParamFn = field(default=lambda rng, ctx: {})
+    points: Optional[SiteFn] = None   # point parameters from the concrete crossing (flows, cut-in); None: no site
 
     def trigger_offset_m(self, town: Town, anchor: Anchor) -> float:
         """The trigger sits `before_m` before the end of the anchor's incoming edge."""
@@ -113,7 +121,8 @@ class JunctionRule:
         for e_in, lanes in sorted(town.edges.items()):
             jid = town.edge_nodes[e_in][1]
             junction = town.junctions.get(jid)
-            if junction is None or junction.type not in self.junction_types or town.junction_degree(jid) < 3:
+            if junction is None or junction.type not in self.junction_types or \
+                    not 3 <= town.junction_degree(jid) <= self.max_degree:
                 continue
             if town.lanes[lanes[0]].length_m < self.before_m + TRIGGER_MARGIN_M:
                 continue
@@ -126,9 +135,14 @@ class JunctionRule:
         rel = incoming_relative_headings(town, town.edge_nodes[e_in][1], e_in)
         if self.need_oncoming and not any(abs(r) > 135.0 for r in rel):
             return False
+        if self.need_from_left and not any(45.0 < r < 135.0 for r in rel):   # it heads ego_yaw + 90
+            return False
         if self.side_param and not any(45.0 < abs(r) < 135.0 for r in rel):
             return False
         if self.need_crossing_on_exit and not any(e_out in edges for edges in town.crossing_edges.values()):
+            return False
+        if self.points is not None and self.points(town, town.lanes[town.edges[e_in][0]], e_out,
+                                                   random.Random(0)) is None:
             return False
         return True
 
@@ -147,4 +161,11 @@ class JunctionRule:
             rel = incoming_relative_headings(town, lane.to_junction, lane.edge_id)
             # from the right a crossing car heads ego_yaw − 90 (CARLA yaw grows clockwise)
             ctx["direction"] = "right" if any(-135.0 < r < -45.0 for r in rel) else "left"
-        return k, lane.length_m - self.before_m, self.params(rng, ctx)
+        params = self.params(rng, ctx)
+        if self.points is not None:
+            points = self.points(town, lane, town.lanes[lanes[k + 1 + next(
+                i for i, lid in enumerate(lanes[k + 1:]) if not town.lanes[lid].is_internal)]].edge_id, rng)
+            if points is None:
+                return None
+            params = {**points, **params}
+        return k, lane.length_m - self.before_m, params

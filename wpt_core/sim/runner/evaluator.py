@@ -27,6 +27,7 @@ from wpt_core.leaderboard.route_record import empty_record
 from wpt_core.leaderboard.statuses import SENSORS_INVALID, SIMULATION_CRASHED
 from wpt_core.sim.runner.route_execution import (HooksFactory, RouteOutcome, RouteTask, route_seed, run_route,
                                                  save_name, weather_id)
+from wpt_core.sim.town.town_lookup import TownSources, locate_town
 from wpt_core.sim.world.world import WorldConfig
 
 LOG = logging.getLogger(__name__)
@@ -45,12 +46,16 @@ class EvalOptions:
     routes_subset: str = ""
     track: str = "SENSORS"
     world_config: Optional[WorldConfig] = None
+    towns_dir: str = ""   # `--towns`: SUMO / OpenDRIVE towns besides the shipped ones (`town_lookup`)
+    skip_unknown_scenarios: bool = False   # run routes naming unknown scenario types (those are skipped)
 
 
 def build_tasks(options: EvalOptions) -> List[RouteTask]:
     """One task per selected route and repetition, indexed route-major as the leaderboard's RouteIndexer does."""
     routes = select_routes(read_routes(options.routes_xml), options.routes_subset)
-    return [RouteTask(index=i * options.repetitions + rep, route=route, repetition=rep,
+    sources = TownSources.from_environment(options.towns_dir)
+    nets = {town: str(locate_town(town, sources)) for town in sorted({route.town for route in routes})}
+    return [RouteTask(index=i * options.repetitions + rep, route=route, repetition=rep, town_path=nets[route.town],
                       agent=str(options.agent), agent_config=options.agent_config,
                       seed=route_seed(options.seed, str(route.id), rep), track=options.track,
                       world_config=options.world_config)

@@ -25,10 +25,11 @@ from wpt_core.leaderboard.route_file import RouteSpec
 from wpt_core.leaderboard.route_record import route_key, save_name as route_save_name
 from wpt_core.sim.routes.route_plan import route_plan
 from wpt_core.sim.scenarios.base import ScenarioContext
-from wpt_core.sim.scenarios.manager import ScenarioManager
+from wpt_core.sim.scenarios.manager import ScenarioManager, ego_start_pose
 from wpt_core.sim.sensors.spec import SensorConfigurationInvalid
 from wpt_core.sim.sensors.suite import SensorSuite
 from wpt_core.sim.town.town import Town
+from wpt_core.sim.town.town_ground import grown_box
 from wpt_core.sim.world.world import World, WorldConfig
 from wpt_core.types import Control, DenseRoute, Scene
 
@@ -39,6 +40,9 @@ LOG = logging.getLogger(__name__)
 ROUTE_TIMEOUT_MIN_S = 300.0
 ROUTE_TIMEOUT_SPEED_FRACTION = 0.1
 ROUTE_SPEED_LIMIT_MPS = 13.9
+# The ground raster reaches this far around the route's box (a large town's whole raster is gigabytes):
+# the collector saves the 400 m around the start (CollectConfig.map_half_size_m), sensors see ≤ 100 m.
+ROUTE_GROUND_MARGIN_M = 400.0
 
 
 @dataclass
@@ -54,6 +58,7 @@ class RouteTask:
     track: str = "SENSORS"
     world_config: Optional[WorldConfig] = None  # None: the defaults
     save_name: str = ""  # fixed once per route: the agent's '+<save_name>' and the record must agree
+    town_path: str = ""  # the route's network as `town_lookup` found it ("": look the name up as a shipped town)
 
     @property
     def route_key(self) -> str:
@@ -75,6 +80,7 @@ class RouteRun:
     world: Any
     route: DenseRoute
     route_lanes: List[str]
+    ground: Optional[GroundMap] = None   # the town's raster around this route
     scene: Optional[Scene] = None
     extra: Dict[str, Any] = field(default_factory=dict)
     agent: Any = None
@@ -122,15 +128,15 @@ def weather_id(task: RouteTask) -> str:
 def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> RouteOutcome:
     """Run `task` to its end: the leaderboard record and the agent's sensors."""
     wall_start = time.time()
-    town = Town.load(task.route.town)
+    town = Town.load(task.town_path or task.route.town)
     lanes, dense = route_plan(town, task.route)
     length_m = float(dense.cumulative_length_m()[-1])
     world = World(town, seed=task.seed, config=task.world_config or WorldConfig())
-    ground = town.ground_map()
+    ground = town.ground_map(bounds=grown_box(dense.xy_m, ROUTE_GROUND_MARGIN_M))
     crashed: Optional[str] = None
     hooks = hooks_factory(task) if hooks_factory is not None else None
     try:
-        world.start(lanes, (float(dense.xy_m[0, 0]), float(dense.xy_m[0, 1]), float(dense.yaw_deg[0])))
+        world.start(lanes, ego_start_pose(task.route.scenarios, town, dense), ground)
         privileged.set_provider(world)
         criteria = RouteCriteria(route=dense, route_lane_ids=lanes, ground=ground, lane_of=_lane_of(town),
                                  timeout_s=route_timeout_s(length_m))
@@ -140,7 +146,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
             set_lane_invasion_allowed=lambda allowed: setattr(criteria, "allow_lane_invasion", allowed),
             set_blocked_test_active=criteria.set_blocked_test_active))
         scenarios.setup()
-        run = RouteRun(task, town, world, dense, lanes, scene=world.scene())
+        run = RouteRun(task, town, world, dense, lanes, ground=ground, scene=world.scene())
         agent, specs, suite, crashed = _setup_agent(task, town, dense, ground)
         run.agent = agent
         if hooks is not None:
@@ -151,7 +157,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
             # agent is asked), call the agent on this tick's state (the first call at game time 0.05 s),
             # then evaluate the criteria on the same state.
             try:
-                world.tick(control)
+                world.tick(scenarios.perturb(control))
                 scenarios.tick()
                 run.scene = world.scene()
             except Exception:  # the simulator failed, not the agent: keep what was scored

@@ -26,7 +26,7 @@ from wpt_core.sim.scenarios.motion import ScriptedMover
 from wpt_core.sim.scenarios.placement import RouteLayout
 from wpt_core.sim.town.town import Town
 from wpt_core.sim.world.world import World
-from wpt_core.types import Actor, ActorKind, DenseRoute
+from wpt_core.types import Actor, ActorKind, Control, DenseRoute
 
 LOG = logging.getLogger(__name__)
 
@@ -93,6 +93,15 @@ class Scenario:
 
     def idle_tick(self) -> None:
         """Every tick before the trigger (actors that must move before it, e.g. a lead vehicle)."""
+
+    @classmethod
+    def ego_start_pose(cls, spec: ScenarioSpec, town: Town, route: DenseRoute) -> Optional[Tuple[float, float, float]]:
+        """Where the ego starts instead of the route's first point (ParkingExit's parking spot), if anywhere."""
+        return None
+
+    def perturb(self, control: Control) -> Control:
+        """The control the ego actually gets this tick (ControlLoss adds noise to the agent's)."""
+        return control
 
     def finished(self) -> bool:
         """Whether the ego got past the scenario area."""

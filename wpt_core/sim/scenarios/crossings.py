@@ -34,8 +34,10 @@ class _WalkersScenario(Scenario):
         self.conflict_xy = (0.0, 0.0)
         self.conflict_s = 0.0
 
-    def add_walker(self, name: str, path: Polyline, idle_s: float, speed_mps: float) -> None:
-        actor = make_actor(self.uid(name), WALKER_TYPE, ActorKind.WALKER, (0.0, 0.0, 0.0))
+    def add_walker(self, name: str, path: Polyline, idle_s: float, speed_mps: float, type_id: str = WALKER_TYPE,
+                   kind: ActorKind = ActorKind.WALKER) -> None:
+        """A crosser (a walker, or a cyclist riding across) standing at the start of `path`."""
+        actor = make_actor(self.uid(name), type_id, kind, (0.0, 0.0, 0.0))
         mover = ScriptedMover(self.world, actor, path, 0.0, 0.0, accel_mps2=4.0, in_sumo=False)
         mover.target_mps = 0.0
         mover.step()

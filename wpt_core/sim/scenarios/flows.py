@@ -1,4 +1,5 @@
-"""Scripted vehicle flows along one lane: TwoWays oncoming traffic and InvadingTurn's invaders.
+"""Scripted vehicle flows along one lane: TwoWays oncoming traffic, InvadingTurn's invaders and
+CrossingBicycleFlow's cyclists.
 
 As scenario_runner's OppositeActorFlow / InvadingActorFlow: a car appears at the path start once the
 previous one has driven `spacing` m (drawn per car from an interval), drives at a fixed speed, keeps its
@@ -33,7 +34,8 @@ class ScriptedFlow:
 
     def __init__(self, scenario: Scenario, path: Polyline, name: str, spacing_m: Tuple[float, float],
                  speed_mps: float, lateral_m: float = 0.0, corridor_margin_m: float = 0.3,
-                 yield_sideways: bool = False) -> None:
+                 yield_sideways: bool = False, type_ids: Sequence[str] = CAR_TYPES,
+                 kind: ActorKind = ActorKind.VEHICLE) -> None:
         self.scenario = scenario
         self.path = path
         self.name = name
@@ -42,6 +44,7 @@ class ScriptedFlow:
         self.lateral_m = lateral_m
         self.corridor_margin_m = corridor_margin_m
         self.yield_sideways = yield_sideways
+        self.type_ids, self.kind = list(type_ids), kind
         self.cars: List[ScriptedMover] = []
         self.spawned = 0
         self.spawning = True
@@ -83,9 +86,8 @@ class ScriptedFlow:
 
     def _spawn(self) -> None:
         self.spawned += 1
-        type_id = CAR_TYPES[self.spawned % len(CAR_TYPES)]
-        actor = make_actor(self.scenario.uid(f"{self.name}{self.spawned}"), type_id, ActorKind.VEHICLE,
-                           (0.0, 0.0, 0.0))
+        type_id = self.type_ids[self.spawned % len(self.type_ids)]
+        actor = make_actor(self.scenario.uid(f"{self.name}{self.spawned}"), type_id, self.kind, (0.0, 0.0, 0.0))
         car = ScriptedMover(self.scenario.world, actor, self.path, 0.0, self.speed_mps,
                             lateral_m=self.lateral_m, corridor_margin_m=self.corridor_margin_m)
         self.cars.append(car)

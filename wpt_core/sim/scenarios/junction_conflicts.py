@@ -4,10 +4,7 @@ OppositeVehicleRunningRedLight (opposite_vehicle_taking_priority.py): the ego's 
 and every other red; a vehicle from the `direction` side runs its red light at 60 km/h across the ego's
 path, launched when the ego's time to the conflict point drops to its own (at least 2.2 s) or the ego is
 12 m from it (scenario_runner launches it from 30 m before its line; ours approaches from 70 m, paced).
-Signalized/NonSignalizedJunctionLeftTurn (signalized_junction_left_turn.py): the ego turns left across a
-flow of oncoming vehicles (`flow_speed`, spacing from `source_dist_interval`, sources 4 × flow_speed m
-before the junction); the signalised one holds the ego red and the flow green for 5 s, then both green
-(permissive left). They end 10 m after the junction and time out after 240 s.
+The junction turns against a flow of vehicles live in `junction_flows`.
 """
 from __future__ import annotations
 
@@ -149,50 +146,3 @@ class OppositeVehicleTakingPriority(OppositeVehicleRunningRedLight):
 
     def on_trigger(self) -> None:
         self.spawn_runner()
-
-
-class _JunctionLeftTurn(JunctionScenario):
-    """An oncoming SUMO flow through the junction while the ego turns left."""
-
-    timeout_s = 240.0
-
-    def setup(self) -> None:
-        self.flow_speed = self.param("flow_speed", float, 20.0)
-        self.spacing = self.interval("source_dist_interval", (25.0, 50.0))
-        self.src_lane, link = self.approach(180.0)
-        self.flow_edges = [self.src_lane.edge_id, self.town.lanes[link.to_lane].edge_id]
-        self.src_s = max(self.src_lane.length_m - 4.0 * self.flow_speed, 0.0)
-        self.next_spawn_t = 0.0
-
-    def tick(self) -> None:
-        self.keep_clear(self.town.edges[self.src_lane.edge_id], beyond_m=4.0 * self.flow_speed)
-        if self.world.time_s >= self.next_spawn_t:
-            speed = min(self.flow_speed, self.src_lane.speed_mps)
-            vid = self.spawn(self.src_lane.id, self.src_s, speed, route_edges=self.flow_edges,
-                             type_id=CAR_TYPES[len(self.actor_ids) % len(CAR_TYPES)])
-            self.world.set_speed(vid, speed)  # the flow's speed, still keeping safe gaps (SUMO speed mode)
-            gap = float(self.ctx.rng.uniform(*self.spacing))
-            self.next_spawn_t = self.world.time_s + gap / max(speed, 1.0)
-
-
-class SignalizedJunctionLeftTurn(_JunctionLeftTurn):
-    type_name = "SignalizedJunctionLeftTurn"
-    green_delay_s = 5.0
-
-    def setup(self) -> None:
-        self.require_signal()
-        super().setup()
-        self.ego_green = False
-
-    def on_trigger(self) -> None:
-        self.force_lights([(self.in_lane, "r"), (self.src_lane, "G")])
-
-    def tick(self) -> None:
-        if not self.ego_green and self.elapsed_s() >= self.green_delay_s:
-            self.force_lights([(self.in_lane, "G"), (self.src_lane, "G")])
-            self.ego_green = True
-        super().tick()
-
-
-class NonSignalizedJunctionLeftTurn(_JunctionLeftTurn):
-    type_name = "NonSignalizedJunctionLeftTurn"

@@ -36,10 +36,11 @@ class _Obstacle(Scenario):
 
     timeout_s = 240.0
     offset = 0.7  # fraction of half the lane width the obstacle is shifted towards `direction`
+    default_distance = 120.0
 
     def __init__(self, spec, ctx) -> None:
         super().__init__(spec, ctx)
-        self.distance = self.param("distance", float, 120.0)
+        self.distance = self.param("distance", float, self.default_distance)
         self.direction = self.param("direction", str, "right")
         if self.direction not in ("left", "right"):
             raise ValueError(f"{spec.name}: 'direction' must be 'left' or 'right', got {self.direction!r}")

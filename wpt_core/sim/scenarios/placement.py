@@ -71,6 +71,12 @@ class RouteLayout:
                     return lane.junction_id, entry_s, exit_s
         raise ValueError(f"no internal route lane found for the junction at s = {entry_s:.0f} m")
 
+    def exit_after(self, s_m: float) -> float:
+        """Route s of the first point past the first junction after s (scenario_runner's
+        `generate_target_waypoint_in_route`: the first waypoint out of the junction)."""
+        _, _, exit_s = self.junction_after(s_m)
+        return float(self._s_points[min(self.index_at(exit_s) + 1, len(self._s_points) - 1)])
+
     def lanes_around(self, junction_id: str) -> Tuple[Lane, Lane, Lane]:
         """(incoming, internal, outgoing) route lanes at a junction."""
         for i, lane_id in enumerate(self.lanes):

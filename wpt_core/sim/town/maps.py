@@ -19,8 +19,13 @@ from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Set
 
 from wpt_core.errors import InputError
+from wpt_core.sim.town.xodr_signals import stop_junction_types, stop_sign_approaches
 
 LANE_WIDTH_M = 3.5
+XODR_CONVERSION_VERSION = 1   # part of the cache key of converted OpenDRIVE towns: bump when convert_xodr changes
+XODR_CURVE_RESOLUTION_M = 1.0  # chord of curved OpenDRIVE geometry: off the arc by ≤ κ·c²/8 (1.3 cm at a 10 m
+                               # radius, CARLA's tightest junction turns), heading by ≤ κ·c/2
+XODR_PRECISION_DIGITS = 3      # mm coordinates: at SUMO's default cm, a 1 m chord's heading is off by up to 0.8°
 SIDEWALK_WIDTH_M = 2.0
 
 # node ids → type, and edge → (numLanes, speed, priority); functions of the plain network
@@ -212,12 +217,31 @@ def build_towns(out_dir: str | Path) -> List[Path]:
 
 
 def convert_xodr(xodr: str | Path, out_net: str | Path) -> Path:
-    """OpenDRIVE (e.g. a CARLA town) → SUMO network in the source coordinates, with sidewalks and crossings."""
+    """OpenDRIVE (e.g. a CARLA town) → SUMO network in the source coordinates, with sidewalks and crossings;
+    lights from the map's dynamic signals (netconvert), stop junctions from its stop signs (`xodr_signals`)."""
     xodr, out_net = Path(xodr), Path(out_net)
     if not xodr.is_file():
         raise OpenDriveFileError(f"{xodr}: OpenDRIVE file not found")
     out_net.parent.mkdir(parents=True, exist_ok=True)
     _run([sumo_binary("netconvert"), "--opendrive-files", str(xodr), *_netconvert_common(),
-          "--opendrive.import-all-lanes", "false", "-o", str(out_net)])
+          "--opendrive.import-all-lanes", "false", "--opendrive.curve-resolution", str(XODR_CURVE_RESOLUTION_M),
+          "--precision", str(XODR_PRECISION_DIGITS), "-o", str(out_net)])
+    stops = stop_junction_types(out_net, *stop_sign_approaches(xodr))
+    if stops:
+        _set_junction_types(out_net, stops)
     _strip_header(out_net)
     return out_net
+
+
+def _set_junction_types(net: Path, types: Dict[str, str]) -> None:
+    """Rebuild `net` with these node types (netconvert patches a loaded network from a plain node file)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        nodes = ET.Element("nodes")
+        for node_id, kind in sorted(types.items()):
+            ET.SubElement(nodes, "node", id=node_id, type=kind)
+        patch = Path(tmp) / "stops.nod.xml"
+        ET.ElementTree(nodes).write(patch)
+        patched = Path(tmp) / "patched.net.xml"
+        _run([sumo_binary("netconvert"), "-s", str(net), "-n", str(patch), "--offset.disable-normalization", "true",
+              "--precision", str(XODR_PRECISION_DIGITS), "-o", str(patched)])
+        shutil.move(str(patched), net)

@@ -14,7 +14,7 @@ import numpy as np
 from wpt_core.ground_map import GroundMap
 from wpt_core.paths import towns_dir
 from wpt_core.polyline import cumulative_length, project_on_segments, resample
-from wpt_core.sim.town.town_ground import draw_ground_map
+from wpt_core.sim.town.town_ground import Bounds, draw_ground_map
 from wpt_core.sim.town.town_lanes import Junction, Lane, LaneMatch, Link, stop_line
 from wpt_core.sim.town.town_parse import TownError, parse_net
 from wpt_core.types import XY, DenseRoute, RoadOption
@@ -61,7 +61,7 @@ class Town:
         self.edge_nodes: Dict[str, Tuple[str, str]] = net.edge_nodes
         self.crossing_edges: Dict[str, List[str]] = net.crossing_edges  # crossing lane → road edges it spans
         self._internal_dir = net.internal_dir
-        self._ground: Dict[float, GroundMap] = {}
+        self._ground: Dict[Tuple[float, Optional[Bounds]], GroundMap] = {}
         self._segments: Dict[Tuple[str, ...], Tuple[np.ndarray, ...]] = {}
 
     @classmethod
@@ -240,14 +240,16 @@ class Town:
 
     # --- ground raster ----------------------------------------------------------------------------
 
-    def ground_map(self, resolution_m: float = 0.25) -> GroundMap:
-        """Top-down class raster of the whole town (cached per resolution)."""
-        if resolution_m not in self._ground:
+    def ground_map(self, resolution_m: float = 0.25, bounds: Optional[Bounds] = None) -> GroundMap:
+        """Top-down class raster of the town, or of its part inside `bounds` (x0, y0, x1, y1): a large
+        town's whole raster is gigabytes, so a route gets the region around it (cached per region)."""
+        key = (resolution_m, bounds)
+        if key not in self._ground:
             stop_lanes = [lane_id for _, _, lane_id, _ in self.traffic_light_approaches()]
             stop_lanes += [lane_id for _, lane_id, _ in self.stop_approaches()]
-            self._ground[resolution_m] = draw_ground_map(self.lanes, self.junctions, self.edges, stop_lanes,
-                                                         resolution_m)
-        return self._ground[resolution_m]
+            self._ground[key] = draw_ground_map(self.lanes, self.junctions, self.edges, stop_lanes, resolution_m,
+                                                bounds)
+        return self._ground[key]
 
     def is_drivable(self, xy: np.ndarray) -> np.ndarray:
         """(N,) bool: the points lie on road or junction surface."""

@@ -104,6 +104,18 @@ class EgoDynamics:
         self.yaw_rate_dps = math.degrees(yaw_rate)
         self.lat_accel_mps2 = v_mid * yaw_rate
 
+    def collide(self, dx_m: float, dy_m: float, keep_speed: float) -> None:
+        """A contact: the box is moved by (dx, dy) and keeps `keep_speed` of its speed (0: it stops dead)."""
+        self.x_m += dx_m
+        self.y_m += dy_m
+        self.speed_mps *= keep_speed
+        self._accel_cmd *= keep_speed
+
+    def place(self, x_m: float, y_m: float, yaw_deg: float) -> None:
+        """Put the car back at a pose, standing (it ran into the map's edge)."""
+        self.x_m, self.y_m, self.yaw_deg = float(x_m), float(y_m), float(yaw_deg)
+        self.collide(0.0, 0.0, 0.0)
+
     def state(self) -> EgoState:
         """The ego as every consumer sees it (speed reported as a magnitude, like CARLA's velocity norm)."""
         p, c = self.params, self.control

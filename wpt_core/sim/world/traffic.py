@@ -8,13 +8,14 @@ that have fallen behind or could not be inserted.
 from __future__ import annotations
 
 from types import ModuleType
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
 from wpt_core.polyline import cumulative_length
 from wpt_core.sim.town.frames import sumo_to_carla_xy
 from wpt_core.sim.town.town import Town
+from wpt_core.sim.town.town_ground import Bounds, grown_box
 from wpt_core.sim.world.actor_types import BACKGROUND_CARS, CATALOGUE, WALKER_TYPES, define_vtype
 
 SPAWN_SPACING_M = 10.0             # spawn points along every lane ...
@@ -38,17 +39,27 @@ RED_LIGHT_QUEUE_M = 60.0           # a car within this distance of a red light m
 _RED_STATES = frozenset("rRyYu")
 
 
-_SPAWN_POINTS: Dict[Tuple[str, str], Tuple[List[str], np.ndarray, np.ndarray]] = {}
+_SPAWN_POINTS: Dict[Tuple[str, str, Optional[Bounds]], Tuple[List[str], np.ndarray, np.ndarray]] = {}
 
 
-def _spawn_points(town: Town, kind: str) -> Tuple[List[str], np.ndarray, np.ndarray]:
-    """(lane ids, s (N,), xy (N,2)) every SPAWN_SPACING_M along the non-internal lanes of `kind`;
-    computed once per network file and process (a route start must not re-walk a large town)."""
-    key = (str(town.net_path), kind)
+def spawn_region(route_xy: np.ndarray, spawn_radius_m: float) -> Bounds:
+    """The box background actors can live in: the route's box grown by the radius beyond which they are dropped."""
+    return grown_box(route_xy, FAR_RADIUS_FACTOR * spawn_radius_m)
+
+
+def _in_box(xy: np.ndarray, region: Optional[Bounds]) -> bool:
+    return region is None or bool(np.all(xy.max(axis=0) >= region[:2]) and np.all(xy.min(axis=0) <= region[2:]))
+
+
+def _spawn_points(town: Town, kind: str, region: Optional[Bounds] = None) -> Tuple[List[str], np.ndarray, np.ndarray]:
+    """(lane ids, s (N,), xy (N,2)) every SPAWN_SPACING_M along the non-internal lanes of `kind` that reach
+    into `region` (a large town is never walked whole); computed once per network file, region and process."""
+    key = (str(town.net_path), kind, region)
     if key not in _SPAWN_POINTS:
         lanes, s_list, xy = [], [], []
         for lane in town.lanes.values():
-            if lane.kind != kind or lane.is_internal or lane.length_m < MIN_SPAWN_LANE_M:
+            if lane.kind != kind or lane.is_internal or lane.length_m < MIN_SPAWN_LANE_M \
+                    or not _in_box(lane.shape_xy, region):
                 continue
             for s in np.arange(SPAWN_FIRST_M, lane.length_m - SPAWN_END_MARGIN_M, SPAWN_SPACING_M):
                 lanes.append(lane.id)
@@ -75,17 +86,17 @@ class BackgroundTraffic:
     """Owns the background actors of one route (ids `bg_v<n>` / `bg_p<n>`)."""
 
     def __init__(self, ls: ModuleType, town: Town, rng: np.random.Generator, vehicles: int, pedestrians: int,
-                 spawn_radius_m: float) -> None:
+                 spawn_radius_m: float, region: Optional[Bounds] = None) -> None:
         self.ls, self.town, self.rng = ls, town, rng
         self.n_vehicles, self.n_pedestrians, self.radius = vehicles, pedestrians, spawn_radius_m
         self.vehicles: Dict[str, int] = {}            # id -> upkeep round it was added in
         self._round = 0
         self.pedestrians: Dict[str, List[str]] = {}   # id -> edges of its last walking stage
         self._count = 0
-        self._v_lanes, self._v_s, self._v_xy = _spawn_points(town, "driving")
+        self._v_lanes, self._v_s, self._v_xy = _spawn_points(town, "driving", region)
         self._v_edges = np.array([town.lanes[lane_id].edge_id for lane_id in self._v_lanes], dtype=object)
         self._v_open = np.ones(len(self._v_lanes), dtype=bool)     # False on edges scenarios keep clear
-        self._p_lanes, self._p_s, self._p_xy = _spawn_points(town, "sidewalk")
+        self._p_lanes, self._p_s, self._p_xy = _spawn_points(town, "sidewalk", region)
         self._route_xy = np.zeros((0, 2))
         self._route_s = np.zeros(0)
         self._ego_s = 0.0
@@ -138,6 +149,11 @@ class BackgroundTraffic:
             near[rows] = within.any(axis=1)
             ahead[rows] = within[:, mid - lo:].any(axis=1)
         return near, ahead
+
+    def release(self, actor_id: str) -> None:
+        """Stop managing an actor (a walker the ego knocked down): never removed, replaced in the pool."""
+        self.vehicles.pop(actor_id, None)
+        self.pedestrians.pop(actor_id, None)
 
     def keep_off(self, edge_ids: List[str]) -> None:
         """No new background car starts on, or heads for, these edges (a scenario's own flow lanes)."""

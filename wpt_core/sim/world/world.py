@@ -4,6 +4,7 @@ Each tick the ego's box-centre pose (EgoDynamics) is pushed into SUMO as a front
 (`moveToXY`) so NPCs queue behind and yield to it, SUMO steps, and `scene()` reads everything back
 in CARLA's frame. Scenarios add actors through the methods below; actors SUMO cannot move the way a
 scenario wants (scripted, static) are held here and only mirrored into SUMO so NPCs see them.
+Contacts have consequences (`contacts`): each tick first resolves the last tick's contacts of the ego.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from wpt_core.ground_map import GroundMap
+from wpt_core.sim.world.contacts import HIT_VEHICLE_STOP_S, ContactModel
 from wpt_core.sim.world.ego_dynamics import EgoDynamics
 from wpt_core.sim.world.scene_builder import SceneBuilder
 from wpt_core.leaderboard.tick import DELTA_SECONDS, TICK_HZ, TICK_S
@@ -22,7 +25,7 @@ from wpt_core.sim.town.frames import carla_centre_to_sumo_front
 from wpt_core.sim.town.town import Town
 from wpt_core.sim.world.sumo_session import SumoSession
 from wpt_core.sim.world.actor_types import EGO_TYPE, WALKER_TYPE, ActorType, actor_type, define_vtype
-from wpt_core.sim.world.traffic import BackgroundTraffic
+from wpt_core.sim.world.traffic import BackgroundTraffic, spawn_region
 from wpt_core.types import Actor, ActorKind, Control, EgoState, Scene
 
 EGO_ID = "hero"
@@ -62,6 +65,8 @@ class World:
         self._forced: Dict[str, Tuple[str, float]] = {}   # tls id -> (program to restore, until time)
         self._frozen: Dict[str, None] = {}        # pushed vehicles SUMO could not map: held still
         self._gone: Dict[str, None] = {}          # removed since the last step: still in SUMO's subscription
+        self._contacts = ContactModel(None)
+        self._hit: Dict[str, float] = {}          # SUMO vehicles the ego hit -> time they may drive on
         # set by `start`, for the route being driven
         self._ls: Optional[ModuleType] = None     # the libsumo module of the open session
         self._ego: Optional[EgoDynamics] = None
@@ -70,23 +75,28 @@ class World:
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
-    def start(self, route_lanes: List[str], ego_pose: Tuple[float, float, float]) -> None:
-        """Start SUMO, put the ego (box centre, yaw) standing still, and background traffic near the route."""
+    def start(self, route_lanes: List[str], ego_pose: Tuple[float, float, float],
+              ground: Optional[GroundMap] = None) -> None:
+        """Start SUMO, put the ego (box centre, yaw) standing still, and background traffic near the route;
+        `ground` (the route's raster) gives the map's edges that stop the ego (`contacts`)."""
         self.close()
         self._session = SumoSession(self.town.net_path, self.seed)
         ls = self._ls = self._session.start()
         self.frame, self.time_s, self._scene, self._count = 0, 0.0, None, 0
         self._roles, self._emergency, self._held, self._mirrored, self._forced, self._frozen = {}, {}, {}, {}, {}, {}
-        self._gone = {}
+        self._gone, self._hit = {}, {}
+        self._contacts = ContactModel(ground)
         self._ego = EgoDynamics(*ego_pose)
         define_vtype(ls, EGO_TYPE)
         ls.route.add(f"{EGO_ID}_route", self._edges_of(route_lanes))   # SUMO keeps it while the ego stays on it
         ls.vehicle.add(EGO_ID, f"{EGO_ID}_route", typeID=EGO_TYPE.type_id)
         self._push(EGO_ID, self._ego.x_m, self._ego.y_m, self._ego.yaw_deg, EGO_TYPE.length_m)
+        route_xy = route_polyline(self.town, route_lanes)
+        radius = self.config.spawn_radius_m
         self._traffic = BackgroundTraffic(ls, self.town, np.random.default_rng(self.seed),
                                           self.config.background_vehicles, self.config.background_pedestrians,
-                                          self.config.spawn_radius_m)
-        self._traffic.set_route(route_polyline(self.town, route_lanes))
+                                          radius, spawn_region(route_xy, radius))
+        self._traffic.set_route(route_xy)
         self._traffic.populate((self._ego.x_m, self._ego.y_m))
         ls.simulationStep()
         ls.vehicle.setSpeedMode(EGO_ID, 0)
@@ -134,10 +144,38 @@ class World:
             ls.vehicle.setSpeed(vid, -1.0)
             del self._frozen[vid]
 
-    def tick(self, control: Control) -> None:
-        """Ego dynamics → moveToXY (ego and held actors) → one SUMO step → background upkeep."""
+    def _resolve_contacts(self) -> None:
+        """The last tick's contacts (`contacts`): push and slow the ego, stop the vehicles it hit, fell walkers."""
         ls = self._ls
+        out = self._contacts.resolve(self.scene())
+        if out.back_to is not None:
+            self._ego.place(*out.back_to)
+        elif out.keep_speed != 1.0 or out.dx_m or out.dy_m:
+            self._ego.collide(out.dx_m, out.dy_m, out.keep_speed)
+        for pid in out.fallen:
+            if pid in self._held:
+                self._held[pid] = dataclasses.replace(self._held[pid], speed_mps=0.0)
+            else:
+                ls.person.setSpeed(pid, 0.0)
+                self._traffic.release(pid)
+        for vid in out.stopped:
+            if vid not in self._held:
+                ls.vehicle.setSpeed(vid, 0.0)
+                self._hit[vid] = self.time_s + HIT_VEHICLE_STOP_S
+        for vid, until in list(self._hit.items()):
+            if self.time_s >= until:
+                del self._hit[vid]
+                if vid in ls.vehicle.getIDList():
+                    ls.vehicle.setSpeed(vid, -1.0)
+
+    def tick(self, control: Control) -> None:
+        """Contacts → ego dynamics → moveToXY (ego and held actors) → one SUMO step → background upkeep."""
+        ls = self._ls
+        self._resolve_contacts()
+        before = (self._ego.x_m, self._ego.y_m, self._ego.yaw_deg)
         self._ego.step(control.clamped(), TICK_S)
+        if self._contacts.holds(before[:2], self._ego.state()):
+            self._ego.place(*before)     # pressed against what stopped it: the step is not taken
         self._push(EGO_ID, self._ego.x_m, self._ego.y_m, self._ego.yaw_deg, EGO_TYPE.length_m)
         for aid, moving in self._mirrored.items():
             if moving:
@@ -254,7 +292,10 @@ class World:
         self._mirrored[a.id] = moving
 
     def move_scripted(self, actor_id: str, x: float, y: float, yaw_deg: float, speed_mps: float) -> None:
-        """New pose (box centre) of a scripted actor; mirrored into SUMO on the next tick."""
+        """New pose (box centre) of a scripted actor; mirrored into SUMO on the next tick. A walker the ego
+        has hit lies where it fell, whatever its script says."""
+        if actor_id in self._contacts.fallen:
+            return
         self._held[actor_id] = dataclasses.replace(self._held[actor_id], x_m=x, y_m=y, yaw_deg=yaw_deg,
                                                    speed_mps=speed_mps)
         self._scene = None
@@ -262,6 +303,8 @@ class World:
     def set_speed(self, actor_id: str, speed_mps: float) -> None:
         """Hold a SUMO actor at `speed_mps` (-1 hands it back to SUMO); for a held actor: its reported speed."""
         ls = self._ls
+        if actor_id in self._contacts.fallen:
+            return
         if actor_id in self._held:
             self._held[actor_id] = dataclasses.replace(self._held[actor_id], speed_mps=max(0.0, speed_mps))
         elif actor_id in ls.person.getIDList():
