@@ -117,3 +117,24 @@ def test_every_stage_runs_its_command_and_the_report_is_built(tmp_path: Path, fa
     assert [c[:2] for c in fake_wpt.calls if c[0] == "train"] == [["train", "student"]]
     assert "--resume" in next(c for c in fake_wpt.calls if c[0] == "train")
     assert "--resume" in next(c for c in fake_wpt.calls if c[0] == "eval" and "student.json" in " ".join(c))
+
+
+def test_every_recorded_call_parses_with_the_wpt_parser(tmp_path: Path, fake_wpt: FakeWpt) -> None:
+    """The argv lists are valid `wpt` command lines (the policy training commands come with the teacher branch,
+    contract.md; until then only their shape is checked, above)."""
+    from wpt_core.cli import build_parser
+
+    template = tmp_path / "agent.yaml"
+    template.write_text("checkpoint: none\n")
+    config = load_pipeline_config("smoke", [f"policy_eval.agent_config={template}"])
+    run = tmp_path / "run"
+    run.mkdir()
+    run_stages(stages_module.STAGES, PipelineState.open(run, config, False), "smoke", config, run, 2)
+    parser = build_parser()
+    checked = 0
+    for call in fake_wpt.calls:
+        if call[:2] in (["train", "teacher"], ["train", "student"], ["train", "baseline"]):
+            continue
+        parser.parse_args(call)   # argparse exits on an unknown command or option: the test fails
+        checked += 1
+    assert checked == len(fake_wpt.calls) - 3
