@@ -34,6 +34,7 @@ from PIL import Image
 
 from wpt_core.data import clip_layout as L
 from wpt_core.data.depth import encode_depth_png
+from wpt_core.data.stage_clock import StageClock
 from wpt_core.ground_map import GroundMap
 
 JPEG_QUALITY = 20
@@ -113,8 +114,9 @@ class ClipWriter:
     """Writes frames of one clip; `meta` holds route_id, town, scenario_type, rig, … (rate added here)."""
 
     def __init__(self, clip_dir: Path, meta: Dict[str, Any], resume: bool = False,
-                 jpeg_quality: int = JPEG_QUALITY) -> None:
+                 jpeg_quality: int = JPEG_QUALITY, clock: Optional[StageClock] = None) -> None:
         self.clip_dir = Path(clip_dir)
+        self.clock = clock or StageClock()
         self.jpeg_quality = jpeg_quality
         if L.is_complete(self.clip_dir) and resume:
             raise FileExistsError(f"{self.clip_dir}: clip is already complete; nothing to resume")
@@ -209,15 +211,20 @@ class ClipWriter:
     def _write(self, index: int, anno: Mapping[str, Any], images_bgra: Mapping[str, np.ndarray],
                lidar_xyzi: Optional[np.ndarray], depth_m: Mapping[str, np.ndarray],
                expert_assessment: Optional[bytes]) -> None:
-        for name, image in images_bgra.items():
-            write_frame_file(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
-        for name, depth in depth_m.items():
-            write_frame_file(L.depth_path(self.clip_dir, name, index), encode_depth_png(depth))
-        if lidar_xyzi is not None:
-            write_frame_file(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
-        if expert_assessment is not None:
-            write_frame_file(L.expert_assessment_path(self.clip_dir, index), expert_assessment)
-        atomic_write_bytes(L.anno_path(self.clip_dir, index), encode_anno(anno))
+        stage = self.clock.stage
+        with stage("write.jpeg"):
+            for name, image in images_bgra.items():
+                write_frame_file(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
+        with stage("write.depth_png"):
+            for name, depth in depth_m.items():
+                write_frame_file(L.depth_path(self.clip_dir, name, index), encode_depth_png(depth))
+        with stage("write.laz"):
+            if lidar_xyzi is not None:
+                write_frame_file(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
+        with stage("write.anno_json_gz"):
+            if expert_assessment is not None:
+                write_frame_file(L.expert_assessment_path(self.clip_dir, index), expert_assessment)
+            atomic_write_bytes(L.anno_path(self.clip_dir, index), encode_anno(anno))
 
     def save_ground_map(self, ground_map: GroundMap) -> None:
         """Store the GroundMap crop of the route area (`map.npz`) for BEV labels."""
