@@ -96,10 +96,13 @@ def encode_laz(points_xyzi: np.ndarray) -> bytes:
     header = laspy.LasHeader(point_format=0, version="1.2")
     header.offsets = np.floor(pts[:, :3].min(axis=0)) if len(pts) else np.zeros(3)
     header.scales = np.full(3, LIDAR_SCALE_M)
-    record = laspy.ScaleAwarePointRecord.zeros(len(pts), header=header)
-    record.x, record.y, record.z = pts[:, 0], pts[:, 1], pts[:, 2]
+    # the integer coordinates as laspy's scaled setters compute them, straight into the packed array
+    packed = np.zeros(len(pts), header.point_format.dtype())
+    for axis, dim in enumerate("XYZ"):
+        packed[dim] = np.round((pts[:, axis] - header.offsets[axis]) / header.scales[axis])
     if pts.shape[1] > 3:
-        record.intensity = np.round(np.clip(pts[:, 3], 0.0, 1.0) * INTENSITY_SCALE).astype(np.uint16)
+        packed["intensity"] = np.round(np.clip(pts[:, 3], 0.0, 1.0) * INTENSITY_SCALE).astype(np.uint16)
+    record = laspy.PackedPointRecord(packed, header.point_format)
     buf = io.BytesIO()
     with laspy.open(buf, mode="w", header=header, do_compress=True, closefd=False) as writer:
         writer.write_points(record)
@@ -107,7 +110,7 @@ def encode_laz(points_xyzi: np.ndarray) -> bytes:
 
 
 def encode_anno(anno: Mapping[str, Any]) -> bytes:
-    return gzip.compress(json.dumps(anno, default=_json_default).encode("utf-8"), compresslevel=6)
+    return gzip.compress(json.dumps(anno, default=_json_default).encode("utf-8"), compresslevel=6, mtime=0)
 
 
 class ClipWriter:
