@@ -28,18 +28,16 @@ import threading
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
-import laspy
 import numpy as np
 from PIL import Image
 
 from wpt_core.data import clip_layout as L
 from wpt_core.data.depth import encode_depth_png
+from wpt_core.data.laz_encoding import encode_laz
 from wpt_core.data.stage_clock import StageClock
 from wpt_core.ground_map import GroundMap
 
 JPEG_QUALITY = 20
-LIDAR_SCALE_M = 0.001
-INTENSITY_SCALE = 65535.0  # CARLA intensity in [0, 1] ↔ LAS uint16
 META_STATUS_RECORDING = "recording"
 META_STATUS_COMPLETE = "complete"
 FRAMES_IN_FLIGHT = 2
@@ -85,27 +83,6 @@ def encode_jpeg(image_bgra: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
     image = Image.frombuffer("RGB", (w, h), arr, "raw", "BGRX" if c == 4 else "BGR", 0, 1)  # no channel copy
     buf = io.BytesIO()
     image.save(buf, format="JPEG", quality=quality)
-    return buf.getvalue()
-
-
-def encode_laz(points_xyzi: np.ndarray) -> bytes:
-    """(N, 3|4) float ego-frame points (+ intensity in [0, 1]) → LAZ bytes, 1 mm precision."""
-    pts = np.asarray(points_xyzi, dtype=np.float64)
-    if pts.ndim != 2 or pts.shape[1] not in (3, 4):
-        raise ValueError(f"LiDAR must be (N, 3|4) x, y, z[, intensity], got shape {pts.shape}")
-    header = laspy.LasHeader(point_format=0, version="1.2")
-    header.offsets = np.floor(pts[:, :3].min(axis=0)) if len(pts) else np.zeros(3)
-    header.scales = np.full(3, LIDAR_SCALE_M)
-    # the integer coordinates as laspy's scaled setters compute them, straight into the packed array
-    packed = np.zeros(len(pts), header.point_format.dtype())
-    for axis, dim in enumerate("XYZ"):
-        packed[dim] = np.round((pts[:, axis] - header.offsets[axis]) / header.scales[axis])
-    if pts.shape[1] > 3:
-        packed["intensity"] = np.round(np.clip(pts[:, 3], 0.0, 1.0) * INTENSITY_SCALE).astype(np.uint16)
-    record = laspy.PackedPointRecord(packed, header.point_format)
-    buf = io.BytesIO()
-    with laspy.open(buf, mode="w", header=header, do_compress=True, closefd=False) as writer:
-        writer.write_points(record)
     return buf.getvalue()
 
 
