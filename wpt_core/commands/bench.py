@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from wpt_core.config import load_config
+from wpt_core.paths import repo_configs_dir
 from wpt_core.privileged_agents import EXPERT_AGENT
 
 
@@ -23,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sensors.add_argument("--frames", type=int, default=20)
     sensors.set_defaults(func=run_sensors)
     collect = sub.add_parser("collect", help="CPU ms per recorded frame of `wpt collect`, split by stage")
-    collect.add_argument("--routes", default=str(Path("leaderboard_configs") / "routes" / "embedded_smoke.xml"))
+    collect.add_argument("--routes", default=str(repo_configs_dir() / "routes" / "embedded_smoke.xml"))
     collect.add_argument("--routes-subset", default="0", help="the route benchmarked (its first task)")
     collect.add_argument("--agent", default=EXPERT_AGENT)
     collect.add_argument("--frames", type=int, default=60, help="recorded frames per repetition")
