@@ -1,10 +1,14 @@
-"""`wpt bench sim|sensors|data`: throughput benchmarks, printed as JSON (measured, never asserted in tests);
-`wpt bench latency`: teacher vs student ms per inference step, printed as a table (JSON with --json)."""
+"""`wpt bench sim|sensors|collect|data`: throughput benchmarks, printed as JSON (measured, never asserted in
+tests); `wpt bench latency`: teacher vs student ms per inference step, printed as a table (JSON with --json)."""
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
+
+from wpt_core.config import load_config
+from wpt_core.paths import repo_configs_dir
+from wpt_core.privileged_agents import EXPERT_AGENT
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,6 +24,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     sensors.add_argument("--height", type=int, default=225)
     sensors.add_argument("--frames", type=int, default=20)
     sensors.set_defaults(func=run_sensors)
+    collect = sub.add_parser("collect", help="CPU ms per recorded frame of `wpt collect`, split by stage")
+    collect.add_argument("--routes", default=str(repo_configs_dir() / "routes" / "embedded_smoke.xml"))
+    collect.add_argument("--routes-subset", default="0", help="the route benchmarked (its first task)")
+    collect.add_argument("--agent", default=EXPERT_AGENT)
+    collect.add_argument("--frames", type=int, default=60, help="recorded frames per repetition")
+    collect.add_argument("--repeats", type=int, default=3)
+    collect.add_argument("--config", default=None, help="collection YAML (CollectConfig)")
+    collect.add_argument("--set", dest="overrides", action="append", default=[])
+    collect.set_defaults(func=run_collect)
     data = sub.add_parser("data", help="learning samples/s from raw clips and from the feature cache (same samples)")
     data.add_argument("--data", required=True, help="folder of clips the cache was built from")
     data.add_argument("--cache", required=True, help="feature cache (`wpt data cache`)")
@@ -58,6 +71,16 @@ def run_sensors(args: argparse.Namespace) -> int:
     from wpt_core.sim.sensors.sensor_bench import bench_sensors
 
     print(json.dumps(bench_sensors(width=args.width, height=args.height, frames=args.frames), indent=2))
+    return 0
+
+
+def run_collect(args: argparse.Namespace) -> int:
+    from wpt_core.sim.runner.collect_bench import bench_collect
+    from wpt_core.sim.runner.collector import CollectConfig
+
+    config = load_config(CollectConfig, args.config, args.overrides)
+    print(json.dumps(bench_collect(args.routes, args.agent, args.routes_subset, args.frames, args.repeats,
+                                   config), indent=2))
     return 0
 
 

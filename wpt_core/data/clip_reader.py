@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from wpt_core.data import clip_layout as L
-from wpt_core.data.clip_writer import INTENSITY_SCALE
+from wpt_core.data.laz_encoding import INTENSITY_SCALE
 from wpt_core.data.depth import decode_depth
 from wpt_core.data.expert_assessment import read_assessment
 from wpt_core.ground_map import GroundMap

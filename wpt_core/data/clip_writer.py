@@ -28,17 +28,16 @@ import threading
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional
 
-import laspy
 import numpy as np
 from PIL import Image
 
 from wpt_core.data import clip_layout as L
 from wpt_core.data.depth import encode_depth_png
+from wpt_core.data.laz_encoding import encode_laz
+from wpt_core.data.stage_clock import StageClock
 from wpt_core.ground_map import GroundMap
 
 JPEG_QUALITY = 20
-LIDAR_SCALE_M = 0.001
-INTENSITY_SCALE = 65535.0  # CARLA intensity in [0, 1] ↔ LAS uint16
 META_STATUS_RECORDING = "recording"
 META_STATUS_COMPLETE = "complete"
 FRAMES_IN_FLIGHT = 2
@@ -87,34 +86,17 @@ def encode_jpeg(image_bgra: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
     return buf.getvalue()
 
 
-def encode_laz(points_xyzi: np.ndarray) -> bytes:
-    """(N, 3|4) float ego-frame points (+ intensity in [0, 1]) → LAZ bytes, 1 mm precision."""
-    pts = np.asarray(points_xyzi, dtype=np.float64)
-    if pts.ndim != 2 or pts.shape[1] not in (3, 4):
-        raise ValueError(f"LiDAR must be (N, 3|4) x, y, z[, intensity], got shape {pts.shape}")
-    header = laspy.LasHeader(point_format=0, version="1.2")
-    header.offsets = np.floor(pts[:, :3].min(axis=0)) if len(pts) else np.zeros(3)
-    header.scales = np.full(3, LIDAR_SCALE_M)
-    record = laspy.ScaleAwarePointRecord.zeros(len(pts), header=header)
-    record.x, record.y, record.z = pts[:, 0], pts[:, 1], pts[:, 2]
-    if pts.shape[1] > 3:
-        record.intensity = np.round(np.clip(pts[:, 3], 0.0, 1.0) * INTENSITY_SCALE).astype(np.uint16)
-    buf = io.BytesIO()
-    with laspy.open(buf, mode="w", header=header, do_compress=True, closefd=False) as writer:
-        writer.write_points(record)
-    return buf.getvalue()
-
-
 def encode_anno(anno: Mapping[str, Any]) -> bytes:
-    return gzip.compress(json.dumps(anno, default=_json_default).encode("utf-8"), compresslevel=6)
+    return gzip.compress(json.dumps(anno, default=_json_default).encode("utf-8"), compresslevel=6, mtime=0)
 
 
 class ClipWriter:
     """Writes frames of one clip; `meta` holds route_id, town, scenario_type, rig, … (rate added here)."""
 
     def __init__(self, clip_dir: Path, meta: Dict[str, Any], resume: bool = False,
-                 jpeg_quality: int = JPEG_QUALITY) -> None:
+                 jpeg_quality: int = JPEG_QUALITY, clock: Optional[StageClock] = None) -> None:
         self.clip_dir = Path(clip_dir)
+        self.clock = clock or StageClock()
         self.jpeg_quality = jpeg_quality
         if L.is_complete(self.clip_dir) and resume:
             raise FileExistsError(f"{self.clip_dir}: clip is already complete; nothing to resume")
@@ -209,15 +191,20 @@ class ClipWriter:
     def _write(self, index: int, anno: Mapping[str, Any], images_bgra: Mapping[str, np.ndarray],
                lidar_xyzi: Optional[np.ndarray], depth_m: Mapping[str, np.ndarray],
                expert_assessment: Optional[bytes]) -> None:
-        for name, image in images_bgra.items():
-            write_frame_file(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
-        for name, depth in depth_m.items():
-            write_frame_file(L.depth_path(self.clip_dir, name, index), encode_depth_png(depth))
-        if lidar_xyzi is not None:
-            write_frame_file(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
-        if expert_assessment is not None:
-            write_frame_file(L.expert_assessment_path(self.clip_dir, index), expert_assessment)
-        atomic_write_bytes(L.anno_path(self.clip_dir, index), encode_anno(anno))
+        stage = self.clock.stage
+        with stage("write.jpeg"):
+            for name, image in images_bgra.items():
+                write_frame_file(L.image_path(self.clip_dir, name, index), encode_jpeg(image, self.jpeg_quality))
+        with stage("write.depth_png"):
+            for name, depth in depth_m.items():
+                write_frame_file(L.depth_path(self.clip_dir, name, index), encode_depth_png(depth))
+        with stage("write.laz"):
+            if lidar_xyzi is not None:
+                write_frame_file(L.lidar_path(self.clip_dir, index), encode_laz(lidar_xyzi))
+        with stage("write.anno_json_gz"):
+            if expert_assessment is not None:
+                write_frame_file(L.expert_assessment_path(self.clip_dir, index), expert_assessment)
+            atomic_write_bytes(L.anno_path(self.clip_dir, index), encode_anno(anno))
 
     def save_ground_map(self, ground_map: GroundMap) -> None:
         """Store the GroundMap crop of the route area (`map.npz`) for BEV labels."""

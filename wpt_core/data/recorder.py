@@ -23,6 +23,7 @@ from wpt_core.data.clip_writer import JPEG_QUALITY, ClipWriter
 from wpt_core.data.depth import carla_depth_to_metres
 from wpt_core.data.expert_assessment import ExpertStep, encode_assessment
 from wpt_core.data.route_info import RouteInfoPlanner
+from wpt_core.data.stage_clock import StageClock
 from wpt_core.ground_map import GroundMap
 from wpt_core.leaderboard.tick import TICK_HZ
 from wpt_core.types import DenseRoute, Scene
@@ -64,11 +65,13 @@ class Recorder:
         self.route_info = RouteInfoPlanner(route)
         self.ids = ActorIds()
         self.roads = roads
+        self.clock = StageClock()   # CPU per stage, the writer's included (`wpt bench collect`)
         full_meta = {**meta, "rate_hz": spec.record_hz, "frame_rate_hz": float(spec.record_hz),
                      "camera_width": spec.camera_width, "camera_height": spec.camera_height,
                      "jpeg_quality": spec.jpeg_quality}
         # resume=False: a clip reaching here never finished (finished routes are skipped), so start it over
-        self.writer = ClipWriter(Path(clip_dir), full_meta, resume=False, jpeg_quality=spec.jpeg_quality)
+        self.writer = ClipWriter(Path(clip_dir), full_meta, resume=False, jpeg_quality=spec.jpeg_quality,
+                                 clock=self.clock)
         self._ticks_per_frame = TICK_HZ // spec.record_hz
         self._wall0, self._cpu0 = time.perf_counter(), time.process_time()
 
@@ -89,18 +92,23 @@ class Recorder:
     def record(self, scene: Scene, expert: ExpertStep, sensors: SensorData, weather: Mapping[str, float]) -> None:
         """One frame: `sensors` holds the rig's cameras, optional `<camera>_DEPTH`, LIDAR_TOP (sensor frame,
         a full sweep) and IMU; `expert` is what the expert returned for `scene`."""
+        stage = self.clock.stage
         cameras = [name for name in (*rig.CAMERA_NAMES, rig.TOP_DOWN_NAME) if name in sensors]
         images = {name: sensors[name][1] for name in cameras}
-        depth = {name: depth_in_metres(sensors[name + DEPTH_SUFFIX][1]) for name in cameras
-                 if name + DEPTH_SUFFIX in sensors}
-        lidar = rig.lidar_to_ego(sensors[rig.LIDAR_NAME][1]) if rig.LIDAR_NAME in sensors else None
+        with stage("record.depth_lidar_frames"):
+            depth = {name: depth_in_metres(sensors[name + DEPTH_SUFFIX][1]) for name in cameras
+                     if name + DEPTH_SUFFIX in sensors}
+            lidar = rig.lidar_to_ego(sensors[rig.LIDAR_NAME][1]) if rig.LIDAR_NAME in sensors else None
         imu = np.asarray(sensors["IMU"][1], dtype=np.float64) if "IMU" in sensors else None
         control = expert.control.clamped()
-        info = self.route_info.step((scene.ego.x_m, scene.ego.y_m), scene.ego.yaw_deg)
-        anno = build_annotation(scene, info, control, self.calibration, dict(weather), bool(expert.should_brake),
-                                imu=imu, lidar_ego=lidar, ids=self.ids, roads=self.roads)
+        with stage("record.annotation"):
+            info = self.route_info.step((scene.ego.x_m, scene.ego.y_m), scene.ego.yaw_deg)
+            anno = build_annotation(scene, info, control, self.calibration, dict(weather),
+                                    bool(expert.should_brake), imu=imu, lidar_ego=lidar, ids=self.ids,
+                                    roads=self.roads)
+            assessment = encode_assessment(expert)
         self.writer.write_frame(self.writer.next_index, anno, images, lidar, depth_m=depth,
-                                expert_assessment=encode_assessment(expert))
+                                expert_assessment=assessment)
 
     def close(self) -> None:
         """Leave the clip incomplete (the route crashed): the frames recorded so far are written, no marker."""

@@ -67,14 +67,14 @@ class RouteRecorder:
     def on_start(self, run: RouteRun) -> None:
         cfg = self.config.recording
         specs = rig.bench2drive_rig_specs(cfg.camera_width, cfg.camera_height, lidar=cfg.lidar)
-        self.suite = SensorSuite(specs, ground=run.ground, track="SENSORS", lat_ref=run.town.lat_ref,
-                                 lon_ref=run.town.lon_ref, seed=self.task.seed, lidar=B2D_COLLECTION_LIDAR,
-                                 depth=cfg.depth)
         route = self.task.route
         meta = {"route_id": str(route.id), "town": route.town,
                 "scenario_type": route.scenarios[0].type if route.scenarios else "", "weather_id": weather_id(self.task),
                 "simulator": "embedded", "seed": self.task.seed, "depth": cfg.depth}
         self.recorder = Recorder(self.clip_dir, meta, run.route, cfg, roads=TownRoadIds(run.town))
+        self.suite = SensorSuite(specs, ground=run.ground, track="SENSORS", lat_ref=run.town.lat_ref,
+                                 lon_ref=run.town.lon_ref, seed=self.task.seed, lidar=B2D_COLLECTION_LIDAR,
+                                 depth=cfg.depth, clock=self.recorder.clock)
         ego = run.world.ego
         self.recorder.save_ground_map(run.ground.crop((ego.x_m, ego.y_m), self.config.map_half_size_m))
         self._scene, self._tick = run.scene, run.world.frame

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 import numpy as np
 
 from wpt_core.geometry import DEFAULT_LAT_REF, DEFAULT_LON_REF
+from wpt_core.data.stage_clock import StageClock
 from wpt_core.ground_map import GroundMap
 from wpt_core.protocol import Track
 from wpt_core.sim.sensors.camera import CameraRenderer
@@ -32,18 +33,21 @@ class SensorSuite:
 
     `noise=False` turns off the GNSS/IMU noise the leaderboard configures (for exact tests); `lidar` is
     the LiDAR model (the leaderboard's by default; a collector passes Bench2Drive's full-sweep one);
-    `depth=True` adds `<camera id>_DEPTH`: (H, W) float32 metres along each camera's optical axis.
+    `depth=True` adds `<camera id>_DEPTH`: (H, W) float32 metres along each camera's optical axis;
+    `clock` collects the CPU each sensor's reading costs (`sensor.<id>`, scene boxes: `sensor.boxes`).
     """
 
     def __init__(self, specs: Sequence[SensorSpec], ground: Optional[GroundMap],
                  track: Union[str, Track] = "SENSORS", lat_ref: float = DEFAULT_LAT_REF,
                  lon_ref: float = DEFAULT_LON_REF, seed: int = 0, noise: bool = True,
-                 lidar: Optional[LidarConfig] = None, depth: bool = False) -> None:
+                 lidar: Optional[LidarConfig] = None, depth: bool = False,
+                 clock: Optional[StageClock] = None) -> None:
         validate_sensor_specs(specs, track)
         self.specs: List[SensorSpec] = [dict(s) for s in specs]
         self.seed = int(seed)
         self.noise = bool(noise)
         self.depth = bool(depth)
+        self.clock = clock or StageClock()
         types = {s["type"] for s in self.specs}
         if OPENDRIVE_MAP in types:
             raise SensorConfigurationInvalid(
@@ -68,24 +72,32 @@ class SensorSuite:
 
     def read(self, scene: Scene, frame: int) -> Dict[str, Tuple[int, Any]]:
         """`{id: (frame, data)}` for every sensor, in the leaderboard's formats."""
-        boxes: Optional[SceneBoxes] = build_scene_boxes(scene) if self._needs_boxes else None
-        ego = scene.ego
+        stage = self.clock.stage
+        with stage("sensor.boxes"):
+            boxes: Optional[SceneBoxes] = build_scene_boxes(scene) if self._needs_boxes else None
         out: Dict[str, Tuple[int, Any]] = {}
         for index, (sid, kind, reader) in enumerate(self._readers):
-            rng = np.random.default_rng([self.seed, abs(int(frame)), index])
-            noise_rng = rng if self.noise else None
-            data: Any = None
-            if kind == CAMERA:
-                data, depth = reader.render_with_depth(ego, boxes, self.depth)
-                if depth is not None:
-                    out[f"{sid}_DEPTH"] = (int(frame), depth)
-            elif kind == LIDAR:
-                data = reader.scan(ego, boxes, frame, rng)
-            elif kind == RADAR:
-                data = reader.read(ego, boxes, rng)
-            elif kind in (GNSS, IMU):
-                data = reader.read(ego, noise_rng)
-            elif kind == SPEEDOMETER:
-                data = speedometer(ego)
-            out[sid] = (int(frame), data)
+            with stage(f"sensor.{sid}"):
+                self._read_one(out, index, sid, kind, reader, scene, frame, boxes)
         return out
+
+    def _read_one(self, out: Dict[str, Tuple[int, Any]], index: int, sid: str, kind: str, reader: Any,
+                  scene: Scene, frame: int, boxes: Optional[SceneBoxes]) -> None:
+        """Sensor `index`'s reading into `out` (a camera may add its `<id>_DEPTH`)."""
+        ego = scene.ego
+        rng = np.random.default_rng([self.seed, abs(int(frame)), index])
+        noise_rng = rng if self.noise else None
+        data: Any = None
+        if kind == CAMERA:
+            data, depth = reader.render_with_depth(ego, boxes, self.depth)
+            if depth is not None:
+                out[f"{sid}_DEPTH"] = (int(frame), depth)
+        elif kind == LIDAR:
+            data = reader.scan(ego, boxes, frame, rng)
+        elif kind == RADAR:
+            data = reader.read(ego, boxes, rng)
+        elif kind in (GNSS, IMU):
+            data = reader.read(ego, noise_rng)
+        elif kind == SPEEDOMETER:
+            data = speedometer(ego)
+        out[sid] = (int(frame), data)
