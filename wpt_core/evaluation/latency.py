@@ -8,8 +8,9 @@ initialisation, cuDNN autotuning), then times `iterations` steps one by one unde
 median and p90 are reported; ratio = teacher median / student median per setting. The report records the
 load average and torch's CPU capability with the figures: on a shared machine the load inflates every number,
 and `--bf16` pays only where the CPU has bf16 instructions (on an AVX2-only CPU torch's bf16 convolutions take
-a reference path, measured 50–80× slower than fp32). `channels_last` puts the conv weights in the layout the
-trainer uses (`train.channels_last`), 1.3–1.5× faster here at batch 1 on one thread.
+a reference path, measured 50–80× slower than fp32). `--channels-last` puts the conv weights in the layout
+the trainer uses (`train.channels_last`); at batch 1 it measured from 1.5× faster to 1.2× slower on this shared
+machine, so it is a flag to measure with, not a default.
 """
 from __future__ import annotations
 
