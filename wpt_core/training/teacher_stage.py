@@ -120,7 +120,7 @@ class TeacherTraining:
         """Mean losses; final-waypoint L2 of the selected (reward argmax) and the oracle (nearest) candidate."""
         model.eval()
         sums: Dict[str, float] = {}
-        selected_l2 = oracle_l2 = torch.zeros(2, dtype=torch.float64)
+        selected_l2, oracle_l2 = torch.zeros(2, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
         batches = 0
         for batch in loader:
             batch = to_device(batch, device)
