@@ -1,5 +1,4 @@
 """Closed-loop expert checks that need lateral planning: overtaking, making room, turns, outputs."""
-import time
 
 import numpy as np
 from expert_harness import collision_free, ego_at, left_turn_route, simulate, straight_route, vehicle
@@ -125,19 +124,6 @@ def test_ego_offset_to_the_right_gives_trajectory_back_to_the_left():
     out = Expert().run_step(Scene(0, 0.0, EgoState(10.0, 1.0, 0.0, 5.0)), route)
     assert out.trajectory.xy_ego_m[-1, 1] < -0.8                  # converges to the centreline (1 m left)
     assert out.control.steer < 0.0
-
-
-def test_step_time_with_dense_traffic():
-    rng = np.random.default_rng(1)
-    actors = [vehicle(f"v{k}", float(rng.uniform(-50, 80)), float(rng.choice([-3.5, 3.5, 7.0])),
-                      yaw=float(rng.choice([0.0, 180.0, 90.0])), speed=float(rng.uniform(0, 9))) for k in range(30)]
-    expert, route = Expert(), straight_route(400)
-    expert.run_step(Scene(0, 0.0, EgoState(0.0, 0.0, 0.0, 5.0), actors), route)
-    t0 = time.perf_counter()
-    for k in range(1, 101):
-        expert.run_step(Scene(k, 0.05 * k, EgoState(0.05 * k * 5.0, 0.0, 0.0, 5.0), actors), route)
-    per_step_ms = (time.perf_counter() - t0) * 10.0
-    assert per_step_ms < 15.0, per_step_ms           # ~2-4 ms here; generous for loaded CI machines
 
 
 def test_pulls_out_around_a_close_obstacle_without_touching_it():
