@@ -25,25 +25,7 @@ REPO="$(dirname "$HERE")"
 # shellcheck source=../scripts/b2d_parts.sh
 source "$REPO/scripts/b2d_parts.sh"
 AGENT="$HERE/data_agent.py"
-ROUTES="" OUT="" SERVERS=1 GPUS="0" AGENT_CONFIG="" B2D_ROOT="${BENCH2DRIVE_ROOT:-}" PY="python3"
-TIMEOUT=600 RESUME=0 DRY_RUN=0
-
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --routes) ROUTES="${2:-}"; shift 2 ;;
-    --out) OUT="${2:-}"; shift 2 ;;
-    --servers) SERVERS="${2:-}"; shift 2 ;;
-    --gpus) GPUS="${2:-}"; shift 2 ;;
-    --agent-config) AGENT_CONFIG="${2:-}"; shift 2 ;;
-    --b2d-root) B2D_ROOT="${2:-}"; shift 2 ;;
-    --python) PY="${2:-}"; shift 2 ;;
-    --timeout) TIMEOUT="${2:-}"; shift 2 ;;
-    --resume) RESUME=1; shift ;;
-    --dry-run) DRY_RUN=1; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; die "unknown argument '$1'" ;;
-  esac
-done
+b2d_parse_args "$@"
 
 # --- validate ---------------------------------------------------------------------------------------
 [[ -n "$ROUTES" ]] || { usage >&2; die "--routes is required"; }

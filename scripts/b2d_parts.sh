@@ -2,7 +2,30 @@
 # checks a CARLA 0.9.15 + Bench2Drive setup, splits a route file into N parts (`wpt routes split`: Bench2Drive's
 # contiguous split, ports 30000+150·i / 50000+150·i) and runs one leaderboard evaluator per part, each launching
 # its own CARLA server, from the Bench2Drive root (the evaluator reads its weather file relative to the cwd).
-# Callers set: REPO, PY, B2D_ROOT, GPU_LIST (array), TIMEOUT, RESUME (0/1), DRY_RUN (0/1), and call die().
+# Callers define usage() and die(), set REPO, parse their arguments with b2d_parse_args, and set GPU_LIST (array).
+
+# b2d_parse_args "$@": the options both scripts take, into ROUTES OUT SERVERS GPUS AGENT_CONFIG B2D_ROOT PY
+# TIMEOUT RESUME DRY_RUN (defaults first; an unknown option is an error through the caller's usage/die).
+b2d_parse_args() {
+  ROUTES="" OUT="" SERVERS=1 GPUS="0" AGENT_CONFIG="" B2D_ROOT="${BENCH2DRIVE_ROOT:-}" PY="python3"
+  TIMEOUT=600 RESUME=0 DRY_RUN=0
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --routes) ROUTES="${2:-}"; shift 2 ;;
+      --out) OUT="${2:-}"; shift 2 ;;
+      --servers) SERVERS="${2:-}"; shift 2 ;;
+      --gpus) GPUS="${2:-}"; shift 2 ;;
+      --agent-config) AGENT_CONFIG="${2:-}"; shift 2 ;;
+      --b2d-root) B2D_ROOT="${2:-}"; shift 2 ;;
+      --python) PY="${2:-}"; shift 2 ;;
+      --timeout) TIMEOUT="${2:-}"; shift 2 ;;
+      --resume) RESUME=1; shift ;;
+      --dry-run) DRY_RUN=1; shift ;;
+      -h|--help) usage; exit 0 ;;
+      *) usage >&2; die "unknown argument '$1'" ;;
+    esac
+  done
+}
 
 b2d_check_setup() {
   [[ -n "${CARLA_ROOT:-}" ]] || die "CARLA_ROOT is not set (the CARLA 0.9.15 folder that holds CarlaUE4.sh)"

@@ -27,7 +27,11 @@ def _exec_form(path: Path, instruction: str):
 
 
 def _script_flags(script: Path):
-    return set(re.findall(r"^\s+(--[\w-]+)\)", script.read_text(), re.MULTILINE))
+    """The options a script's case arms accept, its own and those of the parser it calls from b2d_parts.sh."""
+    text = script.read_text()
+    if "b2d_parse_args" in text:
+        text += (REPO / "scripts" / "b2d_parts.sh").read_text()
+    return set(re.findall(r"^\s+(--[\w-]+)\)", text, re.MULTILINE))
 
 
 def test_there_are_two_images():

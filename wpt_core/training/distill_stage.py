@@ -28,14 +28,14 @@ from wpt_core.models.bev_encoder import BevEncoder
 from wpt_core.models.reward_model import reward_parts
 from wpt_core.models.student import Student
 from wpt_core.models.teacher import Teacher
-from wpt_core.training.plan_losses import endpoint_l2, masked_l1
+from wpt_core.training.plan_losses import TermsLoss, endpoint_l2, masked_l1
 from wpt_core.training.profile import Profile
 from wpt_core.training.trainer import to_device
 
 DISTILL_TERMS = ("query", "reward_imitation", "reward_simulation")
 
 
-class DistillTraining:
+class DistillTraining(TermsLoss):
     def __init__(self, profile: Profile, encoder: BevEncoder, teacher: Optional[Teacher] = None) -> None:
         self.profile, self.encoder = profile, encoder
         self.kind = "student" if teacher is not None else "baseline"
@@ -72,10 +72,6 @@ class DistillTraining:
                 terms["reward_simulation"] = F.relu(sim[rows, selected].detach() - sim[:, n]).mean()
         terms["total"] = sum(getattr(w, name) * value for name, value in terms.items())
         return terms, out
-
-    def loss(self, model: nn.Module, batch: Dict[str, Any]) -> Tuple[torch.Tensor, Dict[str, float]]:
-        terms, _ = self._terms(model, batch)
-        return terms["total"], {k: float(v.detach()) for k, v in terms.items() if k != "total"}
 
     @torch.no_grad()
     def validate(self, model: nn.Module, loader: DataLoader, device: torch.device) -> Dict[str, float]:

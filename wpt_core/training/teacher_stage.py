@@ -28,7 +28,7 @@ from wpt_core.models.teacher import Teacher
 from wpt_core.models.vocabulary import kmeans_vocabulary
 from wpt_core.models.world_system import WorldModelSystem
 from wpt_core.training.losses import masked_bce
-from wpt_core.training.plan_losses import endpoint_l2, masked_l1
+from wpt_core.training.plan_losses import TermsLoss, endpoint_l2, masked_l1
 from wpt_core.training.profile import OCCUPANCY_SOURCES, Profile
 from wpt_core.training.trainer import to_device
 
@@ -59,7 +59,7 @@ def unwrap(model: nn.Module) -> nn.Module:
     return model.module if hasattr(model, "module") else model
 
 
-class TeacherTraining:
+class TeacherTraining(TermsLoss):
     kind = "teacher"
 
     def __init__(self, profile: Profile, world_model: WorldModelSystem, train_set: Any) -> None:
@@ -110,10 +110,6 @@ class TeacherTraining:
                  "simulation": masked_bce(out["logits"]["simulation"], self.rule_targets(out, batch))}
         terms["total"] = sum(getattr(w, name) * value for name, value in terms.items())
         return terms, out
-
-    def loss(self, model: nn.Module, batch: Dict[str, Any]) -> Tuple[torch.Tensor, Dict[str, float]]:
-        terms, _ = self._terms(model, batch)
-        return terms["total"], {k: float(v.detach()) for k, v in terms.items() if k != "total"}
 
     @torch.no_grad()
     def validate(self, model: nn.Module, loader: DataLoader, device: torch.device) -> Dict[str, float]:
