@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from wpt_core.evaluation.abilities import ABILITIES
 from wpt_core.evaluation.merge import merge_results
 from wpt_core.evaluation.report import RoutesFile, compute_report
+from wpt_core.evaluation.world_model_eval import format_world_model_report
 from wpt_core.leaderboard.route_file import read_routes, select_routes
 from wpt_core.pipeline.pipeline_config import LEARNED, POLICIES
 from wpt_core.pipeline.runner import StageContext, format_seconds
@@ -103,6 +104,9 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     lines += ["", "## Stage wall times", "", "| stage | wall time |", "|---|---|"]
     lines += [f"| {name} | {format_seconds(wall)} |" for name, wall in report["stage_wall_s"].items()]
     lines.append(f"| total | {format_seconds(sum(report['stage_wall_s'].values()))} |")
+    if report.get("world_model"):
+        lines += ["", "## World model (validation routes)", "", "```", format_world_model_report(report["world_model"]),
+                  "```"]
     if report["plots"]:
         lines += ["", "## Plots", ""] + [f"![{Path(p).stem}]({Path(p).name})" for p in report["plots"]]
     if report.get("video"):
@@ -120,6 +124,7 @@ def write_report(ctx: StageContext) -> Dict[str, str]:
         plots.append(str(ability_bars(rows, ctx.run_dir / "abilities.png")))
     report = {"profile": ctx.profile, "training_profile": ctx.config.training.profile, "run": ctx.run_dir.name,
               "benchmark": ctx.config.policy_eval.benchmark, "seed": ctx.config.seed, "policies": rows,
+              "world_model": _read_json(ctx.outputs.get("world_model_eval", {}).get("report")),
               "stage_wall_s": dict(ctx.wall_s), "plots": plots,
               "video": ctx.outputs.get("video", {}).get("video")}
     json_path, md_path = ctx.run_dir / "report.json", ctx.run_dir / "report.md"

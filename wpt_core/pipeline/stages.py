@@ -1,8 +1,8 @@
 """The main job's stages, in order, each one `wpt` command (or a few) called in-process with an argv list.
 
 Every stage resumes through its command: collect and eval `--resume` when their results file exists, train
-`--resume` when the run folder holds `last.pt`, the feature cache and the open-loop/latency JSONs are rebuilt
-only when missing.
+`--resume` when the run folder holds `last.pt`, the feature cache and the world-model/open-loop/latency JSONs are
+rebuilt only when missing.
 """
 from __future__ import annotations
 
@@ -69,6 +69,16 @@ def _train(ctx: StageContext, kind: str, inputs: List[str]) -> Dict[str, str]:
 
 def world_model(ctx: StageContext) -> Dict[str, str]:
     return _train(ctx, "world_model", [])
+
+
+def world_model_eval(ctx: StageContext) -> Dict[str, str]:
+    """`wpt eval world-model` on the world model's validation routes: its occupancy IoU next to the references."""
+    out = ctx.run_dir / "world_model_eval.json"
+    if not out.is_file():
+        wpt(["eval", "world-model", "--checkpoint", ctx.output("world_model", "checkpoint"),
+             "--data", ctx.output("collect", "data"), "--json", str(out),
+             "--max-samples", str(ctx.config.report.world_model_samples)])
+    return {"report": str(out)}
 
 
 def teacher(ctx: StageContext) -> Dict[str, str]:
@@ -138,6 +148,7 @@ def latency(ctx: StageContext) -> Dict[str, str]:
 
 
 STAGES = [Stage("collect", collect), Stage("cache", cache), Stage("world_model", world_model),
+          Stage("world_model_eval", world_model_eval),
           Stage("teacher", teacher), Stage("student", student), Stage("baseline", baseline),
           Stage("expert_eval", expert_eval), *(policy_eval(p) for p in LEARNED), Stage("open_loop", open_loop),
           Stage("latency", latency), Stage("video", record_student_video),
