@@ -8,6 +8,8 @@ time out after 240 s.
 - EnterActorFlow: a flow on every lane of the start point's road, already filled when the scenario
   starts; the ego must merge into it. Ends when the ego reaches the end point (within `SINK_REACH_M`
   of the route; any lane of that road counts).
+- EnterActorFlowV2 (a dedicated entry lane): one flow from the start lane, already filled; ends when the
+  ego reaches the end point.
 - MergerIntoSlowTraffic / MergerIntoSlowTrafficV2: one (slow) flow from the start lane, already filled;
   the ego merges into it. Ends when the ego reaches the end point.
 - HighwayExit: one flow, already filled, that the ego must cut across to leave the road. Ends when the
@@ -76,6 +78,10 @@ class _ActorFlow(Scenario):
 class EnterActorFlow(_ActorFlow):
     type_name = "EnterActorFlow"
     every_lane = True
+
+
+class EnterActorFlowV2(_ActorFlow):
+    type_name = "EnterActorFlowV2"
 
 
 class MergerIntoSlowTraffic(_ActorFlow):
