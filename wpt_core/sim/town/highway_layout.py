@@ -52,8 +52,11 @@ class PlainEdge:
 EASTBOUND_NODES: Dict[str, XY] = {"EB0": (250.0, -6.0), "EB1": (700.0, -6.0), "EB2": (900.0, -6.0),
                                   "EB3": (1300.0, -6.0), "EB4": (1500.0, -6.0), "EB5": (1750.0, -6.0),
                                   "S1": (1050.0, -220.0), "S2": (1150.0, -220.0)}
-OFF_RAMP_SHAPE: Tuple[XY, ...] = ((930.0, -21.0), (985.0, -45.0), (1030.0, -110.0), (1048.0, -190.0))
-ON_RAMP_SHAPE: Tuple[XY, ...] = ((1152.0, -190.0), (1175.0, -110.0), (1225.0, -45.0), (1275.0, -21.0))
+# the ramps meet the interurban road at right angles (their last / first 40 m run north-south)
+OFF_RAMP_SHAPE: Tuple[XY, ...] = ((930.0, -21.0), (985.0, -45.0), (1028.0, -100.0), (1048.0, -150.0),
+                                  (1050.0, -190.0))
+ON_RAMP_SHAPE: Tuple[XY, ...] = ((1150.0, -190.0), (1152.0, -150.0), (1172.0, -100.0), (1215.0, -45.0),
+                                 (1270.0, -21.0))
 TOWN_NODES: Dict[str, Tuple[XY, str]] = {   # id → (position, junction type)
     "A0": ((-200.0, -220.0), "priority"), "A1": ((-200.0, 0.0), "priority_stop"),
     "A2": ((-200.0, 220.0), "priority"), "B0": ((0.0, -220.0), "priority_stop"),
