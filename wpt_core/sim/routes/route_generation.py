@@ -161,13 +161,13 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "ParkingExit": StretchRule(40.0, "kerb", lambda rng, ctx: {
         "direction": param("right"), "front_vehicle_distance": param(rng.randint(12, 20)),
         "behind_vehicle_distance": param(rng.randint(8, 10))}, at_route_start=True),
-    "EnterActorFlow": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M,
+    "EnterActorFlow": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M, sink_on_route=True,
                                    points=ramp_sites.merge_from_on_ramp, params=_flow((11, 13), (17, 30), (5, 20))),
-    "EnterActorFlowV2": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M,
+    "EnterActorFlowV2": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M, sink_on_route=True,
                                      points=ramp_sites.merge_from_on_ramp, params=_flow((13, 19), (17, 30), (4, 22))),
-    "MergerIntoSlowTraffic": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M,
+    "MergerIntoSlowTraffic": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M, sink_on_route=True,
                                           points=ramp_sites.merge_from_on_ramp, params=_flow((9, 10), (14, 16), (18, 26))),
-    "MergerIntoSlowTrafficV2": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M,
+    "MergerIntoSlowTrafficV2": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M, sink_on_route=True,
                                             points=ramp_sites.merge_from_on_ramp,
                                             params=_flow((9, 10), (11, 14), (16, 22))),
     "HighwayExit": JunctionRule(frozenset("rR"), UNSIGNALISED, before_m=EXIT_BEFORE_M,
@@ -312,7 +312,19 @@ def _plan_ok(town: Town, rule: Rule, plan: RoutePlan, length_range_m: Tuple[floa
     if isinstance(rule, StretchRule):
         return _path_length(town, lanes[plan.trigger_index:], plan.trigger_s, plan.end_s) >= rule.min_len_m
     exit_index = next(i for i in range(plan.trigger_index + 1, len(lanes)) if not town.lanes[lanes[i]].is_internal)
+    if rule.sink_on_route and not _passes(town, lanes[plan.trigger_index:], plan.end_s, plan.params["end_actor_flow"]):
+        return False
     return _path_length(town, lanes[exit_index:], 0.0, plan.end_s) >= MIN_EXIT_M
+
+
+def _passes(town: Town, lanes: Sequence[str], end_s: float, point: Dict[str, str]) -> bool:
+    """The lanes (the last one up to `end_s`) run past the point's edge position with MIN_EXIT_M to spare."""
+    match = town.nearest_lane((float(point["x"]), float(point["y"])))
+    if match is None:
+        return False
+    edge = town.lanes[match.lane_id].edge_id
+    on = [lid for lid in lanes if town.lanes[lid].edge_id == edge]
+    return bool(on) and (on[-1] != lanes[-1] or end_s >= match.s_m + MIN_EXIT_M)
 
 
 def _waypoints(town: Town, plan: RoutePlan) -> List[Tuple[float, float, float]]:
