@@ -348,6 +348,7 @@ def test_invading_turn_oncoming_cars_cut_into_ego_lane(make_run):
 
 HIGHWAY = Town.load("EmbeddedHighway")
 RAMP_IN = ["S2EB3", "EB3EB4", "EB4EB5"]        # down the on-ramp, through the acceleration lane, on
+RAMP_TRIGGER_S = HIGHWAY.edge_length_m("S2EB3") - 60.0   # 60 m before the ramp joins, as generated
 RAMP_FLOW = {"start_actor_flow": point_on(HIGHWAY, "EB2EB3", from_end_m=100.0),
              "end_actor_flow": point_on(HIGHWAY, "EB4EB5", at_m=35.0)}
 SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route generation picks
@@ -395,17 +396,17 @@ SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route g
     # EmbeddedHighway, eastbound: the on-ramp S2EB3 joins the motorway EB2EB3 as the acceleration lane of
     # EB3EB4, which ends into EB4EB5; the off-ramp EB2S1 leaves the deceleration lane of EB1EB2; S1S2 /
     # S2S1 is the interurban road the ramps end on (S1: off-ramp end, S2: on-ramp start)
-    "EnterActorFlow": ("EmbeddedHighway", RAMP_IN, 160.0, RAMP_FLOW),
-    "EnterActorFlowV2": ("EmbeddedHighway", RAMP_IN, 160.0, RAMP_FLOW),
-    "MergerIntoSlowTraffic": ("EmbeddedHighway", RAMP_IN, 160.0, {**RAMP_FLOW, "flow_speed": {"value": "4"}}),
-    "MergerIntoSlowTrafficV2": ("EmbeddedHighway", RAMP_IN, 160.0, {**RAMP_FLOW, "flow_speed": {"value": "4"}}),
+    "EnterActorFlow": ("EmbeddedHighway", RAMP_IN, RAMP_TRIGGER_S, RAMP_FLOW),
+    "EnterActorFlowV2": ("EmbeddedHighway", RAMP_IN, RAMP_TRIGGER_S, RAMP_FLOW),
+    "MergerIntoSlowTraffic": ("EmbeddedHighway", RAMP_IN, RAMP_TRIGGER_S, {**RAMP_FLOW, "flow_speed": {"value": "4"}}),
+    "MergerIntoSlowTrafficV2": ("EmbeddedHighway", RAMP_IN, RAMP_TRIGGER_S, {**RAMP_FLOW, "flow_speed": {"value": "4"}}),
     "HighwayExit": ("EmbeddedHighway", ["EB1EB2", "EB2S1", "S1B0"], 30.0, {
         "start_actor_flow": point_on(HIGHWAY, "EB0EB1", from_end_m=100.0),
         "end_actor_flow": point_on(HIGHWAY, "EB2S1", at_m=35.0)}),
     "InterurbanActorFlow": ("EmbeddedHighway", ["S1S2", "S2EB3"], 50.0, {
         "start_actor_flow": point_on(HIGHWAY, "C0S2", from_end_m=60.0),
         "end_actor_flow": point_on(HIGHWAY, "S2S1", at_m=30.0)}),
-    "InterurbanAdvancedActorFlow": ("EmbeddedHighway", ["EB2S1", "S1S2"], 180.0, {
+    "InterurbanAdvancedActorFlow": ("EmbeddedHighway", ["EB2S1", "S1S2"], HIGHWAY.edge_length_m("EB2S1") - 35.0, {
         "start_actor_flow": point_on(HIGHWAY, "S2S1", at_m=30.0),
         "end_actor_flow": point_on(HIGHWAY, "S1B0", at_m=30.0)}),
     "HighwayCutIn": ("EmbeddedHighway", ["EB2EB3", "EB3EB4", "EB4EB5"], 290.0, {

@@ -52,11 +52,24 @@ class PlainEdge:
 EASTBOUND_NODES: Dict[str, XY] = {"EB0": (250.0, -6.0), "EB1": (700.0, -6.0), "EB2": (900.0, -6.0),
                                   "EB3": (1300.0, -6.0), "EB4": (1500.0, -6.0), "EB5": (1750.0, -6.0),
                                   "S1": (1050.0, -220.0), "S2": (1150.0, -220.0)}
-# the ramps meet the interurban road at right angles (their last / first 40 m run north-south)
-OFF_RAMP_SHAPE: Tuple[XY, ...] = ((930.0, -21.0), (985.0, -45.0), (1028.0, -100.0), (1048.0, -150.0),
-                                  (1050.0, -190.0))
-ON_RAMP_SHAPE: Tuple[XY, ...] = ((1150.0, -190.0), (1152.0, -150.0), (1172.0, -100.0), (1215.0, -45.0),
-                                 (1270.0, -21.0))
+RAMP_POINTS = 16            # samples of a ramp's curve (≤ 7° heading change between them)
+
+
+def _bezier(p0: XY, p1: XY, p2: XY, p3: XY, n: int) -> Tuple[XY, ...]:
+    """n points of the cubic Bézier p0 → p3 (tangents p0→p1 at the start, p2→p3 at the end)."""
+    out = []
+    for k in range(n):
+        t = k / (n - 1)
+        w = ((1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t * t * (1 - t), t ** 3)
+        out.append((sum(wi * p[0] for wi, p in zip(w, (p0, p1, p2, p3))),
+                    sum(wi * p[1] for wi, p in zip(w, (p0, p1, p2, p3)))))
+    return tuple(out)
+
+
+# the off-ramp curves from the motorway's right edge down to the interurban road, meeting it at a right
+# angle; the on-ramp is its mirror image about x = 1100 (between S1 and S2), driven the other way
+OFF_RAMP_SHAPE = _bezier((915.0, -19.0), (1000.0, -24.0), (1050.0, -90.0), (1050.0, -200.0), RAMP_POINTS)
+ON_RAMP_SHAPE = tuple((2200.0 - x, y) for x, y in reversed(OFF_RAMP_SHAPE))
 TOWN_NODES: Dict[str, Tuple[XY, str]] = {   # id → (position, junction type)
     "A0": ((-200.0, -220.0), "priority"), "A1": ((-200.0, 0.0), "priority_stop"),
     "A2": ((-200.0, 220.0), "priority"), "B0": ((0.0, -220.0), "priority_stop"),
