@@ -9,7 +9,7 @@ from wpt_core.paths import towns_dir
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("maps", help="SUMO towns for the embedded simulator")
     sub = p.add_subparsers(dest="maps", required=True)
-    build = sub.add_parser("build", help="regenerate the shipped towns with netgenerate + netconvert")
+    build = sub.add_parser("build", help="regenerate the shipped towns (netgenerate or a written layout, then netconvert)")
     build.add_argument("--out", default=None, help="output folder (default: the package's towns folder)")
     build.set_defaults(func=run_build)
     conv = sub.add_parser("convert", help="OpenDRIVE (.xodr, e.g. a CARLA town) → SUMO .net.xml")

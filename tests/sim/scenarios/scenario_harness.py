@@ -96,6 +96,15 @@ def route_frame(run: Run, actor: Actor) -> Tuple[float, float]:
     return float(run.s[i]), float(-dx * math.sin(yaw) + dy * math.cos(yaw))
 
 
+def point_on(town: Town, edge: str, from_end_m: Optional[float] = None, at_m: Optional[float] = None,
+             lane: int = 0) -> Dict[str, str]:
+    """A route-XML point on lane `lane` (0: rightmost) of `edge`, `at_m` along it or `from_end_m` before its end."""
+    shape = town.lanes[town.edges[edge][lane]]
+    s = shape.length_m - from_end_m if from_end_m is not None else at_m
+    x, y, _ = shape.pose_at(s)
+    return {"x": f"{x:.2f}", "y": f"{y:.2f}", "z": "0"}
+
+
 def inside(polygon: np.ndarray, x: float, y: float) -> bool:
     """Ray-casting point-in-polygon."""
     hit = False

@@ -1,6 +1,7 @@
-"""Flows between route-XML points (EnterActorFlow, MergerIntoSlowTraffic(V2), HighwayExit,
+"""Flows between route-XML points (EnterActorFlow(V2), MergerIntoSlowTraffic(V2), HighwayExit,
 InterurbanActorFlow, InterurbanAdvancedActorFlow), CrossingBicycleFlow and HighwayCutIn on a real
-libsumo World. Source/sink points are taken from the town's lanes by heading relative to the ego (CARLA
+libsumo World. The highway types run at EmbeddedHighway's eastbound ramps (see test_scenarios.SITES);
+CrossingBicycleFlow's source is taken from EmbeddedGrid's lanes by heading relative to the ego (CARLA
 yaw grows clockwise: traffic from the ego's left heads ego yaw + 90)."""
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Dict, Set, Tuple
 import libsumo
 import pytest
 
-from scenario_harness import WIDE, link_indices, route_frame
+from scenario_harness import WIDE, link_indices, point_on, route_frame
+from test_scenarios import HIGHWAY, RAMP_IN, SITES
 from wpt_core.polyline import end_heading_deg
 
 
@@ -22,13 +24,6 @@ def edge_into(town, junction: str, heading_deg: float) -> str:
                 heading_diff(end_heading_deg(town.lanes[town.edges[e][0]].shape_xy), heading_deg) < 20.0)
 
 
-def point_on(town, edge: str, from_end_m: float = None, at_m: float = None) -> Dict[str, str]:
-    lane = town.lanes[town.edges[edge][0]]
-    s = lane.length_m - from_end_m if from_end_m is not None else at_m
-    x, y, _ = lane.pose_at(s)
-    return {"x": f"{x:.2f}", "y": f"{y:.2f}", "z": "0"}
-
-
 def edges_seen(run, ticks: int, target_mps=None) -> Dict[str, Set[str]]:
     seen: Dict[str, Set[str]] = {}
     for _ in range(ticks):
@@ -39,83 +34,68 @@ def edges_seen(run, ticks: int, target_mps=None) -> Dict[str, Set[str]]:
     return seen
 
 
-def enter_site(kind: str, flow_speed: str) -> Tuple:
-    from wpt_core.sim.town.town import Town
-    town = Town.load("EmbeddedGrid")
-    ego_yaw = end_heading_deg(town.lanes[town.edges["A2B2"][0]].shape_xy)
-    left = edge_into(town, "B2", ego_yaw + 90.0)
-    params = {"start_actor_flow": point_on(town, left, from_end_m=50.0),
-              "end_actor_flow": point_on(town, "B2B1", at_m=40.0),
-              "flow_speed": {"value": flow_speed}, "source_dist_interval": {"from": "15", "to": "20"}}
-    return left, params
-
-
-@pytest.mark.parametrize("kind,speed", [("EnterActorFlow", "8"), ("MergerIntoSlowTraffic", "4"),
-                                        ("MergerIntoSlowTrafficV2", "4")])
-def test_flow_from_the_left_into_the_road_the_ego_turns_into(make_run, kind, speed):
-    left, params = enter_site(kind, speed)
-    run = make_run("EmbeddedGrid", ["A2B2", "B2B1"], kind, 100.0, params, config=WIDE)
+@pytest.mark.parametrize("kind,speed,lanes", [("EnterActorFlow", "8", 3), ("EnterActorFlowV2", "8", 1),
+                                              ("MergerIntoSlowTraffic", "4", 1), ("MergerIntoSlowTrafficV2", "4", 1)])
+def test_flow_on_the_motorway_the_ego_merges_into_from_the_on_ramp(make_run, kind, speed, lanes):
+    town, edges, trigger_s, params = SITES[kind]
+    params = {**params, "flow_speed": {"value": speed}, "source_dist_interval": {"from": "15", "to": "20"}}
+    run = make_run(town, edges, kind, trigger_s, params, config=WIDE)
     run.until(lambda sc: run.scenario.triggered, max_ticks=900)
-    scene = run.tick(target_mps=0.0)
-    prefilled = run.scenario_actors(scene)
-    assert len(prefilled) >= 2                                        # already filled at the start
-    seen = edges_seen(run, 300, target_mps=0.0)
-    assert all(left in e for e in seen.values())                      # every vehicle comes from the left road ...
-    assert sum("B2B1" in e for e in seen.values()) >= 2               # ... and drives on into the ego's exit
+    prefilled = run.scenario_actors(run.tick(target_mps=0.0))
+    assert len(prefilled) >= 2 * lanes                                # already filled at the start
+    lanes_used = {a.lane_id for a in prefilled if a.lane_id and HIGHWAY.lanes[a.lane_id].edge_id == "EB2EB3"}
+    assert len(lanes_used) == lanes                                   # every motorway lane (EnterActorFlow) or one
+    seen = edges_seen(run, int(320.0 / float(speed) / 0.05), target_mps=0.0)   # ~300 m to EB4EB5
+    motorway = {"EB2EB3", "EB3EB4", "EB4EB5"}
+    assert all({e for e in edges if not e.startswith(":")} <= motorway for edges in seen.values())   # not the ramp
+    assert sum("EB4EB5" in e for e in seen.values()) >= 2             # ... and on past the acceleration lane
     speeds = [a.speed_mps for a in run.scenario_actors(run.world.scene())]
     assert max(speeds) <= float(speed) + 0.3                          # at the flow's speed
 
 
 def test_enter_actor_flow_ends_when_the_ego_reaches_the_end_point(make_run):
-    _, params = enter_site("EnterActorFlow", "8")
-    params["source_dist_interval"] = {"from": "60", "to": "70"}
-    run = make_run("EmbeddedGrid", ["A2B2", "B2B1"], "EnterActorFlow", 100.0, params, cruise_mps=6.0)
+    town, edges, trigger_s, params = SITES["EnterActorFlow"]
+    params = {**params, "flow_speed": {"value": "8"}, "source_dist_interval": {"from": "60", "to": "70"}}
+    run = make_run(town, edges, "EnterActorFlow", trigger_s, params, cruise_mps=6.0)
     end = (float(params["end_actor_flow"]["x"]), float(params["end_actor_flow"]["y"]))
     run.until(lambda sc: run.scenario.done, max_ticks=3000)
     ego = run.world.ego
     assert ((ego.x_m - end[0]) ** 2 + (ego.y_m - end[1]) ** 2) ** 0.5 < 2.0
 
 
-def test_interurban_flow_oncoming_across_the_left_turn_ends_at_the_junction_exit(make_run):
-    from wpt_core.sim.town.town import Town
-    town = Town.load("EmbeddedGrid")
-    ego_yaw = end_heading_deg(town.lanes[town.edges["A2B2"][0]].shape_xy)
-    oncoming = edge_into(town, "B2", ego_yaw + 180.0)
-    params = {"start_actor_flow": point_on(town, oncoming, from_end_m=60.0),
-              "end_actor_flow": point_on(town, "B2A2", at_m=30.0), "flow_speed": {"value": "8"},
-              "source_dist_interval": {"from": "20", "to": "25"}}
-    run = make_run("EmbeddedGrid", ["A2B2", "B2B3"], "InterurbanActorFlow", 100.0, params, config=WIDE)
+def test_interurban_flow_oncoming_across_the_left_turn_onto_the_on_ramp(make_run):
+    town, edges, trigger_s, params = SITES["InterurbanActorFlow"]
+    params = {**params, "flow_speed": {"value": "8"}, "source_dist_interval": {"from": "20", "to": "25"}}
+    run = make_run(town, edges, "InterurbanActorFlow", trigger_s, params, config=WIDE)
+    ego_yaw = end_heading_deg(HIGHWAY.lanes[HIGHWAY.edges["S1S2"][0]].shape_xy)
     run.until(lambda sc: run.scenario.triggered, max_ticks=900)
     first = run.scenario_actors(run.tick(target_mps=0.0))
     src = (float(params["start_actor_flow"]["x"]), float(params["start_actor_flow"]["y"]))
     assert len(first) == 1                                            # not pre-filled: one car, at the source
     assert ((first[0].x_m - src[0]) ** 2 + (first[0].y_m - src[1]) ** 2) ** 0.5 < 3.0
+    assert heading_diff(first[0].yaw_deg, ego_yaw + 180.0) < 10.0     # oncoming
     seen = edges_seen(run, 400, target_mps=0.0)
-    assert len(seen) >= 2 and all(oncoming in e for e in seen.values()) and \
-        sum("B2A2" in e for e in seen.values()) >= 1                  # straight through, past the ego's entry
+    assert len(seen) >= 2 and all("C0S2" in e for e in seen.values()) and \
+        sum("S2S1" in e for e in seen.values()) >= 1                  # straight through, past the ego's entry
     run.cruise_mps = 6.0
     run.until(lambda sc: run.scenario.done, max_ticks=2000)
     inside = [i for i, j in enumerate(run.route.in_junction) if j]
     assert run.ego_s() == pytest.approx(float(run.s[inside[-1]]), abs=2.5)   # just out of the junction
 
 
-def test_interurban_advanced_two_opposite_flows(make_run):
-    from wpt_core.sim.town.town import Town
-    town = Town.load("EmbeddedGrid")
-    ego_yaw = end_heading_deg(town.lanes[town.edges["A2B2"][0]].shape_xy)
-    from_left = edge_into(town, "B2", ego_yaw + 90.0)                 # crosses in front of the ego
-    sink_edge = next(e for e, d in town.successors(from_left).items() if d == "s")
-    params = {"start_actor_flow": point_on(town, from_left, from_end_m=60.0),
-              "end_actor_flow": point_on(town, sink_edge, at_m=30.0), "flow_speed": {"value": "8"},
-              "source_dist_interval": {"from": "20", "to": "25"}}
-    run = make_run("EmbeddedGrid", ["A2B2", "B2B3"], "InterurbanAdvancedActorFlow", 100.0, params, config=WIDE)
+def test_interurban_advanced_two_opposite_flows_at_the_off_ramp_end(make_run):
+    town, edges, trigger_s, params = SITES["InterurbanAdvancedActorFlow"]
+    params = {**params, "flow_speed": {"value": "8"}, "source_dist_interval": {"from": "20", "to": "25"}}
+    run = make_run(town, edges, "InterurbanAdvancedActorFlow", trigger_s, params, config=WIDE)
+    ego_yaw = end_heading_deg(HIGHWAY.lanes[HIGHWAY.edges["EB2S1"][0]].shape_xy)
+    assert heading_diff(end_heading_deg(HIGHWAY.lanes[HIGHWAY.edges["S2S1"][0]].shape_xy), ego_yaw + 90.0) < 10.0
     run.until(lambda sc: run.scenario.triggered, max_ticks=900)
     seen = edges_seen(run, 400, target_mps=0.0)
-    first = [e for e in seen.values() if from_left in e]
-    second = [e for e in seen.values() if from_left not in e]
+    first = [e for e in seen.values() if "S2S1" in e]                 # from the ego's left, across its path
+    second = [e for e in seen.values() if "S2S1" not in e]
     assert first and second
-    assert all("B2B3" in e for e in second if len(e) > 2)             # the second flow drives into the ego's exit
-    assert town.opposite_edge(sink_edge) in set().union(*second)      # ... coming from the first flow's sink road
+    assert all("S1S2" in e for e in second if len(e) > 2)             # the second flow drives into the ego's exit
+    assert "B0S1" in set().union(*second)                             # ... coming from the first flow's sink road
 
 
 def test_crossing_bicycle_flow_cyclists_at_the_lane_edge_and_ego_held_red(make_run):
@@ -143,16 +123,13 @@ def test_crossing_bicycle_flow_cyclists_at_the_lane_edge_and_ego_held_red(make_r
             assert bike.speed_mps <= 5.3
 
 
-def test_highway_cut_in_joins_in_front_of_the_ego(make_run):
-    from wpt_core.sim.town.town import Town
-    town = Town.load("EmbeddedGrid")
-    ego_yaw = end_heading_deg(town.lanes[town.edges["A2B2"][0]].shape_xy)
-    from_right = edge_into(town, "B2", ego_yaw - 90.0)
-    params = {"other_actor_location": point_on(town, from_right, from_end_m=45.0)}
-    run = make_run("EmbeddedGrid", ["A2B2", "B2C2"], "HighwayCutIn", 95.0, params, cruise_mps=7.0, config=WIDE)
+def test_highway_cut_in_comes_down_the_on_ramp_and_joins_in_front_of_the_ego(make_run):
+    town, edges, trigger_s, params = SITES["HighwayCutIn"]
+    run = make_run(town, edges, "HighwayCutIn", trigger_s, params, cruise_mps=14.0, config=WIDE)
+    ramp = HIGHWAY.lanes[HIGHWAY.edges["S2EB3"][0]]
     run.until(lambda sc: run.scenario.triggered, max_ticks=900)
     (car,) = run.scenario_actors(run.world.scene())
-    assert heading_diff(car.yaw_deg, ego_yaw - 90.0) < 15.0            # on the road from the right
+    assert ramp.path.project((car.x_m, car.y_m))[2] < 1.0             # on the on-ramp
     in_front = []
     for _ in range(900):
         scene = run.tick()
@@ -163,14 +140,13 @@ def test_highway_cut_in_joins_in_front_of_the_ego(make_run):
                 in_front.append(s - run.ego_s())
         if run.scenario.done:
             break
-    assert in_front and 0.0 < in_front[0] < 25.0                       # merged into the ego lane, just ahead
+    assert in_front and 0.0 < in_front[0] < 25.0                       # moved into the ego lane, just ahead
 
 
 def test_prefilled_flow_leaves_the_ego_lane_spot_free(make_run):
     """HighwayExit's flow runs along the ego's own lane: pre-filling must not put a car on the ego."""
-    run = make_run("EmbeddedGrid", ["A2B2", "B2B1"], "HighwayExit", 30.0,
-                   {"start_actor_flow": {"x": "10", "y": "-258.25"}, "end_actor_flow": {"x": "148.25", "y": "-215"},
-                    "source_dist_interval": {"from": "6", "to": "7"}})
+    town, edges, _, params = SITES["HighwayExit"]
+    run = make_run(town, edges, "HighwayExit", 10.0, {**params, "source_dist_interval": {"from": "6", "to": "7"}})
     run.until(lambda sc: run.scenario.triggered, max_ticks=400)
     for _ in range(3):
         scene = run.tick(target_mps=0.0)
@@ -179,3 +155,17 @@ def test_prefilled_flow_leaves_the_ego_lane_spot_free(make_run):
     assert len(cars) >= 5                                             # the lane is full ...
     assert min(((a.x_m - ego.x_m) ** 2 + (a.y_m - ego.y_m) ** 2) ** 0.5 for a in cars) > 5.0   # ... not the ego's spot
     assert not run.collisions.events
+
+
+def test_highway_exit_flow_comes_from_behind_and_takes_the_off_ramp(make_run):
+    town, edges, trigger_s, params = SITES["HighwayExit"]
+    params = {**params, "flow_speed": {"value": "10"}, "source_dist_interval": {"from": "20", "to": "25"}}
+    run = make_run(town, edges, "HighwayExit", trigger_s, params, config=WIDE)
+    run.until(lambda sc: run.scenario.triggered, max_ticks=400)
+    seen = edges_seen(run, 200)
+    cars = run.scenario_actors(run.world.scene())
+    path = {"EB0EB1", "EB1EB2", "EB2S1"}
+    assert all({e for e in edges if not e.startswith(":")} <= path for edges in seen.values())   # along the path
+    assert sum("EB0EB1" in e for e in seen.values()) >= 3                                      # from behind
+    assert {HIGHWAY.lanes[a.lane_id].index for a in cars if a.lane_id} == {0}              # the rightmost lane
+    assert all(libsumo.vehicle.getRoute(a.id)[-1] == "EB2S1" for a in cars)                # bound for the exit

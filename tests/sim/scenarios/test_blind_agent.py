@@ -1,9 +1,10 @@
 """A blind agent (route follower at constant speed, ignoring everyone) gets the collision each new
 crossing / flow / cut-in type exists to provoke, on the sites of `test_scenarios.SITES` with a dense flow.
 
-Not listed: flows the blind ego merges into (EnterActorFlow, the EnterFlow turns) or turns across in
-front of SUMO-driven vehicles (InterurbanActorFlow): SUMO's drivers brake for it, as CARLA's traffic
-manager does, so those are tested for the flow they create, not for a collision. CrossingBicycleFlow's
+Not listed: flows the blind ego merges into (EnterActorFlow(V2), the EnterFlow turns) or turns across in
+front of SUMO-driven vehicles (InterurbanActorFlow, and InterurbanAdvancedActorFlow at EmbeddedHighway's
+off-ramp end, where the near flow sees the ego coming down the ramp in time): SUMO's drivers brake for it,
+as CARLA's traffic manager does, so those are tested for the flow they create, not for a collision. CrossingBicycleFlow's
 cyclists stop for an ego in their path, too."""
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ PROVOKED = {  # type -> collision kind the blind ego gets
     "SignalizedJunctionLeftTurnEnterFlow": "collisions_vehicle",
     "SignalizedJunctionRightTurn": "collisions_vehicle",
     "MergerIntoSlowTraffic": "collisions_vehicle",
-    "InterurbanAdvancedActorFlow": "collisions_vehicle",
     "HighwayCutIn": "collisions_vehicle",
 }
 LEFT_TURN = {"VehicleTurningRoutePedestrian": ("EmbeddedGrid", ["A1B1", "B1B2"], 100.0, {})}  # walker on the near side

@@ -14,7 +14,7 @@ import libsumo
 import numpy as np
 import pytest
 
-from scenario_harness import EMPTY, WIDE, Run, inside, link_indices, route_frame
+from scenario_harness import EMPTY, WIDE, Run, inside, link_indices, point_on, route_frame
 from wpt_core.geometry import OrientedBox
 from wpt_core.leaderboard.route_file import ScenarioSpec
 from wpt_core.sim.scenarios.base import ScenarioContext
@@ -346,6 +346,11 @@ def test_invading_turn_oncoming_cars_cut_into_ego_lane(make_run):
     assert run.invasion == []                                                            # no lane invasion allowed
 
 
+HIGHWAY = Town.load("EmbeddedHighway")
+RAMP_IN = ["S2EB3", "EB3EB4", "EB4EB5"]        # down the on-ramp, through the acceleration lane, on
+RAMP_TRIGGER_S = HIGHWAY.edge_length_m("S2EB3") - 60.0   # 60 m before the ramp joins, as generated
+RAMP_FLOW = {"start_actor_flow": point_on(HIGHWAY, "EB2EB3", from_end_m=100.0),
+             "end_actor_flow": point_on(HIGHWAY, "EB4EB5", at_m=35.0)}
 SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route generation picks
     "ParkedObstacle": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "60"}}),
     "ConstructionObstacle": ("EmbeddedArterial", ["A1B1", "B1C1"], 20.0, {"distance": {"value": "60"}}),
@@ -386,23 +391,26 @@ SITES = {  # type -> (town, edges, trigger s, params): sites of the kind route g
     "ParkingExit": ("EmbeddedArterial", ["A1B1", "B1C1"], 0.0, {"direction": {"value": "right"}}),
     # point parameters on EmbeddedGrid lanes around B2 (x 150, y -260): A2B2 eastbound in, B3B2 from the
     # left, B1B2 from the right, C2B2 oncoming; B2B1 right, B2B3 left, B2C2 straight out
-    "EnterActorFlow": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
-        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
-    "MergerIntoSlowTraffic": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
-        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"},
-        "flow_speed": {"value": "4"}}),
-    "MergerIntoSlowTrafficV2": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
-        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"},
-        "flow_speed": {"value": "4"}}),
-    "HighwayExit": ("EmbeddedGrid", ["A2B2", "B2B1"], 100.0, {
-        "start_actor_flow": {"x": "20", "y": "-258.25"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
-    "InterurbanActorFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
-        "start_actor_flow": {"x": "250", "y": "-261.75"}, "end_actor_flow": {"x": "100", "y": "-261.75"}}),
-    "InterurbanAdvancedActorFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
-        "start_actor_flow": {"x": "148.25", "y": "-320"}, "end_actor_flow": {"x": "148.25", "y": "-215"}}),
     "CrossingBicycleFlow": ("EmbeddedGrid", ["A2B2", "B2B3"], 100.0, {
         "start_actor_flow": {"x": "230", "y": "-261.75"}, "flow_speed": {"value": "5"}}),
-    "HighwayCutIn": ("EmbeddedGrid", ["A2B2", "B2C2"], 95.0, {"other_actor_location": {"x": "151.75", "y": "-205"}}),
+    # EmbeddedHighway, eastbound: the on-ramp S2EB3 joins the motorway EB2EB3 as the acceleration lane of
+    # EB3EB4, which ends into EB4EB5; the off-ramp EB2S1 leaves the deceleration lane of EB1EB2; S1S2 /
+    # S2S1 is the interurban road the ramps end on (S1: off-ramp end, S2: on-ramp start)
+    "EnterActorFlow": ("EmbeddedHighway", RAMP_IN, RAMP_TRIGGER_S, RAMP_FLOW),
+    "EnterActorFlowV2": ("EmbeddedHighway", RAMP_IN, RAMP_TRIGGER_S, RAMP_FLOW),
+    "MergerIntoSlowTraffic": ("EmbeddedHighway", RAMP_IN, RAMP_TRIGGER_S, {**RAMP_FLOW, "flow_speed": {"value": "4"}}),
+    "MergerIntoSlowTrafficV2": ("EmbeddedHighway", RAMP_IN, RAMP_TRIGGER_S, {**RAMP_FLOW, "flow_speed": {"value": "4"}}),
+    "HighwayExit": ("EmbeddedHighway", ["EB1EB2", "EB2S1", "S1B0"], 30.0, {
+        "start_actor_flow": point_on(HIGHWAY, "EB0EB1", from_end_m=100.0),
+        "end_actor_flow": point_on(HIGHWAY, "EB2S1", at_m=35.0)}),
+    "InterurbanActorFlow": ("EmbeddedHighway", ["S1S2", "S2EB3"], 50.0, {
+        "start_actor_flow": point_on(HIGHWAY, "C0S2", from_end_m=60.0),
+        "end_actor_flow": point_on(HIGHWAY, "S2S1", at_m=30.0)}),
+    "InterurbanAdvancedActorFlow": ("EmbeddedHighway", ["EB2S1", "S1S2"], HIGHWAY.edge_length_m("EB2S1") - 35.0, {
+        "start_actor_flow": point_on(HIGHWAY, "S2S1", at_m=30.0),
+        "end_actor_flow": point_on(HIGHWAY, "S1B0", at_m=30.0)}),
+    "HighwayCutIn": ("EmbeddedHighway", ["EB2EB3", "EB3EB4", "EB4EB5"], 290.0, {
+        "other_actor_location": point_on(HIGHWAY, "S2EB3", from_end_m=45.0)}),
 }
 
 

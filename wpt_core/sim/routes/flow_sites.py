@@ -1,6 +1,5 @@
 """Point parameters of the flow types on a concrete junction crossing (`start_actor_flow`,
-`end_actor_flow`, `other_actor_location`): where on the town the flow or the cut-in car comes from and
-goes to, relative to the ego's approach (CARLA yaw grows clockwise: traffic from the ego's left heads
+`end_actor_flow`): where on the town the flow comes from and goes to, relative to the ego's approach (CARLA yaw grows clockwise: traffic from the ego's left heads
 ego yaw + 90). Each function returns None when the junction has no such approach."""
 from __future__ import annotations
 
@@ -27,15 +26,15 @@ def _incoming(town: Town, junction_id: str, heading_deg: float) -> Optional[str]
     return None
 
 
-def _point(town: Town, edge: str, s_m: float) -> Dict[str, str]:
+def edge_point(town: Town, edge: str, s_m: float) -> Dict[str, str]:
     """A point on the edge's rightmost lane, `s_m` along it (clipped inside the lane)."""
     lane = town.lanes[town.edges[edge][0]]
     x, y, _ = lane.pose_at(min(max(s_m, EDGE_MARGIN_M), lane.length_m - EDGE_MARGIN_M))
     return {"x": f"{x:.3f}", "y": f"{y:.3f}", "z": "0.0"}
 
 
-def _before_end(town: Town, edge: str, rng: random.Random, lo: float, hi: float) -> Dict[str, str]:
-    return _point(town, edge, town.edge_length_m(edge) - rng.uniform(lo, hi))
+def before_end(town: Town, edge: str, rng: random.Random, lo: float, hi: float) -> Dict[str, str]:
+    return edge_point(town, edge, town.edge_length_m(edge) - rng.uniform(lo, hi))
 
 
 def _straight_successor(town: Town, edge: str) -> Optional[str]:
@@ -46,24 +45,14 @@ def _heading(lane: Lane) -> float:
     return end_heading_deg(lane.shape_xy)
 
 
-def from_left_into_exit(town: Town, in_lane: Lane, out_edge: str, rng: random.Random) -> Optional[Params]:
-    """EnterActorFlow / MergerIntoSlowTraffic: a flow from the ego's left straight into the road the ego
-    turns right into; it ends 30–40 m into that road."""
-    source = _incoming(town, in_lane.to_junction or "", _heading(in_lane) + 90.0)
-    if source is None or town.successors(source).get(out_edge) != "s":
-        return None
-    return {"start_actor_flow": _before_end(town, source, rng, 40.0, 60.0),
-            "end_actor_flow": _point(town, out_edge, rng.uniform(30.0, 40.0))}
-
-
 def oncoming_straight(town: Town, in_lane: Lane, out_edge: str, rng: random.Random) -> Optional[Params]:
     """InterurbanActorFlow: the oncoming flow the left-turning ego crosses, straight through."""
     source = _incoming(town, in_lane.to_junction or "", _heading(in_lane) + 180.0)
     sink = _straight_successor(town, source) if source else None
     if source is None or sink is None:
         return None
-    return {"start_actor_flow": _before_end(town, source, rng, 50.0, 60.0),
-            "end_actor_flow": _point(town, sink, rng.uniform(25.0, 35.0))}
+    return {"start_actor_flow": before_end(town, source, rng, 50.0, 60.0),
+            "end_actor_flow": edge_point(town, sink, rng.uniform(25.0, 35.0))}
 
 
 def crossing_then_merging(town: Town, in_lane: Lane, out_edge: str, rng: random.Random) -> Optional[Params]:
@@ -73,8 +62,8 @@ def crossing_then_merging(town: Town, in_lane: Lane, out_edge: str, rng: random.
     sink = _straight_successor(town, source) if source else None
     if source is None or sink is None or town.opposite_edge(source) != out_edge or town.opposite_edge(sink) is None:
         return None
-    return {"start_actor_flow": _before_end(town, source, rng, 50.0, 60.0),
-            "end_actor_flow": _point(town, sink, rng.uniform(25.0, 35.0))}
+    return {"start_actor_flow": before_end(town, source, rng, 50.0, 60.0),
+            "end_actor_flow": edge_point(town, sink, rng.uniform(25.0, 35.0))}
 
 
 def oncoming_cyclists(town: Town, in_lane: Lane, out_edge: str, rng: random.Random) -> Optional[Params]:
@@ -82,20 +71,4 @@ def oncoming_cyclists(town: Town, in_lane: Lane, out_edge: str, rng: random.Rand
     source = _incoming(town, in_lane.to_junction or "", _heading(in_lane) + 180.0)
     if source is None or _straight_successor(town, source) is None:
         return None
-    return {"start_actor_flow": _before_end(town, source, rng, 55.0, 65.0)}
-
-
-def same_road_exit(town: Town, in_lane: Lane, out_edge: str, rng: random.Random) -> Optional[Params]:
-    """HighwayExit: a flow along the ego's own road (its rightmost lane, from the road's start) that turns
-    right into the exit the ego takes; the ego must fit into it to leave."""
-    edge = in_lane.edge_id
-    return {"start_actor_flow": _point(town, edge, EDGE_MARGIN_M),
-            "end_actor_flow": _point(town, out_edge, rng.uniform(30.0, 40.0))}
-
-
-def joining_from_right(town: Town, in_lane: Lane, out_edge: str, rng: random.Random) -> Optional[Params]:
-    """HighwayCutIn: a car on the road from the ego's right that turns right into the ego's exit road."""
-    source = _incoming(town, in_lane.to_junction or "", _heading(in_lane) - 90.0)
-    if source is None or town.successors(source).get(out_edge) != "r":
-        return None
-    return {"other_actor_location": _before_end(town, source, rng, 40.0, 50.0)}
+    return {"start_actor_flow": before_end(town, source, rng, 55.0, 65.0)}

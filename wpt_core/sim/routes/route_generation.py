@@ -39,21 +39,24 @@ Site contract per scenario type (the scenario implementations rely on it):
 - VehicleOpensDoorTwoWays: as the TwoWays obstacles, plus direction=right.
 - ParkingExit: the trigger is the route's first point, on the rightmost lane of an edge with ≥ 40 m
   after it. Params: direction=right, front_vehicle_distance (12–20), behind_vehicle_distance (8–10).
-- EnterActorFlow / MergerIntoSlowTraffic(V2): RIGHT turn where a road from the ego's left runs straight
-  into the ego's exit; start_actor_flow 40–60 m before the junction on it, end_actor_flow 30–40 m into the
-  exit. V2 also at signalised junctions. flow_speed and source_dist_interval of every flow type: the
-  ranges of Bench2Drive's own routes (`_flow` calls below), speeds capped at 13 m/s.
-- HighwayExit: RIGHT turn at an unsignalised junction; the flow starts at the ego road's start (rightmost
-  lane) and turns right into the exit with the ego (our towns have no highway exits: the ego must fit into
-  the flow it shares the lane with).
-- InterurbanActorFlow: LEFT turn at an unsignalised junction across the oncoming flow (start 50–60 m
-  before the junction, end 25–35 m beyond it, straight on).
-- InterurbanAdvancedActorFlow: LEFT turn where the first flow comes from the ego's left, straight on,
-  and the ego's exit is that road's reverse (the second flow, from the first flow's sink road).
+- Highway types (HIGHWAY_TYPES; `ramp_sites`, at the ramps `town.motorway` finds, so only on a town with a
+  motorway such as EmbeddedHighway). flow_speed and source_dist_interval of every flow type: the ranges of
+  Bench2Drive's own routes (`_flow` calls below).
+  - EnterActorFlow(V2) / MergerIntoSlowTraffic(V2): the ego comes down an on-ramp, straight on into the
+    acceleration lane; trigger 60 m before the merge; start_actor_flow on the motorway's rightmost lane
+    80–120 m before the merge, end_actor_flow 30–40 m past the end of the acceleration lane.
+  - HighwayExit: the ego leaves the motorway by the off-ramp (a right fork off the deceleration lane);
+    trigger 150 m before the fork; the flow starts 100–150 m before the end of the motorway edge behind
+    (rightmost lane) and ends 30–40 m down the ramp: the ego must fit into the flow it shares the lane with.
+  - HighwayCutIn: straight on along the motorway past an on-ramp; trigger 100 m before the merge,
+    other_actor_location 40–50 m before the ramp's end.
+  - InterurbanActorFlow: LEFT turn at the unsignalised end of the on-ramp on the interurban road, across
+    the oncoming flow (start 50–60 m before the junction, end 25–35 m beyond it, straight on).
+  - InterurbanAdvancedActorFlow: LEFT turn off an off-ramp onto the interurban road: the first flow comes
+    from the ego's left, straight on, and the ego's exit is that road's reverse (the second flow, from
+    the first flow's sink road).
 - CrossingBicycleFlow: LEFT turn across cyclists coming from straight ahead (start 55–65 m before the
   junction).
-- HighwayCutIn: straight through an unsignalised junction where a road from the ego's right turns right
-  into the ego's exit; trigger 40 m before entry, other_actor_location 40–50 m before the junction on it.
 - HazardAtSideLane: stretch ≥ 90 m with a same-direction lane to the LEFT. Params: distance (40–60),
   bicycle_speed (8–12 km/h). HazardAtSideLaneTwoWays: the TwoWays obstacles' site and params, plus
   bicycle_speed.
@@ -75,7 +78,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from wpt_core.sim.routes import flow_sites
+from wpt_core.sim.routes import flow_sites, ramp_sites
 from wpt_core.sim.routes.route_sites import NON_SIGNALISED, SIGNALISED, Anchor, JunctionRule, Params, StretchRule, param
 from wpt_core.leaderboard.route_file import RouteSpec, ScenarioSpec
 from wpt_core.sim.routes.route_plan import route_lanes
@@ -107,6 +110,13 @@ def _flow(speed: Tuple[int, int], start: Tuple[int, int], width: Tuple[int, int]
     return params
 
 
+RAMP_BEFORE_M = 60.0       # on-ramp types: trigger on the ramp, this far before it joins the motorway
+EXIT_BEFORE_M = 150.0      # HighwayExit: on the motorway, this far before the off-ramp leaves it
+CUT_IN_BEFORE_M = 100.0    # HighwayCutIn: ~4 s at motorway speed, the time the car needs down the ramp's end
+# the types scenario_runner places at motorway ramps (or, Interurban*, at the ramps' ends on the interurban
+# road); their site functions find nothing on a town without a motorway
+HIGHWAY_TYPES = frozenset({"EnterActorFlow", "EnterActorFlowV2", "MergerIntoSlowTraffic", "MergerIntoSlowTrafficV2",
+                           "HighwayExit", "HighwayCutIn", "InterurbanActorFlow", "InterurbanAdvancedActorFlow"})
 TURNS = frozenset({"l", "r"})
 UNSIGNALISED = NON_SIGNALISED - {"allway_stop"}
 SCENARIO_RULES: Dict[str, Rule] = {
@@ -151,22 +161,25 @@ SCENARIO_RULES: Dict[str, Rule] = {
     "ParkingExit": StretchRule(40.0, "kerb", lambda rng, ctx: {
         "direction": param("right"), "front_vehicle_distance": param(rng.randint(12, 20)),
         "behind_vehicle_distance": param(rng.randint(8, 10))}, at_route_start=True),
-    "EnterActorFlow": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.from_left_into_exit,
-                                   params=_flow((11, 13), (17, 30), (5, 20))),
-    "MergerIntoSlowTraffic": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.from_left_into_exit,
-                                          params=_flow((9, 10), (14, 16), (18, 26))),
-    "MergerIntoSlowTrafficV2": JunctionRule(frozenset("r"), SIGNALISED | UNSIGNALISED,
-                                            points=flow_sites.from_left_into_exit,
+    "EnterActorFlow": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M, sink_on_route=True,
+                                   points=ramp_sites.merge_from_on_ramp, params=_flow((11, 13), (17, 30), (5, 20))),
+    "EnterActorFlowV2": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M, sink_on_route=True,
+                                     points=ramp_sites.merge_from_on_ramp, params=_flow((13, 19), (17, 30), (4, 22))),
+    "MergerIntoSlowTraffic": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M, sink_on_route=True,
+                                          points=ramp_sites.merge_from_on_ramp, params=_flow((9, 10), (14, 16), (18, 26))),
+    "MergerIntoSlowTrafficV2": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=RAMP_BEFORE_M, sink_on_route=True,
+                                            points=ramp_sites.merge_from_on_ramp,
                                             params=_flow((9, 10), (11, 14), (16, 22))),
-    "HighwayExit": JunctionRule(frozenset("r"), UNSIGNALISED, points=flow_sites.same_road_exit,
-                                params=_flow((10, 13), (11, 20), (19, 35))),
-    "InterurbanActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=flow_sites.oncoming_straight,
+    "HighwayExit": JunctionRule(frozenset("rR"), UNSIGNALISED, before_m=EXIT_BEFORE_M,
+                                points=ramp_sites.exit_across_flow, params=_flow((10, 13), (11, 20), (19, 35))),
+    "InterurbanActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=ramp_sites.interurban_onto_ramp,
                                         params=_flow((11, 13), (42, 53), (25, 56))),
-    "InterurbanAdvancedActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=flow_sites.crossing_then_merging,
+    "InterurbanAdvancedActorFlow": JunctionRule(frozenset("l"), UNSIGNALISED, points=ramp_sites.interurban_off_ramp,
                                                 params=_flow((11, 13), (36, 42), (42, 58))),
     "CrossingBicycleFlow": JunctionRule(TURNS - {"r"}, SIGNALISED | UNSIGNALISED, points=flow_sites.oncoming_cyclists,
                                         params=_flow((8, 12), (5, 15), (14, 21))),
-    "HighwayCutIn": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=40.0, points=flow_sites.joining_from_right),
+    "HighwayCutIn": JunctionRule(frozenset("s"), UNSIGNALISED, before_m=CUT_IN_BEFORE_M,
+                                 points=ramp_sites.cut_in_from_on_ramp),
     "HazardAtSideLane": StretchRule(90.0, "multi", lambda rng, ctx: {
         "distance": param(rng.randint(40, 60)), "bicycle_speed": param(rng.randint(8, 12))}),
     "HazardAtSideLaneTwoWays": StretchRule(90.0, "two_way_single", lambda rng, ctx: {
@@ -299,7 +312,19 @@ def _plan_ok(town: Town, rule: Rule, plan: RoutePlan, length_range_m: Tuple[floa
     if isinstance(rule, StretchRule):
         return _path_length(town, lanes[plan.trigger_index:], plan.trigger_s, plan.end_s) >= rule.min_len_m
     exit_index = next(i for i in range(plan.trigger_index + 1, len(lanes)) if not town.lanes[lanes[i]].is_internal)
+    if rule.sink_on_route and not _passes(town, lanes[plan.trigger_index:], plan.end_s, plan.params["end_actor_flow"]):
+        return False
     return _path_length(town, lanes[exit_index:], 0.0, plan.end_s) >= MIN_EXIT_M
+
+
+def _passes(town: Town, lanes: Sequence[str], end_s: float, point: Dict[str, str]) -> bool:
+    """The lanes (the last one up to `end_s`) run past the point's edge position with MIN_EXIT_M to spare."""
+    match = town.nearest_lane((float(point["x"]), float(point["y"])))
+    if match is None:
+        return False
+    edge = town.lanes[match.lane_id].edge_id
+    on = [lid for lid in lanes if town.lanes[lid].edge_id == edge]
+    return bool(on) and (on[-1] != lanes[-1] or end_s >= match.s_m + MIN_EXIT_M)
 
 
 def _waypoints(town: Town, plan: RoutePlan) -> List[Tuple[float, float, float]]:

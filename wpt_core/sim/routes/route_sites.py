@@ -111,6 +111,7 @@ class JunctionRule:
     side_param: bool = False          # add <direction> = side a crossing edge comes from
     params: ParamFn = field(default=lambda rng, ctx: {})
     points: Optional[SiteFn] = None   # point parameters from the concrete crossing (flows, cut-in); None: no site
+    sink_on_route: bool = False       # the route passes end_actor_flow (the scenario ends when the ego gets there)
 
     def trigger_offset_m(self, town: Town, anchor: Anchor) -> float:
         """The trigger sits `before_m` before the end of the anchor's incoming edge."""
@@ -128,8 +129,16 @@ class JunctionRule:
                 continue
             for e_out, direction in sorted(town.successors(e_in).items()):
                 if direction in self.dirs and self._junction_ok(town, e_in, e_out):
-                    out.append((e_in, e_out))
+                    out.append((e_in, e_out) + self._to_sink(town, e_in, e_out))
         return out
+
+    def _to_sink(self, town: Town, e_in: str, e_out: str) -> Anchor:
+        """With `sink_on_route`, the edges after `e_out` up to end_actor_flow's (so routes are walked past it)."""
+        if not self.sink_on_route or self.points is None:
+            return ()
+        sink = self.points(town, town.lanes[town.edges[e_in][0]], e_out, random.Random(0))["end_actor_flow"]
+        match = town.nearest_lane((float(sink["x"]), float(sink["y"])))
+        return tuple(town.shortest_edge_path(e_out, town.lanes[match.lane_id].edge_id)[1:]) if match else ()
 
     def _junction_ok(self, town: Town, e_in: str, e_out: str) -> bool:
         rel = incoming_relative_headings(town, town.edge_nodes[e_in][1], e_in)

@@ -2,12 +2,15 @@
 
 Each type reads `start_actor_flow` and `end_actor_flow` (x, y, z; CARLA frame), `flow_speed` (m/s,
 default 10) and `source_dist_interval` (m, default 20–50): SUMO vehicles (`sumo_flow.SumoFlow`) drive
-from the driving lane at the start point along the shortest edge path to the end point's edge. All
+from the driving lane at the start point along the shortest edge path to the end point's edge; a
+pre-filled flow is filled from the start point to the end point (ActorFlow's `initial_actors`). All
 time out after 240 s.
 
 - EnterActorFlow: a flow on every lane of the start point's road, already filled when the scenario
   starts; the ego must merge into it. Ends when the ego reaches the end point (within `SINK_REACH_M`
   of the route; any lane of that road counts).
+- EnterActorFlowV2 (a dedicated entry lane): one flow from the start lane, already filled; ends when the
+  ego reaches the end point.
 - MergerIntoSlowTraffic / MergerIntoSlowTrafficV2: one (slow) flow from the start lane, already filled;
   the ego merges into it. Ends when the ego reaches the end point.
 - HighwayExit: one flow, already filled, that the ego must cut across to leave the road. Ends when the
@@ -50,12 +53,12 @@ class _ActorFlow(Scenario):
 
     def make_flow(self, source: Tuple[float, float], sink: Tuple[float, float], every_lane: bool) -> List[SumoFlow]:
         src_lane, src_s = self.lane_near(source, "start_actor_flow")
-        sink_lane, _ = self.lane_near(sink, "end_actor_flow")
+        sink_lane, sink_s = self.lane_near(sink, "end_actor_flow")
         edges = self.town.shortest_edge_path(src_lane.edge_id, sink_lane.edge_id)
         lanes = [self.town.lanes[lid] for lid in self.town.edges[src_lane.edge_id]] if every_lane else [src_lane]
         speed = self.param("flow_speed", float, 10.0)
         spacing = self.interval("source_dist_interval", (20.0, 50.0))
-        return [SumoFlow(self, lane, src_s, edges, speed, spacing) for lane in lanes]
+        return [SumoFlow(self, lane, src_s, edges, speed, spacing, end_s_m=sink_s) for lane in lanes]
 
     def setup(self) -> None:
         self.source, self.sink = self.point("start_actor_flow"), self.point("end_actor_flow")
@@ -76,6 +79,10 @@ class _ActorFlow(Scenario):
 class EnterActorFlow(_ActorFlow):
     type_name = "EnterActorFlow"
     every_lane = True
+
+
+class EnterActorFlowV2(_ActorFlow):
+    type_name = "EnterActorFlowV2"
 
 
 class MergerIntoSlowTraffic(_ActorFlow):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Dict, Type
 
 from wpt_core.leaderboard.route_file import ScenarioSpec
-from wpt_core.sim.scenarios.actor_flows import (EnterActorFlow, HighwayExit, InterurbanActorFlow,
-                                                 InterurbanAdvancedActorFlow, MergerIntoSlowTraffic,
+from wpt_core.sim.scenarios.actor_flows import (EnterActorFlow, EnterActorFlowV2, HighwayExit,
+                                                 InterurbanActorFlow, InterurbanAdvancedActorFlow, MergerIntoSlowTraffic,
                                                  MergerIntoSlowTrafficV2)
 from wpt_core.sim.scenarios.base import Scenario, ScenarioContext
 from wpt_core.sim.scenarios.bicycle_flow import CrossingBicycleFlow
@@ -43,8 +43,8 @@ SCENARIO_TYPES: Dict[str, Type[Scenario]] = {cls.type_name: cls for cls in (
     # Merging
     SignalizedJunctionLeftTurn, NonSignalizedJunctionLeftTurn, SignalizedJunctionLeftTurnEnterFlow,
     NonSignalizedJunctionLeftTurnEnterFlow, SignalizedJunctionRightTurn, NonSignalizedJunctionRightTurn,
-    EnterActorFlow, MergerIntoSlowTraffic, MergerIntoSlowTrafficV2, HighwayCutIn, HighwayExit, InterurbanActorFlow,
-    InterurbanAdvancedActorFlow, CrossingBicycleFlow, SequentialLaneChange, ParkingExit,
+    EnterActorFlow, EnterActorFlowV2, MergerIntoSlowTraffic, MergerIntoSlowTrafficV2, HighwayCutIn, HighwayExit,
+    InterurbanActorFlow, InterurbanAdvancedActorFlow, CrossingBicycleFlow, SequentialLaneChange, ParkingExit,
     # Give_Way
     YieldToEmergencyVehicle, InvadingTurn,
     # Traffic_Signs

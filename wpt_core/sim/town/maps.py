@@ -1,9 +1,10 @@
-"""Build the shipped towns (netgenerate → patched plain XML → netconvert) and convert OpenDRIVE maps.
+"""Build the shipped towns (layout → patched plain XML → netconvert) and convert OpenDRIVE maps.
 
-Needs the optional `maps` extra (`eclipse-sumo`, which ships the binaries). Each town is generated as
-plain node/edge files, its junction types and arterial lane counts are then set here by rule (netgenerate
-cannot vary them per node/edge), and netconvert builds the final network with sidewalks, crossings and
-walking areas. Everything is seeded, and the volatile header comment (date, temporary paths) is stripped,
+Needs the optional `maps` extra (`eclipse-sumo`, which ships the binaries). Each town's layout is plain
+node/edge (and optionally connection) XML: from netgenerate for the grid and random towns, written by
+`highway_layout` for the motorway town, which netgenerate cannot make. Junction types and arterial lane
+counts are then set here by rule (netgenerate cannot vary them per node/edge), and netconvert builds the
+final network with sidewalks, crossings and walking areas. Everything is seeded, and the volatile header comment (date, temporary paths) is stripped,
 so a rebuild reproduces the shipped files.
 """
 from __future__ import annotations
@@ -16,9 +17,10 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence, Set
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from wpt_core.errors import InputError
+from wpt_core.sim.town.highway_layout import no_sidewalk_edges, plain_network as highway_plain_network
 from wpt_core.sim.town.xodr_signals import stop_junction_types, stop_sign_approaches
 
 LANE_WIDTH_M = 3.5
@@ -31,6 +33,9 @@ SIDEWALK_WIDTH_M = 2.0
 # node ids → type, and edge → (numLanes, speed, priority); functions of the plain network
 NodeRule = Callable[[Dict[str, ET.Element], Dict[str, Set[str]]], Dict[str, str]]
 EdgeRule = Callable[[ET.Element], None]
+# (nodes, edges, connections or None) plain XML of a layout, made in a scratch folder with a seed
+PlainNetwork = Tuple[ET.ElementTree, ET.ElementTree, Optional[ET.ElementTree]]
+Layout = Callable[[Path, int], PlainNetwork]
 
 
 class OpenDriveFileError(InputError, FileNotFoundError):
@@ -39,13 +44,15 @@ class OpenDriveFileError(InputError, FileNotFoundError):
 
 @dataclass
 class TownRecipe:
-    """How one shipped town is made: the netgenerate layout and the per-node / per-edge rules."""
+    """How one shipped town is made: its plain layout and the per-node / per-edge rules (a layout that
+    sets its own junction types leaves `node_types` at its default, no change)."""
 
     name: str
-    layout: List[str]
-    node_types: NodeRule
+    layout: Layout
+    node_types: NodeRule = field(default=lambda nodes, neigh: {})
     edge_patch: EdgeRule = field(default=lambda edge: None)
     prune_dead_ends: bool = False
+    netconvert_options: Tuple[str, ...] = ()   # besides the common ones
 
 
 def sumo_binary(name: str) -> str:
@@ -67,6 +74,21 @@ def _run(cmd: Sequence[str]) -> None:
     proc = subprocess.run(list(cmd), capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{Path(cmd[0]).name} failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+
+
+def netgenerate_layout(*options: str) -> Layout:
+    """A layout that netgenerate makes from `options` (one lane per edge; lane counts are edge rules)."""
+    def make(tmp: Path, seed: int) -> PlainNetwork:
+        prefix = tmp / "plain"
+        _run([sumo_binary("netgenerate"), *options, "--default.lanenumber", "1", "--seed", str(seed),
+              "--no-turnarounds", "true", "--plain-output-prefix", str(prefix), "-o", str(tmp / "raw.net.xml")])
+        return ET.parse(f"{prefix}.nod.xml"), ET.parse(f"{prefix}.edg.xml"), None
+    return make
+
+
+def written_layout(network: Callable[[], PlainNetwork]) -> Layout:
+    """A layout written in Python (no seed: it is fixed)."""
+    return lambda tmp, seed: network()
 
 
 def _degree(edges: Dict[str, Set[str]], node: str) -> int:
@@ -138,14 +160,16 @@ def _arterial_edge(edge: ET.Element) -> None:
 
 
 RECIPES: List[TownRecipe] = [
-    TownRecipe("EmbeddedGrid", ["--grid", "--grid.x-number", "5", "--grid.y-number", "5",
-                                "--grid.x-length", "150", "--grid.y-length", "130"], _grid_nodes),
-    TownRecipe("EmbeddedRand", ["--rand", "--rand.iterations", "70", "--rand.min-distance", "110",
-                                "--rand.max-distance", "190", "--bidi-probability", "1"], _rand_nodes,
-               prune_dead_ends=True),
-    TownRecipe("EmbeddedArterial", ["--grid", "--grid.x-number", "5", "--grid.y-number", "5",
-                                    "--grid.x-length", "190", "--grid.y-length", "150"],
+    TownRecipe("EmbeddedGrid", netgenerate_layout("--grid", "--grid.x-number", "5", "--grid.y-number", "5",
+                                                  "--grid.x-length", "150", "--grid.y-length", "130"), _grid_nodes),
+    TownRecipe("EmbeddedRand", netgenerate_layout("--rand", "--rand.iterations", "70", "--rand.min-distance", "110",
+                                                  "--rand.max-distance", "190", "--bidi-probability", "1"),
+               _rand_nodes, prune_dead_ends=True),
+    TownRecipe("EmbeddedArterial", netgenerate_layout("--grid", "--grid.x-number", "5", "--grid.y-number", "5",
+                                                      "--grid.x-length", "190", "--grid.y-length", "150"),
                _arterial_nodes, _arterial_edge),
+    TownRecipe("EmbeddedHighway", written_layout(highway_plain_network),
+               netconvert_options=("--sidewalks.guess.exclude", ",".join(no_sidewalk_edges()))),
 ]
 
 
@@ -187,12 +211,10 @@ def _netconvert_common() -> List[str]:
 
 
 def build_town(recipe: TownRecipe, out_net: Path, seed: int = 42) -> Path:
-    """netgenerate the layout as plain XML, apply the recipe's rules, netconvert the final network."""
+    """Make the layout as plain XML, apply the recipe's rules, netconvert the final network."""
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "plain"
-        _run([sumo_binary("netgenerate"), *recipe.layout, "--default.lanenumber", "1", "--seed", str(seed),
-              "--no-turnarounds", "true", "--plain-output-prefix", str(prefix), "-o", str(Path(tmp) / "raw.net.xml")])
-        nod_tree, edg_tree = ET.parse(f"{prefix}.nod.xml"), ET.parse(f"{prefix}.edg.xml")
+        nod_tree, edg_tree, con_tree = recipe.layout(Path(tmp), seed)
         if recipe.prune_dead_ends:
             _prune_dead_ends(nod_tree.getroot(), edg_tree.getroot())
         nodes = {n.get("id", ""): n for n in nod_tree.getroot().iter("node")}
@@ -203,9 +225,13 @@ def build_town(recipe: TownRecipe, out_net: Path, seed: int = 42) -> Path:
             nodes[nid].set("type", kind)
         nod_tree.write(f"{prefix}.nod.xml")
         edg_tree.write(f"{prefix}.edg.xml")
+        connections: List[str] = []
+        if con_tree is not None:
+            con_tree.write(f"{prefix}.con.xml")
+            connections = ["-x", f"{prefix}.con.xml"]
         out_net.parent.mkdir(parents=True, exist_ok=True)
-        _run([sumo_binary("netconvert"), "-n", f"{prefix}.nod.xml", "-e", f"{prefix}.edg.xml",
-              *_netconvert_common(), "--seed", str(seed), "-o", str(out_net)])
+        _run([sumo_binary("netconvert"), "-n", f"{prefix}.nod.xml", "-e", f"{prefix}.edg.xml", *connections,
+              *_netconvert_common(), *recipe.netconvert_options, "--seed", str(seed), "-o", str(out_net)])
     _strip_header(out_net)
     return out_net
 

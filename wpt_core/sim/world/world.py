@@ -31,6 +31,7 @@ from wpt_core.types import Actor, ActorKind, Control, EgoState, Scene
 EGO_ID = "hero"
 MAINTAIN_EVERY_TICKS = TICK_HZ            # background upkeep once per simulated second
 IGNORE_RULES_SPEED_MODE = 0b100111        # keep safe gaps and accel limits; ignore lights and right of way
+KEEP_LANE_CHANGE_MODE = 0                  # no lane changes of its own (CARLA TM's auto_lane_change False)
 WALKER_SPEED_MPS = 1.3                    # what set_speed(-1) restores for a pedestrian
 
 
@@ -222,7 +223,8 @@ class World:
     def spawn_vehicle(self, lane_id: str, s_m: float, speed_mps: float = 0.0, *,
                       type_id: str = "vehicle.lincoln.mkz_2020", kind: ActorKind = ActorKind.VEHICLE,
                       route_edges: Optional[List[str]] = None, max_speed_mps: Optional[float] = None,
-                      ignore_traffic_rules: bool = False, is_emergency: bool = False, role: str = "scenario") -> str:
+                      ignore_traffic_rules: bool = False, is_emergency: bool = False, keep_lane: bool = False,
+                      role: str = "scenario") -> str:
         """A SUMO-driven vehicle whose box centre is `s_m` along `lane_id` (a normal lane), placed at once.
         `route_edges` (default: a random trip near the route) starts on, or right after, the lane's edge."""
         ls, lane = self._ls, self.town.lanes[lane_id]
@@ -242,6 +244,8 @@ class World:
             ls.vehicle.setMaxSpeed(vid, max_speed_mps)
         if ignore_traffic_rules:
             ls.vehicle.setSpeedMode(vid, IGNORE_RULES_SPEED_MODE)
+        if keep_lane:
+            ls.vehicle.setLaneChangeMode(vid, KEEP_LANE_CHANGE_MODE)
         if is_emergency:
             self._emergency[vid] = None
         self._roles[vid] = role
