@@ -13,7 +13,6 @@ from typing import Any, Dict, List, Mapping, Optional
 from wpt_core.evaluation.abilities import ABILITIES
 from wpt_core.evaluation.merge import merge_results
 from wpt_core.evaluation.report import RoutesFile, compute_report
-from wpt_core.evaluation.world_model_eval import format_world_model_report
 from wpt_core.leaderboard.route_file import read_routes, select_routes
 from wpt_core.pipeline.pipeline_config import LEARNED, POLICIES
 from wpt_core.pipeline.runner import StageContext, format_seconds
@@ -105,6 +104,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     lines += [f"| {name} | {format_seconds(wall)} |" for name, wall in report["stage_wall_s"].items()]
     lines.append(f"| total | {format_seconds(sum(report['stage_wall_s'].values()))} |")
     if report.get("world_model"):
+        from wpt_core.evaluation.world_model_eval import format_world_model_report  # torch: only when there is one
+
         lines += ["", "## World model (validation routes)", "", "```", format_world_model_report(report["world_model"]),
                   "```"]
     if report["plots"]:
