@@ -56,5 +56,5 @@ def test_cli_parser_builds_without_torch():
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 2, out.stderr[-3000:]
-    assert out.stdout.strip().splitlines() == ["wpt train world-model: PyTorch is missing; install the train extra "
+    assert out.stderr.strip().splitlines() == ["wpt train world-model: PyTorch is missing; install the train extra "
                                                "(bash scripts/setup_env.sh)"]

@@ -56,7 +56,7 @@ def test_cache_of_another_config_is_refused(learning_clips, tiny_profile, cache,
     with pytest.raises(CacheMismatchError):
         cached_dataset(cache, other, [])
     assert main(["data", "cache", "--data", str(learning_clips), "--out", str(cache), "--profile", "quick"]) == 2
-    line, = capsys.readouterr().out.strip().splitlines()
+    line, = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("wpt data cache: ") and str(cache) in line and "built for data config" in line
 
 

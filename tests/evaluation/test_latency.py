@@ -74,5 +74,5 @@ def test_teacher_and_student_of_different_inputs_are_refused(pair, tiny_profile,
         tiny_profile.data, sensors=dataclasses.replace(tiny_profile.data.sensors, image_width=32)))
     student = save_toy(tmp_path / "narrow.pt", "student", other, STUDENT_TOY)
     assert main(["bench", "latency", "--teacher", str(pair[0]), "--student", str(student)]) == 2
-    lines = capsys.readouterr().out.strip().splitlines()
+    lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and str(student) in lines[0] and "data configs differ" in lines[0]

@@ -171,5 +171,5 @@ def test_bad_input_is_one_line_and_exit_2(case, needle, toys, learning_clips, ro
         save_toy(ckpt, "student", tiny_profile, {"gain": 1.0, "offset_m": 0.0}, val=route3)
         data = tmp_path / "nowhere"
     assert main(["eval", "open-loop", "--checkpoint", str(ckpt), "--data", str(data)]) == 2
-    lines = capsys.readouterr().out.strip().splitlines()
+    lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0] and str(Path(ckpt if case != "no_data" else data)) in lines[0]

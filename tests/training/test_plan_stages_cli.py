@@ -58,5 +58,5 @@ def test_bad_checkpoint_is_one_line_and_exit_2(stage, flag, target, needle, runs
     capsys.readouterr()
     code = main(["train", stage, flag, str(runs / target), "--config", TINY, "--data", str(learning_clips),
                  "--out", str(tmp_path / "out")])
-    lines = capsys.readouterr().out.strip().splitlines()
+    lines = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(lines) == 1 and needle in lines[0] and lines[0].startswith(f"wpt train {stage}:")

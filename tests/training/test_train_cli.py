@@ -80,5 +80,5 @@ def test_unknown_profile_key_is_an_error_naming_it(tmp_path):
 def test_bad_input_is_one_line_and_exit_2(args, needle, learning_clips, tmp_path, capsys):
     args = [a.format(missing=tmp_path / "nope", clips=learning_clips) for a in args]
     assert main(["train", "world-model", "--config", TINY, "--out", str(tmp_path / "out")] + args) == 2
-    lines = capsys.readouterr().out.strip().splitlines()
+    lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("wpt train world-model: ") and needle in lines[0]

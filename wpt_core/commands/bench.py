@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from wpt_core.config import load_config
@@ -91,7 +92,7 @@ def run_data(args: argparse.Namespace) -> int:
     try:
         result = bench_data(Path(args.data), Path(args.cache), args.samples, args.seed)
     except (CacheMismatchError, FileNotFoundError) as exc:
-        print(f"wpt bench data: {exc}")
+        print(f"wpt bench data: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(result, indent=2))
     return 0
@@ -107,7 +108,7 @@ def run_latency(args: argparse.Namespace) -> int:
                                Path(args.cache) if args.cache else None, args.iterations, args.warmup, args.bf16,
                                args.channels_last)
     except (CheckpointError, CacheMismatchError, FileNotFoundError) as exc:
-        print(f"wpt bench latency: {exc}")
+        print(f"wpt bench latency: {exc}", file=sys.stderr)
         return 2
     print(format_latency_report(report))
     if args.json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from wpt_core.commands.train import add_profile_arguments
@@ -45,7 +46,7 @@ def _cache(args: argparse.Namespace) -> int:
         profile = load_profile(args.profile, args.config, args.overrides)
         result = build_cache(Path(args.data), Path(args.out), profile.data, args.workers)
     except (ConfigError, CacheMismatchError, FileNotFoundError) as exc:
-        print(f"wpt data cache: {exc}")
+        print(f"wpt data cache: {exc}", file=sys.stderr)
         return 2
     print(f"cache {args.out}: {result['built']} clips built, {result['kept']} kept, {result['frames']} frames")
     return 0

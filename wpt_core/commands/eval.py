@@ -84,7 +84,7 @@ def run_world_model(args: argparse.Namespace) -> int:
     try:
         report = evaluate_world_model(Path(args.checkpoint), Path(args.data), max_samples=args.max_samples)
     except (CheckpointError, FileNotFoundError) as exc:
-        print(f"wpt eval world-model: {exc}")
+        print(f"wpt eval world-model: {exc}", file=sys.stderr)
         return 2
     print(format_world_model_report(report))
     _write_json(args.json, report)
@@ -101,7 +101,7 @@ def run_open_loop(args: argparse.Namespace) -> int:
                                     Path(args.cache) if args.cache else None, batch_size=args.batch_size,
                                     num_workers=args.workers, max_samples=args.max_samples)
     except (CheckpointError, CacheMismatchError, FileNotFoundError) as exc:
-        print(f"wpt eval open-loop: {exc}")
+        print(f"wpt eval open-loop: {exc}", file=sys.stderr)
         return 2
     print(format_open_loop_report(report))
     _write_json(args.json, report)

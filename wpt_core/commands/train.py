@@ -7,6 +7,7 @@ Multi-process training: `torchrun --nproc_per_node N $(which wpt) train world-mo
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional, Tuple
 
@@ -87,7 +88,8 @@ def run_stage(args: argparse.Namespace) -> int:
     try:
         import torch  # noqa: F401  (only to report a missing install in one line)
     except ImportError:
-        print(f"wpt train {args.stage}: PyTorch is missing; install the train extra (bash scripts/setup_env.sh)")
+        print(f"wpt train {args.stage}: PyTorch is missing; install the train extra (bash scripts/setup_env.sh)",
+              file=sys.stderr)
         return 2
     from wpt_core.data.cache import CacheMismatchError
     from wpt_core.models.checkpoint import CheckpointError
@@ -112,7 +114,7 @@ def run_stage(args: argparse.Namespace) -> int:
             extra["from"] = str(checkpoint)
         last, _ = fit(stage, profile, train_set, val_set, out, args.resume, extra=extra)
     except (ConfigError, CacheMismatchError, CheckpointError, FileNotFoundError) as exc:
-        print(f"wpt train {args.stage}: {exc}")
+        print(f"wpt train {args.stage}: {exc}", file=sys.stderr)
         return 2
     print(f"{args.stage}: {last} ({len(train_set)} training samples, {len(val_set)} validation samples)")
     return 0
