@@ -17,12 +17,8 @@ from typing import Any, Dict, List
 
 from wpt_core.sim.runner.collector import CollectConfig, RouteRecorder
 from wpt_core.sim.runner.evaluator import EvalOptions, build_tasks
-from wpt_core.sim.runner.route_execution import RouteRun, RouteTask, run_route
+from wpt_core.sim.runner.route_execution import RouteRun, RouteTask, StopRoute, run_route
 from wpt_core.types import Control
-
-
-class _Enough(Exception):
-    """Stops the benchmarked route after its frames (the evaluator records it as a crash)."""
 
 
 class _TimedRecorder(RouteRecorder):
@@ -40,7 +36,7 @@ class _TimedRecorder(RouteRecorder):
         if self.recorder.frames >= self.wanted:
             self.recorder.writer.flush()
             self.cpu_end = time.process_time()
-            raise _Enough
+            raise StopRoute
 
 
 def _one_run(task: RouteTask, config: CollectConfig, frames: int) -> Dict[str, float]:

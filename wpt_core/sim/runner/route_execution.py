@@ -95,6 +95,11 @@ class RouteHooks(Protocol):
 HooksFactory = Callable[[RouteTask], RouteHooks]
 
 
+class StopRoute(Exception):
+    """Raised by a hook's `on_tick` to end the route on this tick: not a crash, nothing logged (a benchmark
+    that has measured what it came for)."""
+
+
 @dataclass
 class RouteOutcome:
     """A finished route: its leaderboard record and the sensor spec the agent asked for."""
@@ -176,6 +181,8 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
                 criteria.update(run.scene)
                 if hooks is not None:
                     hooks.on_tick(run, control)
+            except StopRoute:
+                break
             except Exception:  # a criterion or a recorder failed: keep what was scored
                 LOG.exception("simulation crashed on %s", task.route_key)
                 crashed = SIMULATION_CRASHED
