@@ -1,6 +1,7 @@
 """Point parameters of the flow types on a concrete junction crossing (`start_actor_flow`,
-`end_actor_flow`): where on the town the flow comes from and goes to, relative to the ego's approach (CARLA yaw grows clockwise: traffic from the ego's left heads
-ego yaw + 90). Each function returns None when the junction has no such approach."""
+`end_actor_flow`): where on the town the flow comes from and goes to, relative to the ego's approach
+(CARLA yaw grows clockwise: traffic from the ego's left heads ego yaw + 90). Each function returns None
+when the junction has no such approach."""
 from __future__ import annotations
 
 import random

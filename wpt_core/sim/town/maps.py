@@ -4,8 +4,8 @@ Needs the optional `maps` extra (`eclipse-sumo`, which ships the binaries). Each
 node/edge (and optionally connection) XML: from netgenerate for the grid and random towns, written by
 `highway_layout` for the motorway town, which netgenerate cannot make. Junction types and arterial lane
 counts are then set here by rule (netgenerate cannot vary them per node/edge), and netconvert builds the
-final network with sidewalks, crossings and walking areas. Everything is seeded, and the volatile header comment (date, temporary paths) is stripped,
-so a rebuild reproduces the shipped files.
+final network with sidewalks, crossings and walking areas. Everything is seeded, and the volatile header
+comment (date, temporary paths) is stripped, so a rebuild reproduces the shipped files.
 """
 from __future__ import annotations
 
