@@ -154,18 +154,21 @@ def test_jpeg_round_trip_is_what_a_clip_image_decodes_to(tmp_path):
     np.testing.assert_array_equal(jpeg_round_trip(bgra, 20)[:, :, 2::-1], read_image(tmp_path / "x.jpg"))
 
 
-def test_history_batch_is_the_collated_dataset_sample(learning_clips, tiny_profile, tiny_batch):
-    """20 Hz ticks (each 10 Hz clip frame twice) → the batch equals the dataset's sample of the same frame."""
+@pytest.mark.parametrize("ticks_per_push", [1, 2])
+def test_history_batch_is_the_collated_dataset_sample(ticks_per_push, learning_clips, tiny_profile, tiny_batch):
+    """20 Hz ticks (each 10 Hz clip frame twice; an agent planning every 2nd tick pushes once per frame) → the
+    batch equals the dataset's sample of the same frame."""
     data = tiny_profile.data
+    assert data.history >= 1
     clip = find_clips(learning_clips)[0]
     frames = ClipFrames(clip, data)
     dataset = LearningDataset([frames], data)
-    buffer = HistoryBuffer(data)
+    buffer = HistoryBuffer(data, ticks_per_push)
     index = 12
     for j in range(index + 1):
         f = frames.frame(j)
         feats = SensorFeatures(f.images, f.lidar, f.speed, f.target_point, f.command)
-        for _ in range(2):
+        for _ in range(2 // ticks_per_push):
             buffer.push(feats, anno_pose(frames.annos[j]))
     batch = sample_batch(buffer.sample(feats), "cpu")
     sample = dataset[dataset.index.index((0, index))]
@@ -175,6 +178,12 @@ def test_history_batch_is_the_collated_dataset_sample(learning_clips, tiny_profi
         if key != "bev_history":       # ground truth: a sensor agent has none (all false)
             np.testing.assert_allclose(batch[key][0].numpy(), np.asarray(sample[key]), atol=1e-5, err_msg=key)
     assert not batch["bev_history"].any()
+
+
+def test_a_planning_interval_that_does_not_divide_the_history_stride_is_refused(tiny_profile):
+    stride_ticks = 2 * tiny_profile.data.history_stride_frames      # 10 Hz frames, 20 Hz ticks
+    with pytest.raises(ConfigError, match=f"history stride of {stride_ticks} ticks"):
+        HistoryBuffer(tiny_profile.data, stride_ticks + 1)
 
 
 @pytest.mark.parametrize("ref", [(42.0, 2.0), (0.0, 0.0), (49.0, 8.4)])

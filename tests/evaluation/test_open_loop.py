@@ -15,8 +15,9 @@ from wpt_core.config import to_dict
 from wpt_core.data.cache import build_cache
 from wpt_core.data.dataset import find_clips
 from wpt_core.data.labels import BevConfig
-from wpt_core.evaluation.open_loop import (StepTotals, collisions, ego_footprint, l2_per_step, oracle_index,
-                                           report_seconds)
+from wpt_core.evaluation.open_loop import (StartupTotals, StepTotals, collisions, ego_footprint, l2_per_step,
+                                           oracle_index, report_seconds)
+from wpt_core.models.startups import last_valid_point
 from wpt_core.models.checkpoint import BUILDERS, build_model, save_checkpoint
 from wpt_core.training.profile import load_profile
 
@@ -68,6 +69,28 @@ def test_invalid_steps_count_for_nothing_in_either_convention():
     assert out["l2_mean_to"] == [1.5, 2.0]          # (1 + 2 + 3) / 3: the masked 5.0 is not in it
     assert out["l2_at_avg"] == 2.25 and out["l2_mean_to_avg"] == 1.75
     assert out["collision_at"] == [0.5, 1.0] and out["collision_mean_to"] == [0.5, round(2 / 3, 4)]
+
+
+def test_last_valid_point_is_the_point_of_the_last_valid_step_or_the_origin():
+    traj = torch.tensor([[[1.0, 0.0], [2.0, 0.0], [9.0, 9.0]], [[5.0, 1.0], [6.0, 1.0], [7.0, 1.0]]])
+    valid = torch.tensor([[True, True, False], [False, False, False]])
+    assert last_valid_point(traj, valid).tolist() == [[2.0, 0.0], [0.0, 0.0]]
+
+
+def test_startups_are_standing_samples_whose_expert_moves_over_three_metres():
+    # sample 0 stands and the expert leaves (4 m): a start-up; 1 stands and stays (1 m); 2 moves (speed 5)
+    expert = torch.tensor([[[1.0, 0.0], [4.0, 0.0]], [[0.5, 0.0], [1.0, 0.0]], [[5.0, 0.0], [10.0, 0.0]]])
+    valid = torch.ones(3, 2, dtype=torch.bool)
+    totals = StartupTotals()
+    startup = totals.select(torch.tensor([[0.0], [0.2], [5.0]]), expert, valid)
+    assert startup.tolist() == [True, False, False]
+    copycat = torch.zeros(3, 2, 2)                       # stays put everywhere: moved 0, L2 4 at the start-up
+    totals.add("plan", copycat, expert, valid, startup)
+    totals.add("expert", expert, expert, valid, startup)
+    summary = totals.summary()
+    assert (summary["standing_samples"], summary["samples"]) == (2, 1)
+    assert summary["rows"]["plan"] == {"moved_median_m": 0.0, "moved_over_start_m": 0.0, "l2_m": 4.0}
+    assert summary["rows"]["expert"] == {"moved_median_m": 4.0, "moved_over_start_m": 1.0, "l2_m": 0.0}
 
 
 def test_oracle_is_the_candidate_nearest_the_expert_on_valid_steps():

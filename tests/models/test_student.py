@@ -65,3 +65,24 @@ def test_world_model_checkpoint_is_not_a_policy(tiny_profile, tmp_path):
                     to_dict(tiny_profile), step=1)
     with pytest.raises(CheckpointError, match="not a driving policy"):
         load_policy(path)
+
+
+def test_speed_dropout_zeroes_the_speed_in_training_only():
+    from wpt_core.config import ConfigError
+    from wpt_core.models.plan_decoder import EgoEmbedding
+
+    torch.manual_seed(0)
+    ego = EgoEmbedding(8, speed_dropout=1.0)
+    target, command = torch.tensor([[5.0, 1.0]]), torch.tensor([0])
+    moving, standing = torch.tensor([[7.0]]), torch.tensor([[0.0]])
+    ego.train()
+    assert torch.equal(ego(moving, target, command), ego(standing, target, command))  # always dropped
+    ego.eval()
+    assert not torch.allclose(ego(moving, target, command), ego(standing, target, command))  # never dropped
+    half = EgoEmbedding(8, speed_dropout=0.5).train()
+    kept = half(torch.full((4000, 1), 7.0), target.expand(4000, 2), command.expand(4000))
+    reference = half.eval()(torch.tensor([[0.0]]), target, command)
+    dropped = torch.isclose(kept, reference).all(dim=1).float().mean()
+    assert 0.45 < float(dropped) < 0.55
+    with pytest.raises(ConfigError, match="speed_dropout"):
+        EgoEmbedding(8, speed_dropout=1.5)

@@ -8,6 +8,7 @@ from typing import List
 
 import numpy as np
 import pytest
+import yaml
 
 from wpt_core.pipeline import stages as stages_module
 from wpt_core.pipeline import video as video_module
@@ -86,7 +87,8 @@ def fake_wpt(monkeypatch: pytest.MonkeyPatch) -> FakeWpt:
 def test_every_stage_runs_its_command_and_the_report_is_built(tmp_path: Path, fake_wpt: FakeWpt) -> None:
     template = tmp_path / "agent.yaml"
     template.write_text("checkpoint: none\ncontroller: {max_speed_mps: 8.0}\n")
-    config = load_pipeline_config("smoke", [f"policy_eval.agent_config={template}"])
+    config = load_pipeline_config("smoke", [f"policy_eval.agent_config={template}", "policy_eval.plan_every_ticks=2",
+                                            "policy_eval.teacher_plan_every_ticks=4"])
     run = tmp_path / "run"
     run.mkdir()
     state = PipelineState.open(run, config, False)
@@ -106,9 +108,10 @@ def test_every_stage_runs_its_command_and_the_report_is_built(tmp_path: Path, fa
     evals = [c for c in fake_wpt.calls if c[0] == "eval" and c[1] == "--agent"]
     assert [Path(arg(c, "--checkpoint")).stem for c in evals] == ["expert", "baseline", "teacher", "student",
                                                                  "results"]
-    generated = json.loads(json.dumps(__import__("yaml").safe_load((run / "agents" / "student.yaml").read_text())))
-    assert generated == {"checkpoint": str((run / "student" / "best.pt").resolve()),
-                         "controller": {"max_speed_mps": 8.0}}
+    generated = {p: yaml.safe_load((run / "agents" / f"{p}.yaml").read_text()) for p in ("student", "teacher")}
+    assert generated["student"] == {"checkpoint": str((run / "student" / "best.pt").resolve()),
+                                    "controller": {"max_speed_mps": 8.0}, "plan_every_ticks": 2}
+    assert generated["teacher"]["plan_every_ticks"] == 4   # the teacher's own rate
     assert arg(calls["bench latency"], "--teacher") == str(run / "teacher" / "best.pt")
     report = json.loads((run / "report.json").read_text())
     assert report["policies"]["student"]["driving_score"] == 100.0

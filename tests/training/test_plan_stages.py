@@ -119,3 +119,19 @@ def test_masked_l1_ignores_invalid_waypoints():
     a = torch.tensor([[[1.0, 1.0], [9.0, 9.0]]])
     b = torch.zeros(1, 2, 2)
     assert float(masked_l1(a, b, torch.tensor([[True, False]]))) == 1.0
+
+
+def test_startup_weight_weighs_only_standing_samples_whose_expert_drives_off():
+    from wpt_core.training.plan_losses import startup_weights
+    # sample 0 stands and the expert leaves (5 m): a start-up; sample 1 drives (speed 6 m/s)
+    expert = torch.tensor([[[1.0, 0.0], [5.0, 0.0]], [[3.0, 0.0], [6.0, 0.0]]])
+    valid = torch.ones(2, 2, dtype=torch.bool)
+    speed = torch.tensor([[0.0], [6.0]])
+    weights = startup_weights(4.0, speed, expert, valid)
+    assert weights.tolist() == [4.0, 1.0]
+    assert startup_weights(1.0, speed, expert, valid) is None
+    plan = expert.clone()
+    plan[0] += 1.0          # error 1 per coordinate on the start-up, 0 on the other sample
+    # weighted mean over 2 samples x 4 coordinates: (4 * 4 * 1) / (4 * 4 + 1 * 4) = 0.8 (unweighted: 0.5)
+    assert float(masked_l1(plan, expert, valid, weights)) == pytest.approx(0.8)
+    assert float(masked_l1(plan, expert, valid)) == pytest.approx(0.5)

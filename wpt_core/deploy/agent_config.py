@@ -53,6 +53,7 @@ class AgentConfig:
     device: str = "cpu"
     torch_threads: int = 1
     plan_every_ticks: int = 1         # > 1: between plans, follow the last plan re-expressed in the new ego frame
+    #                                   (features are made on planning ticks only: it must divide the history stride)
     fault_brake: float = 1.0          # brake sent on a frame that fails the checks
     camera: CameraConfig = field(default_factory=CameraConfig)
     localisation: LocalisationConfig = field(default_factory=LocalisationConfig)

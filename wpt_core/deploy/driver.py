@@ -57,7 +57,7 @@ class Driver:
         self.ids = specs_by_type(self.specs)
         self.device = torch.device(config.device)
         self.controller = VehicleController(config.controller)
-        self.history = HistoryBuffer(self.data)
+        self.history = HistoryBuffer(self.data, config.plan_every_ticks)
         self.sweeps = SweepJoiner()
         gnss = next(s for s in self.specs if s["type"] == GNSS)
         self.gnss_mount = (float(gnss.get("x", 0.0)), float(gnss.get("y", 0.0)))
@@ -133,9 +133,9 @@ class Driver:
         pose = self.localiser.update(lat, lon, compass, speed, self._dt(timestamp))
         target, command = self.route.step(pose)
         lidar = self.sweeps.join(input_data[self.ids[LIDAR]][1], pose)
-        features = self.features(input_data, lidar, speed, target, command)
-        self.history.push(features, pose)
         if self.last_plan_world is None or (self.ticks - 1) % self.config.plan_every_ticks == 0:
+            features = self.features(input_data, lidar, speed, target, command)
+            self.history.push(features, pose)
             with torch.no_grad():
                 plan = self.policy.plan(sample_batch(self.history.sample(features), self.device)).trajectory
             xy = plan[0].detach().to("cpu", torch.float64).numpy()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Deque, Dict, Tuple
 
 import numpy as np
+from wpt_core.config import ConfigError
 from wpt_core.data import clip_layout as L
 from wpt_core.data.data_config import DataConfig
 from wpt_core.data.features import SensorFeatures
@@ -31,10 +32,17 @@ class _Entry:
 
 
 class HistoryBuffer:
-    def __init__(self, config: DataConfig) -> None:
+    """Features pushed every `ticks_per_push` ticks (the agent's planning interval: features are made only when
+    the policy plans), so a history stride of `stride_ticks` ticks is `stride_ticks / ticks_per_push` pushes."""
+
+    def __init__(self, config: DataConfig, ticks_per_push: int = 1) -> None:
         self.config = config
-        self.stride_ticks = config.history_stride_frames * TICKS_PER_FRAME
-        self._entries: Deque[_Entry] = deque(maxlen=config.history * self.stride_ticks + 1)
+        stride_ticks = config.history_stride_frames * TICKS_PER_FRAME
+        if config.history and stride_ticks % ticks_per_push:
+            raise ConfigError(f"plan_every_ticks {ticks_per_push} must divide the policy's history stride of "
+                              f"{stride_ticks} ticks ({config.history_stride_frames} clip frames)")
+        self.stride_pushes = stride_ticks // ticks_per_push
+        self._entries: Deque[_Entry] = deque(maxlen=config.history * self.stride_pushes + 1)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -45,7 +53,7 @@ class HistoryBuffer:
     def sample(self, features: SensorFeatures) -> Dict[str, np.ndarray]:
         """The numpy sample of the latest tick (after `push`): INPUT_KEYS, shapes of `dataset.assemble_sample`."""
         n = len(self._entries)
-        frames = [self._entries[max(0, n - 1 - (self.config.history - k) * self.stride_ticks)]
+        frames = [self._entries[max(0, n - 1 - (self.config.history - k) * self.stride_pushes)]
                   for k in range(self.config.history + 1)]
         ref = frames[-1].pose
         bev = self.config.bev.cells

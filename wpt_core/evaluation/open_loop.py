@@ -16,6 +16,11 @@ the trivial reference a learned planner must beat (row `constant_velocity`: stra
 the open-loop "ego status" baseline). A teacher
 adds the oracle-best candidate (least mean L2 to the expert over the valid steps), next to the one its reward
 selected (row `plan`, the executed trajectory of every policy).
+
+Start-ups (`startups`, `models.startups`): the samples where the ego stands and the expert has driven off by
+its last valid step — the moments a copycat policy ("standing → stay") gets wrong while its average L2 hardly
+notices, since most standing samples do stay. Per row: how far the plan has moved at that
+step (median and the share beyond START_M) and the L2 there.
 """
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ from wpt_core.data.dataset import LearningDataset, raw_dataset
 from wpt_core.data.labels import BevConfig, cell_centres
 from wpt_core.models.checkpoint import CheckpointError
 from wpt_core.models.policy import load_policy, policy_inputs
+from wpt_core.models.startups import START_M, STANDING_MPS, last_valid_point, standing, startup_mask
 from wpt_core.types import EgoState
 
 SECONDS = (1.0, 2.0, 3.0)
@@ -124,6 +130,38 @@ class StepTotals:
         return out
 
 
+class StartupTotals:
+    """Per row, the plan's distance from the ego and its L2 at the expert's last valid step, over start-ups."""
+
+    def __init__(self) -> None:
+        self.standing_count = 0
+        self.moved: Dict[str, List[float]] = {}
+        self.l2: Dict[str, List[float]] = {}
+
+    def select(self, speed: torch.Tensor, expert: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+        """(B,) bool: the start-ups of a batch (counting its standing samples on the way)."""
+        self.standing_count += int(standing(speed).sum())
+        return startup_mask(speed, expert, valid)
+
+    def add(self, row: str, plan: torch.Tensor, expert: torch.Tensor, valid: torch.Tensor,
+            startup: torch.Tensor) -> None:
+        end, target = last_valid_point(plan, valid)[startup], last_valid_point(expert, valid)[startup]
+        self.moved.setdefault(row, []).extend(torch.linalg.vector_norm(end, dim=-1).tolist())
+        self.l2.setdefault(row, []).extend(torch.linalg.vector_norm(end - target, dim=-1).tolist())
+
+    def summary(self) -> Dict[str, Any]:
+        def stats(moved: List[float], l2: List[float]) -> Dict[str, Optional[float]]:
+            if not moved:
+                return {"moved_median_m": None, "moved_over_start_m": None, "l2_m": None}
+            return {"moved_median_m": round(float(np.median(moved)), 3),
+                    "moved_over_start_m": round(float(np.mean(np.asarray(moved) > START_M)), 4),
+                    "l2_m": round(float(np.mean(l2)), 3)}
+
+        count = len(next(iter(self.moved.values()), []))
+        return {"standing_mps": STANDING_MPS, "start_m": START_M, "standing_samples": self.standing_count,
+                "samples": count, "rows": {row: stats(self.moved[row], self.l2[row]) for row in self.moved}}
+
+
 def report_seconds(config: DataConfig, seconds: Sequence[float] = SECONDS) -> List[float]:
     """The seconds of `seconds` that are label timestamps of `config` (t·rate an integer, t ≤ horizon)."""
     return [t for t in seconds if abs(t * config.trajectory_hz - round(t * config.trajectory_hz)) < 1e-6
@@ -153,33 +191,38 @@ def evaluate_open_loop(checkpoint: Path, data_dir: Optional[Path] = None, cache_
     loader = DataLoader(Subset(dataset, indices), batch_size=batch_size, num_workers=num_workers)
     policy = policy.to(device)
     totals: Dict[str, StepTotals] = {}
+    startups = StartupTotals()
 
-    def add(row: str, plan: torch.Tensor, batch: Dict[str, torch.Tensor], valid: torch.Tensor) -> None:
+    def add(row: str, plan: torch.Tensor, batch: Dict[str, torch.Tensor], valid: torch.Tensor,
+            startup: torch.Tensor) -> None:
         totals.setdefault(row, StepTotals(config.future_steps)).add(
             l2_per_step(plan, batch["trajectory"]), collisions(plan, batch["occupancy"], config.bev), valid)
+        startups.add(row, plan, batch["trajectory"], valid, startup)
 
     with torch.inference_mode():
         for batch in tqdm(loader, desc="eval open loop", unit="batch"):
             labels = {k: batch[k].to(device) for k in ("trajectory", "trajectory_valid", "occupancy",
                                                        "occupancy_valid")}
             valid = labels["trajectory_valid"] & labels["occupancy_valid"]
+            speed = batch["speed"].to(device).float()
+            startup = startups.select(speed, labels["trajectory"], valid)
             out = policy.plan(policy_inputs(batch, device))
             if out.trajectory.shape[1:] != labels["trajectory"].shape[1:]:
                 raise CheckpointError(f"{checkpoint}: plans of shape {tuple(out.trajectory.shape[1:])}, the labels "
                                       f"are {tuple(labels['trajectory'].shape[1:])}")
-            add("plan", out.trajectory.float(), labels, valid)
+            add("plan", out.trajectory.float(), labels, valid, startup)
             if out.candidates is not None:
                 best = oracle_index(out.candidates.float(), labels["trajectory"], valid)
-                add("oracle", out.candidates.float()[torch.arange(len(best)), best], labels, valid)
-            add("expert", labels["trajectory"], labels, valid)
-            add("constant_velocity", constant_velocity_plan(batch["speed"].to(device).float(), config), labels, valid)
+                add("oracle", out.candidates.float()[torch.arange(len(best)), best], labels, valid, startup)
+            add("expert", labels["trajectory"], labels, valid, startup)
+            add("constant_velocity", constant_velocity_plan(speed, config), labels, valid, startup)
     seconds = report_seconds(config)
     step_index = [int(round(t * config.trajectory_hz)) - 1 for t in seconds]
     return {"checkpoint": str(checkpoint), "kind": payload["kind"], "step": payload["step"],
             "validation_clips": list(payload["extra"]["split"]["val"]), "samples": len(indices),
             "future_s": [round((k + 1) / config.trajectory_hz, 2) for k in range(config.future_steps)],
             "seconds": seconds, "conventions": CONVENTIONS, "ego_box_m": [EGO_LENGTH_M, EGO_WIDTH_M],
-            "rows": {row: t.summary(step_index) for row, t in totals.items()}}
+            "rows": {row: t.summary(step_index) for row, t in totals.items()}, "startups": startups.summary()}
 
 
 def format_open_loop_report(report: Dict[str, Any]) -> str:
@@ -198,4 +241,14 @@ def format_open_loop_report(report: Dict[str, Any]) -> str:
             cells = [v for c in CONVENTIONS for v in values[f"{metric}_{c}"]] + \
                 [values[f"{metric}_{c}_avg"] for c in CONVENTIONS]
             lines.append(f"{label:<18}" + "".join(f"{'-':>12}" if v is None else f"{v * scale:12.3f}" for v in cells))
+    up = report["startups"]
+    lines.append(f"start-ups: {up['samples']} of {up['standing_samples']} standing samples (speed < "
+                 f"{up['standing_mps']} m/s) where the expert moves > {up['start_m']} m; the plan at that step:")
+    lines.append(f"{'':<18}{'moved median m':>16}{'moved > start %':>17}{'L2 m':>8}")
+    for row, v in up["rows"].items():
+        label = "selected" if row == "plan" and "oracle" in up["rows"] else row
+        cells = [v["moved_median_m"], None if v["moved_over_start_m"] is None else 100 * v["moved_over_start_m"],
+                 v["l2_m"]]
+        lines.append(f"{label:<18}" + "".join(f"{'-':>{w}}" if c is None else f"{c:{w}.2f}"
+                                              for c, w in zip(cells, (16, 17, 8))))
     return "\n".join(lines)

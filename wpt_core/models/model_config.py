@@ -60,12 +60,16 @@ class WorldModelConfig:
 
 @dataclass(frozen=True)
 class PlanHeadConfig:
-    """Plan queries cross-attending BEV tokens: features average-pooled to tokens×tokens, width `dim`."""
+    """Plan queries cross-attending BEV tokens: features average-pooled to tokens×tokens, width `dim`.
+    speed_dropout: in training, the probability that a sample's speed input reads 0. Half the expert's frames
+    stand still and few of those start within the horizon, so "speed 0 → stay" is a shortcut a policy learns
+    instead of reading the scene (the copycat / inertia problem); a dropped speed makes the scene decide."""
 
     dim: int = 128
     tokens: int = 16
     layers: int = 2
     heads: int = 4
+    speed_dropout: float = 0.0
 
 
 @dataclass(frozen=True)

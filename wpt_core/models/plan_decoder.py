@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from wpt_core.config import ConfigError
 from wpt_core.data.features import COMMANDS
 from wpt_core.models.model_config import PlanHeadConfig
 
@@ -41,14 +42,21 @@ class BevTokens(nn.Module):
 
 
 class EgoEmbedding(nn.Module):
-    """speed (B, 1), target_point (B, 2), command (B,) → (B, dim)."""
+    """speed (B, 1), target_point (B, 2), command (B,) → (B, dim). In training mode each sample's speed reads 0
+    with probability `speed_dropout` (PlanHeadConfig says why); evaluation always sees the measured speed."""
 
-    def __init__(self, dim: int) -> None:
+    def __init__(self, dim: int, speed_dropout: float = 0.0) -> None:
         super().__init__()
+        if not 0.0 <= speed_dropout <= 1.0:
+            raise ConfigError(f"head.speed_dropout {speed_dropout}: expected a probability in [0, 1]")
+        self.speed_dropout = speed_dropout
         self.command = nn.Embedding(len(COMMANDS), dim)
         self.state = nn.Sequential(nn.Linear(3, dim), nn.ReLU(inplace=True), nn.Linear(dim, dim))
 
     def forward(self, speed: torch.Tensor, target_point: torch.Tensor, command: torch.Tensor) -> torch.Tensor:
+        if self.training and self.speed_dropout > 0.0:
+            keep = torch.rand(speed.shape[0], 1, device=speed.device) >= self.speed_dropout
+            speed = speed * keep
         state = torch.cat([speed.float() / POSITION_SCALE_M, target_point.float() / POSITION_SCALE_M], dim=-1)
         return self.state(state) + self.command(command.long())
 

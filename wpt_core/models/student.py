@@ -30,7 +30,7 @@ class Student(nn.Module):
             config.encoder, backbone=config.student.backbone)
         self.encoder = BevEncoder(encoder, data)
         self.tokens = BevTokens(encoder.bev_channels, head.dim, head.tokens, 1)
-        self.ego = EgoEmbedding(head.dim)
+        self.ego = EgoEmbedding(head.dim, head.speed_dropout)
         self.query = nn.Parameter(torch.zeros(1, 1, head.dim))
         nn.init.normal_(self.query, std=0.02)
         self.decoder = PlanDecoder(head, data.future_steps)

@@ -48,7 +48,7 @@ class Teacher(nn.Module):
         self.use_world_model = tc.use_world_model
         self.future = future_indices(k, tc.reward.steps) if tc.use_world_model else []
         self.register_buffer("anchors", torch.zeros(tc.anchors, k, 2))
-        self.ego = EgoEmbedding(head.dim)
+        self.ego = EgoEmbedding(head.dim, head.speed_dropout)
         self.current_tokens = BevTokens(c, head.dim, head.tokens, 1)
         self.future_tokens = BevTokens(c, head.dim, tc.reward.tokens, len(self.future)) if self.future else None
         self.coarse_query = nn.Parameter(torch.zeros(1, 1, head.dim))

@@ -52,13 +52,17 @@ class ExpertEvalStage:
 @dataclass(frozen=True)
 class PolicyEvalStage:
     """Closed-loop `wpt eval` of the learned policies with `agent`: each gets a generated agent config, the
-    template `agent_config` with its `checkpoint:` replaced; `teacher_routes_subset` empty = `routes_subset`."""
+    template `agent_config` with its `checkpoint:` replaced; `teacher_routes_subset` empty = `routes_subset`.
+    plan_every_ticks > 0 replaces the template's (2 = 10 Hz, the clips' rate; the teacher at 131 ms a plan makes
+    its closed loop the longest stage at 20 Hz); `teacher_plan_every_ticks` 0 = `plan_every_ticks`."""
 
     benchmark: str = "embedded_eval"
     agent: str = "agents/wpt_agent.py"
     agent_config: str = "agents/wpt_student.yaml"
     routes_subset: str = ""
     teacher_routes_subset: str = ""
+    plan_every_ticks: int = 0
+    teacher_plan_every_ticks: int = 0
 
 
 @dataclass(frozen=True)

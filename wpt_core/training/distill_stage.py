@@ -28,7 +28,7 @@ from wpt_core.models.bev_encoder import BevEncoder
 from wpt_core.models.reward_model import reward_parts
 from wpt_core.models.student import Student
 from wpt_core.models.teacher import Teacher
-from wpt_core.training.plan_losses import TermsLoss, endpoint_l2, masked_l1
+from wpt_core.training.plan_losses import TermsLoss, endpoint_l2, masked_l1, startup_weights
 from wpt_core.training.profile import Profile
 from wpt_core.training.trainer import to_device
 
@@ -54,7 +54,8 @@ class DistillTraining(TermsLoss):
         w = self.profile.student.loss
         out = model(batch)
         expert, valid = batch["trajectory"], batch["trajectory_valid"]
-        terms = {"imitation": masked_l1(out["trajectory"], expert, valid)}
+        weights = startup_weights(w.startup_weight, batch["speed"], expert, valid)
+        terms = {"imitation": masked_l1(out["trajectory"], expert, valid, weights)}
         active = [name for name in DISTILL_TERMS if getattr(w, name) > 0]
         if self.teacher is not None and active:
             teacher = self.teacher.to(expert.device)

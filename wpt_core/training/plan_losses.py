@@ -1,16 +1,30 @@
 """Loss terms shared by the planning stages (teacher, student, baseline)."""
 from __future__ import annotations
 
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import torch
 from torch import nn
 
+from wpt_core.models.startups import startup_mask
 
-def masked_l1(trajectory: torch.Tensor, expert: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
-    """Mean L1 over the valid waypoints: trajectory, expert (B, K, 2), valid (B, K)."""
+
+def masked_l1(trajectory: torch.Tensor, expert: torch.Tensor, valid: torch.Tensor,
+              weights: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """Mean L1 over the valid waypoints: trajectory, expert (B, K, 2), valid (B, K); `weights` (B,) weighs
+    each sample's waypoints (a weighted mean: the loss scale stays that of the unweighted one)."""
     mask = valid[..., None].float().expand_as(trajectory)
-    return ((trajectory - expert).abs() * mask).sum() / mask.sum().clamp(min=1.0)
+    if weights is not None:
+        mask = mask * weights.float()[:, None, None]
+    return ((trajectory - expert).abs() * mask).sum() / mask.sum().clamp(min=1e-6)
+
+
+def startup_weights(weight: float, speed: torch.Tensor, expert: torch.Tensor, valid: torch.Tensor
+                    ) -> Optional[torch.Tensor]:
+    """(B,) per-sample weights: `weight` for a start-up (`models.startups`), 1 otherwise; None when weight is 1."""
+    if weight == 1.0:
+        return None
+    return 1.0 + (weight - 1.0) * startup_mask(speed, expert, valid).float()
 
 
 def endpoint_l2(trajectory: torch.Tensor, expert: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:

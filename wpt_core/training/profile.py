@@ -77,12 +77,14 @@ class TeacherStage:
 class DistillLoss:
     """imitation: L1 to the expert; query: MSE of the (projected) student query to the selected teacher
     query; reward_imitation / reward_simulation: the student's shortfall below the teacher's selected
-    candidate in each part of the frozen reward. 0 switches a term off (the baseline has only imitation)."""
+    candidate in each part of the frozen reward. 0 switches a term off (the baseline has only imitation).
+    startup_weight: the imitation weight of a start-up sample (`models.startups`) relative to the others."""
 
     imitation: float = 1.0
     query: float = 0.5
     reward_imitation: float = 0.1
     reward_simulation: float = 0.1
+    startup_weight: float = 1.0
 
 
 @dataclass(frozen=True)
