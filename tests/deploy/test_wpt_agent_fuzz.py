@@ -128,3 +128,39 @@ def test_a_real_student_checkpoint_drives_and_survives_bad_frames(student_agent_
     assert agent.driver.history.config == agent.driver.policy.data
     assert agent.driver.last_plan_world is not None     # the student planned on the good frames
     assert not any(k.startswith(("error", "policy")) for k in agent.driver.faults_seen), agent.driver.faults_seen
+
+
+class _LookedUp(dict):
+    """input_data that remembers which ids were looked up (as the embedded simulator's lazy frame renders)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = set()
+
+    def __getitem__(self, key):
+        self.seen.add(key)
+        return super().__getitem__(key)
+
+
+def test_between_plans_the_cameras_are_neither_read_nor_checked(tmp_path, monkeypatch):
+    from deploy_helpers import build_standin, write_agent_config, write_checkpoint
+    from wpt_core.models import checkpoint
+
+    monkeypatch.setitem(checkpoint.BUILDERS, "student", build_standin)
+    write_checkpoint(tmp_path / "policy.pt")
+    agent = _agent(write_agent_config(tmp_path, plan_every_ticks=2))
+    specs = agent.sensors()
+    cameras = {s["id"] for s in specs if s["type"] == "sensor.camera.rgb"}
+    world = StraightWorld(seed=7)
+    for tick in range(1, 21):                  # ticks 1, 3, 5, ... plan; 2, 4, ... follow the last plan
+        frame = _LookedUp(world.readings(specs))
+        if tick % 2 == 0:
+            frame["CAM_FRONT"] = (frame["CAM_FRONT"][0], None)   # unusable, but not needed this tick
+            frame.seen.clear()
+        control = agent.run_step(frame, 0.05 * tick)
+        assert (frame.seen & cameras) == (cameras if tick % 2 else set()), tick
+        world.apply(control)
+    assert agent.driver.fault_ticks == 0 and world.speed > 0.5
+    frame = world.readings(specs)                # tick 21 plans: there a bad camera brakes
+    frame["CAM_FRONT"] = (frame["CAM_FRONT"][0], None)
+    assert agent.run_step(frame, 1.05).brake == 1.0 and agent.driver.fault_ticks == 1

@@ -4,6 +4,8 @@
 that returns NaN, a bug) gives a braking control; each kind of fault is logged once, with its first tick, so a
 route with a flaky sensor does not flood the log. Features go through `features_from_input_data`, the
 dataset's own preprocessing; the cameras are first JPEG-compressed at the clips' quality, as the recorder did.
+The cameras are looked at (checked and read) only on planning ticks, so a lazily read `input_data` (the embedded
+simulator's) renders them only then.
 """
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ class Driver:
         self.data: DataConfig = policy.data
         self.config = config
         self.specs = [dict(s) for s in specs]
+        self.state_specs = [s for s in self.specs if s["type"] != CAMERA]   # what every tick needs
         self.ids = specs_by_type(self.specs)
         self.device = torch.device(config.device)
         self.controller = VehicleController(config.controller)
@@ -84,7 +87,7 @@ class Driver:
     def step(self, input_data: Any, timestamp: float) -> Control:
         self.ticks += 1
         try:
-            faults = frame_faults(input_data, self.specs)
+            faults = frame_faults(input_data, self.specs if self._plans_now() else self.state_specs)
             if self.route is None:
                 faults.append("route: no global plan was set")
             if not faults:
@@ -96,6 +99,10 @@ class Driver:
         except Exception as exc:  # noqa: BLE001 - never let a tick crash the route
             faults = [f"error: {type(exc).__name__}: {exc}"]
         return self._brake(faults)
+
+    def _plans_now(self) -> bool:
+        """This tick plans: every `plan_every_ticks`-th tick from the first, and every tick until a plan exists."""
+        return self.last_plan_world is None or (self.ticks - 1) % self.config.plan_every_ticks == 0
 
     def _brake(self, faults: List[str]) -> Control:
         self.fault_ticks += 1
@@ -133,7 +140,7 @@ class Driver:
         pose = self.localiser.update(lat, lon, compass, speed, self._dt(timestamp))
         target, command = self.route.step(pose)
         lidar = self.sweeps.join(input_data[self.ids[LIDAR]][1], pose)
-        if self.last_plan_world is None or (self.ticks - 1) % self.config.plan_every_ticks == 0:
+        if self._plans_now():
             features = self.features(input_data, lidar, speed, target, command)
             self.history.push(features, pose)
             with torch.no_grad():

@@ -51,3 +51,20 @@ def test_bench_sensors_times_each_part_and_the_rig_costs_more_than_any_part():
 @pytest.mark.slow
 def test_b2d_rig_at_400x225_runs_under_100_ms_per_frame():
     assert bench_sensors(width=400, height=225, frames=10)["rig_ms"] < 100.0
+
+
+def test_a_lazy_frame_reads_a_sensor_only_when_looked_up_and_reads_it_as_an_eager_read_does():
+    rig = bench2drive_rig_specs(160, 90)
+    scene = demo_scene(4)
+    eager = SensorSuite(rig, demo_ground(size_m=200.0), seed=3).read(scene, 4)
+    lazy_suite = SensorSuite(rig, demo_ground(size_m=200.0), seed=3)
+    frame = lazy_suite.frame(scene, 4)
+    assert set(frame) == set(eager) and len(frame) == len(rig)
+    assert lazy_suite.clock.snapshot() == {}                       # nothing rendered yet
+    for sid in ("LIDAR_TOP", "CAM_BACK", "GPS"):                   # another order than the specs'
+        assert frame[sid][0] == 4
+        assert np.array_equal(np.asarray(frame[sid][1]), np.asarray(eager[sid][1]))
+    timed = {k for k in lazy_suite.clock.snapshot() if k != "sensor.boxes"}
+    assert timed == {"sensor.LIDAR_TOP", "sensor.CAM_BACK", "sensor.GPS"}    # CAM_FRONT etc. never rendered
+    with pytest.raises(KeyError):
+        frame["CAM_NOWHERE"]

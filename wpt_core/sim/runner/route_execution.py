@@ -172,7 +172,7 @@ def run_route(task: RouteTask, hooks_factory: Optional[HooksFactory] = None) -> 
             if not criteria.count_tick():
                 break
             try:
-                control = to_control(agent.run_step(suite.read(run.scene, world.frame), world.time_s))
+                control = to_control(agent.run_step(suite.frame(run.scene, world.frame), world.time_s))
             except Exception:  # any agent error ends the route, as on the leaderboard
                 LOG.exception("agent crashed on %s", task.route_key)
                 crashed = AGENT_CRASHED

@@ -1,6 +1,8 @@
 """All sensors of an agent's `sensors()` list, read every tick as `input_data[id] = (frame, data)`.
 
-Like the leaderboard's wrapper, every sensor fires on every 20 Hz tick regardless of `sensor_tick`, and
+Like the leaderboard's wrapper, every sensor fires on every 20 Hz tick regardless of `sensor_tick` (an agent
+gets every id every tick; `SensorFrame` only defers each reading to its first access, so an agent that plans
+every few ticks does not pay for the cameras on the others — the data is the same whenever it is read), and
 the data has the types `sensor_interface` delivers (BGRA uint8 images, float32 LiDAR/radar, float64
 GNSS/IMU, a dict for the speedometer). Randomness (LiDAR drop-off, radar ray directions, GNSS/IMU noise)
 comes from a generator seeded by (seed, frame, sensor index): a frame reads the same whenever it is read.
@@ -9,7 +11,7 @@ planar depth, delivered as `<id>_DEPTH` the way Bench2Drive's collector names it
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -71,33 +73,72 @@ class SensorSuite:
         self._needs_boxes = bool(types & {CAMERA, LIDAR, RADAR})
 
     def read(self, scene: Scene, frame: int) -> Dict[str, Tuple[int, Any]]:
-        """`{id: (frame, data)}` for every sensor, in the leaderboard's formats."""
-        stage = self.clock.stage
-        with stage("sensor.boxes"):
-            boxes: Optional[SceneBoxes] = build_scene_boxes(scene) if self._needs_boxes else None
+        """`{id: (frame, data)}` for every sensor, in the leaderboard's formats, all read now."""
+        return dict(self.frame(scene, frame))
+
+    def frame(self, scene: Scene, frame: int) -> "SensorFrame":
+        """The same readings as `read`, each taken when first looked up (what an agent's `run_step` gets)."""
+        return SensorFrame(self, scene, frame)
+
+    def keys_of(self, index: int) -> List[str]:
+        """The `input_data` keys sensor `index` fills: its id, and a camera's `<id>_DEPTH` when asked for."""
+        sid, kind, _ = self._readers[index]
+        return [f"{sid}_DEPTH", sid] if kind == CAMERA and self.depth else [sid]
+
+    def boxes(self, scene: Scene) -> Optional[SceneBoxes]:
+        """The scene's boxes for the ray-cast sensors (None when there are none), timed as `sensor.boxes`."""
+        with self.clock.stage("sensor.boxes"):
+            return build_scene_boxes(scene) if self._needs_boxes else None
+
+    def read_one(self, index: int, scene: Scene, frame: int, boxes: Optional[SceneBoxes]
+                 ) -> Dict[str, Tuple[int, Any]]:
+        """Sensor `index`'s readings (a camera's `<id>_DEPTH` too), timed as `sensor.<id>`."""
+        sid, kind, reader = self._readers[index]
         out: Dict[str, Tuple[int, Any]] = {}
-        for index, (sid, kind, reader) in enumerate(self._readers):
-            with stage(f"sensor.{sid}"):
-                self._read_one(out, index, sid, kind, reader, scene, frame, boxes)
+        with self.clock.stage(f"sensor.{sid}"):
+            ego = scene.ego
+            rng = np.random.default_rng([self.seed, abs(int(frame)), index])
+            data: Any = None
+            if kind == CAMERA:
+                data, depth = reader.render_with_depth(ego, boxes, self.depth)
+                if depth is not None:
+                    out[f"{sid}_DEPTH"] = (int(frame), depth)
+            elif kind == LIDAR:
+                data = reader.scan(ego, boxes, frame, rng)
+            elif kind == RADAR:
+                data = reader.read(ego, boxes, rng)
+            elif kind in (GNSS, IMU):
+                data = reader.read(ego, rng if self.noise else None)
+            elif kind == SPEEDOMETER:
+                data = speedometer(ego)
+            out[sid] = (int(frame), data)
         return out
 
-    def _read_one(self, out: Dict[str, Tuple[int, Any]], index: int, sid: str, kind: str, reader: Any,
-                  scene: Scene, frame: int, boxes: Optional[SceneBoxes]) -> None:
-        """Sensor `index`'s reading into `out` (a camera may add its `<id>_DEPTH`)."""
-        ego = scene.ego
-        rng = np.random.default_rng([self.seed, abs(int(frame)), index])
-        noise_rng = rng if self.noise else None
-        data: Any = None
-        if kind == CAMERA:
-            data, depth = reader.render_with_depth(ego, boxes, self.depth)
-            if depth is not None:
-                out[f"{sid}_DEPTH"] = (int(frame), depth)
-        elif kind == LIDAR:
-            data = reader.scan(ego, boxes, frame, rng)
-        elif kind == RADAR:
-            data = reader.read(ego, boxes, rng)
-        elif kind in (GNSS, IMU):
-            data = reader.read(ego, noise_rng)
-        elif kind == SPEEDOMETER:
-            data = speedometer(ego)
-        out[sid] = (int(frame), data)
+
+class SensorFrame(Mapping[str, Tuple[int, Any]]):
+    """One tick's `input_data`: every key is there from the start; a sensor is read on its first lookup.
+
+    The scene is the tick's own snapshot and every random draw is seeded by (seed, frame, sensor), so a
+    reading taken late, or never, changes no other reading.
+    """
+
+    def __init__(self, suite: SensorSuite, scene: Scene, frame: int) -> None:
+        self._suite, self._scene, self._frame = suite, scene, int(frame)
+        self._index = {key: i for i in range(len(suite.specs)) for key in suite.keys_of(i)}
+        self._data: Dict[str, Tuple[int, Any]] = {}
+        self._boxes: Optional[SceneBoxes] = None
+        self._boxes_built = False
+
+    def __getitem__(self, key: str) -> Tuple[int, Any]:
+        if key not in self._data:
+            index = self._index[key]          # KeyError for an id no sensor has, as a dict
+            if not self._boxes_built:
+                self._boxes, self._boxes_built = self._suite.boxes(self._scene), True
+            self._data.update(self._suite.read_one(index, self._scene, self._frame, self._boxes))
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
