@@ -71,6 +71,11 @@ class SensorSuite:
                 reader = Imu(spec)
             self._readers.append((spec["id"], kind, reader))
         self._needs_boxes = bool(types & {CAMERA, LIDAR, RADAR})
+        # input_data key -> sensor index (a camera also fills `<id>_DEPTH` when depth is asked for)
+        self.key_index: Dict[str, int] = {}
+        for index, (sid, kind, _) in enumerate(self._readers):
+            for key in ([f"{sid}_DEPTH", sid] if kind == CAMERA and self.depth else [sid]):
+                self.key_index[key] = index
 
     def read(self, scene: Scene, frame: int) -> Dict[str, Tuple[int, Any]]:
         """`{id: (frame, data)}` for every sensor, in the leaderboard's formats, all read now."""
@@ -79,11 +84,6 @@ class SensorSuite:
     def frame(self, scene: Scene, frame: int) -> "SensorFrame":
         """The same readings as `read`, each taken when first looked up (what an agent's `run_step` gets)."""
         return SensorFrame(self, scene, frame)
-
-    def keys_of(self, index: int) -> List[str]:
-        """The `input_data` keys sensor `index` fills: its id, and a camera's `<id>_DEPTH` when asked for."""
-        sid, kind, _ = self._readers[index]
-        return [f"{sid}_DEPTH", sid] if kind == CAMERA and self.depth else [sid]
 
     def boxes(self, scene: Scene) -> Optional[SceneBoxes]:
         """The scene's boxes for the ray-cast sensors (None when there are none), timed as `sensor.boxes`."""
@@ -124,21 +124,20 @@ class SensorFrame(Mapping[str, Tuple[int, Any]]):
 
     def __init__(self, suite: SensorSuite, scene: Scene, frame: int) -> None:
         self._suite, self._scene, self._frame = suite, scene, int(frame)
-        self._index = {key: i for i in range(len(suite.specs)) for key in suite.keys_of(i)}
         self._data: Dict[str, Tuple[int, Any]] = {}
         self._boxes: Optional[SceneBoxes] = None
         self._boxes_built = False
 
     def __getitem__(self, key: str) -> Tuple[int, Any]:
         if key not in self._data:
-            index = self._index[key]          # KeyError for an id no sensor has, as a dict
+            index = self._suite.key_index[key]   # KeyError for an id no sensor has, as a dict
             if not self._boxes_built:
                 self._boxes, self._boxes_built = self._suite.boxes(self._scene), True
             self._data.update(self._suite.read_one(index, self._scene, self._frame, self._boxes))
         return self._data[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._index)
+        return iter(self._suite.key_index)
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._suite.key_index)
