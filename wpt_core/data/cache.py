@@ -1,10 +1,13 @@
-"""The feature cache: every clip frame decoded once (JPEG / LAZ / gzip JSON) into memory-mappable shards.
+"""The feature cache: the clip frames samples read, decoded once (JPEG / LAZ / gzip JSON) into memory maps.
 
     CACHE/cache.json                 {"format", "hash", "data_config"}: a cache serves exactly one DataConfig
     CACHE/shards/<clip>/images.npy   (N, V, 3, h, w) uint8      lidar.npy (N, 2, L, L) uint8
                        bev.npy       (N, C, H, W/8) bit-packed  occupancy.npy (N, K, 2, H, W/8) bit-packed
-                       depth.npy     (N, V, h/s, w/s) float16   records.npz  small per-frame arrays
+                       depth.npy     (N, V, h/s, w/s) float16   records.npz  small per-frame arrays + frame_index
                        shard.json    written last: a shard without it is unfinished
+Only the N frames some sample reads are kept (`dataset.needed_frames`: when the history stride is a multiple of
+`sample_every`, one frame in `sample_every`), because a cache of every frame outgrows the disk first: the standard
+profile's ~127k frames at three 256×144 cameras would be ~42 GB, a fifth of that at its `sample_every` 5.
 Building is idempotent (finished shards are kept) and resumable (an unfinished shard is rebuilt); a cache
 whose header holds another config hash is refused. `ShardFrames.frame` returns exactly what
 `ClipFrames.frame` computed, so cached and raw samples are equal.
@@ -24,10 +27,10 @@ from tqdm import tqdm
 
 from wpt_core.config import from_dict, to_dict
 from wpt_core.data.data_config import DataConfig
-from wpt_core.data.dataset import LearningDataset, find_clips
+from wpt_core.data.dataset import LearningDataset, find_clips, needed_frames
 from wpt_core.data.frames import ClipFrames, FrameArrays
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 HEADER_FILE = "cache.json"
 SHARDS_DIR = "shards"
 SHARD_DONE = "shard.json"
@@ -68,10 +71,10 @@ def _write_shard(frames: ClipFrames, out: Path) -> None:
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    n = len(frames)
+    rows = needed_frames(len(frames), frames.config)
     maps: Dict[str, np.memmap] = {}
     records: Dict[str, List] = {k: [] for k in RECORD_FIELDS}
-    for j in range(n):
+    for row, j in enumerate(rows):
         f = frames.frame(j)
         for key in MEMMAP_FIELDS:
             value = getattr(f, key)
@@ -79,14 +82,15 @@ def _write_shard(frames: ClipFrames, out: Path) -> None:
                 value = np.packbits(value, axis=-1)
             if key not in maps:
                 maps[key] = np.lib.format.open_memmap(tmp / f"{key}.npy", mode="w+", dtype=value.dtype,
-                                                      shape=(n,) + value.shape)
-            maps[key][j] = value
+                                                      shape=(len(rows),) + value.shape)
+            maps[key][row] = value
         for key in RECORD_FIELDS:
             records[key].append(getattr(f, key))
     for m in maps.values():
         m.flush()
-    np.savez(tmp / "records.npz", **{k: np.asarray(v) for k, v in records.items()})
-    (tmp / SHARD_DONE).write_text(json.dumps({"clip": frames.name, "num_frames": n}))
+    np.savez(tmp / "records.npz", frame_index=np.asarray(rows, dtype=np.int64),
+             **{k: np.asarray(v) for k, v in records.items()})
+    (tmp / SHARD_DONE).write_text(json.dumps({"clip": frames.name, "num_frames": len(frames), "rows": len(rows)}))
     shutil.rmtree(out, ignore_errors=True)
     os.replace(tmp, out)
 
@@ -98,7 +102,7 @@ def _build_shard(job: Tuple[Path, Path, DataConfig]) -> None:
 
 def build_cache(data_dir: Path, cache_dir: Path, config: DataConfig, workers: int = 1) -> Dict[str, int]:
     """Cache every complete clip under `data_dir` (one clip per worker process at a time);
-    returns {'built', 'kept', 'frames'}."""
+    returns {'built', 'kept', 'frames' (of the clips), 'cached_frames' (rows kept)}."""
     cache_dir = Path(cache_dir)
     if (cache_dir / HEADER_FILE).exists():
         check_header(cache_dir, config)
@@ -116,13 +120,16 @@ def build_cache(data_dir: Path, cache_dir: Path, config: DataConfig, workers: in
     else:
         for job in tqdm(jobs, desc="cache", unit="clip"):
             _build_shard(job)
-    frames = sum(json.loads((cache_dir / SHARDS_DIR / c.name / SHARD_DONE).read_text())["num_frames"] for c in clips)
-    log.info("cache %s: %d shards built, %d kept, %d frames", cache_dir, len(jobs), len(clips) - len(jobs), frames)
-    return {"built": len(jobs), "kept": len(clips) - len(jobs), "frames": frames}
+    done = [json.loads((cache_dir / SHARDS_DIR / c.name / SHARD_DONE).read_text()) for c in clips]
+    frames, rows = sum(d["num_frames"] for d in done), sum(d["rows"] for d in done)
+    log.info("cache %s: %d shards built, %d kept, %d of %d frames", cache_dir, len(jobs), len(clips) - len(jobs),
+             rows, frames)
+    return {"built": len(jobs), "kept": len(clips) - len(jobs), "frames": frames, "cached_frames": rows}
 
 
 class ShardFrames:
-    """A cached clip: the same `FrameArrays` as `ClipFrames.frame`, read from memory maps."""
+    """A cached clip: the same `FrameArrays` as `ClipFrames.frame` for every frame a sample reads, from memory
+    maps; its length is the clip's, so a dataset over it has the raw clip's samples."""
 
     def __init__(self, shard_dir: Path, config: DataConfig) -> None:
         self.dir = Path(shard_dir)
@@ -132,6 +139,7 @@ class ShardFrames:
         self.num_frames: int = done["num_frames"]
         with np.load(self.dir / "records.npz") as data:
             self.records = {k: data[k] for k in RECORD_FIELDS}
+            self.rows: Dict[int, int] = {int(j): row for row, j in enumerate(data["frame_index"])}
         self._maps: Dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
@@ -143,6 +151,9 @@ class ShardFrames:
         return self._maps[key]
 
     def frame(self, index: int) -> FrameArrays:
+        if index not in self.rows:
+            raise KeyError(f"{self.dir}: frame {index} is read by no sample, so it is not cached")
+        index = self.rows[index]
         width = self.config.bev.cells
         r = {k: v[index] for k, v in self.records.items()}
         return FrameArrays(

@@ -37,6 +37,16 @@ def history_indices(index: int, config: DataConfig) -> List[int]:
     return [index - (config.history - k) * config.history_stride_frames for k in range(config.history + 1)]
 
 
+def sample_frames(num_frames: int, config: DataConfig) -> range:
+    """The frames of a clip that are samples: every `sample_every`-th one with a full history."""
+    return range(config.history * config.history_stride_frames, num_frames, config.sample_every)
+
+
+def needed_frames(num_frames: int, config: DataConfig) -> List[int]:
+    """Every frame some sample reads (itself or as history), ascending: all a cache has to hold."""
+    return sorted({k for j in sample_frames(num_frames, config) for k in history_indices(j, config)})
+
+
 def assemble_sample(frames: Sequence[FrameArrays]) -> Dict[str, np.ndarray]:
     """Stack the history frames (oldest first, current last) into one sample dict."""
     cur = frames[-1]
@@ -58,9 +68,8 @@ class LearningDataset:
     def __init__(self, sources: Sequence[FrameSource], config: DataConfig) -> None:
         self.sources = list(sources)
         self.config = config
-        first = config.history * config.history_stride_frames
         self.index: List[Tuple[int, int]] = [(s, j) for s, src in enumerate(self.sources)
-                                             for j in range(first, len(src), config.sample_every)]
+                                             for j in sample_frames(len(src), config)]
 
     def __len__(self) -> int:
         return len(self.index)
