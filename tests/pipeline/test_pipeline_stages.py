@@ -92,7 +92,7 @@ def test_every_stage_runs_its_command_and_the_report_is_built(tmp_path: Path, fa
     run = tmp_path / "run"
     run.mkdir()
     state = PipelineState.open(run, config, False)
-    run_stages(stages_module.STAGES, state, "smoke", config, run, 2)
+    run_stages(stages_module.pipeline_stages(config), state, "smoke", config, run, 2)
     calls = {" ".join(c[:2]) if c[0] in ("train", "data", "bench") or c[1] == "open-loop" else c[0]: c
              for c in fake_wpt.calls}
     first_train = [c for c in fake_wpt.calls if c[0] == "train"]
@@ -129,7 +129,7 @@ def test_every_stage_runs_its_command_and_the_report_is_built(tmp_path: Path, fa
     del state.stages["student"], state.stages["eval_student"]
     state.save()
     fake_wpt.calls.clear()
-    run_stages(stages_module.STAGES, PipelineState.open(run, config, True), "smoke", config, run, 2)
+    run_stages(stages_module.pipeline_stages(config), PipelineState.open(run, config, True), "smoke", config, run, 2)
     assert [c[:2] for c in fake_wpt.calls if c[0] == "train"] == [["train", "student"]]
     assert "--resume" in next(c for c in fake_wpt.calls if c[0] == "train")
     assert "--resume" in next(c for c in fake_wpt.calls if c[0] == "eval" and "student.json" in " ".join(c))
@@ -144,9 +144,50 @@ def test_every_recorded_call_parses_with_the_wpt_parser(tmp_path: Path, fake_wpt
     config = load_pipeline_config("smoke", [f"policy_eval.agent_config={template}"])
     run = tmp_path / "run"
     run.mkdir()
-    run_stages(stages_module.STAGES, PipelineState.open(run, config, False), "smoke", config, run, 2)
+    run_stages(stages_module.pipeline_stages(config), PipelineState.open(run, config, False), "smoke", config, run, 2)
     parser = build_parser()
     commands = {tuple(call[:2]) for call in fake_wpt.calls}
     assert {("train", "teacher"), ("train", "student"), ("train", "baseline")} <= commands
     for call in fake_wpt.calls:
         parser.parse_args(call)
+
+
+def test_ablation_students_train_drive_and_report_after_the_main_table(tmp_path: Path, fake_wpt: FakeWpt) -> None:
+    template = tmp_path / "agent.yaml"
+    template.write_text("checkpoint: none\n")
+    config = load_pipeline_config("smoke", [
+        f"policy_eval.agent_config={template}", "policy_eval.routes_subset=''", "policy_eval.plan_every_ticks=2",
+        "ablations.students={no_query: [student.loss.query=0], no_reward: [student.loss.reward_imitation=0, "
+        "student.loss.reward_simulation=0]}", "ablations.routes_subset='0'"])
+    names = [s.name for s in stages_module.pipeline_stages(config)]
+    assert names[names.index("video") + 1:] == ["student_no_query", "student_no_reward", "eval_student_no_query",
+                                                "eval_student_no_reward", "open_loop_ablations", "report"]
+    run = tmp_path / "run"
+    run.mkdir()
+    run_stages(stages_module.pipeline_stages(config), PipelineState.open(run, config, False), "smoke", config, run, 2)
+    trains = [c for c in fake_wpt.calls if c[0] == "train"]
+    no_query = next(c for c in trains if arg(c, "--out") == str(run / "student_no_query"))
+    assert no_query[1] == "student" and arg(no_query, "--teacher") == str(run / "teacher" / "best.pt")
+    assert no_query.index("student.loss.query=0") > no_query.index("train.steps=2")   # the ablation's set wins
+    student = next(c for c in trains if arg(c, "--out") == str(run / "student"))
+    assert "student.loss.query=0" not in student
+    evals = {Path(arg(c, "--checkpoint")).stem: c for c in fake_wpt.calls if c[0] == "eval" and c[1] == "--agent"}
+    assert arg(evals["student_no_reward"], "--routes-subset") == "0" and "--routes-subset" not in evals["student"]
+    generated = yaml.safe_load((run / "agents" / "student_no_query.yaml").read_text())
+    assert generated == {"checkpoint": str((run / "student_no_query" / "best.pt").resolve()), "plan_every_ticks": 2}
+    assert any(c[:2] == ["eval", "open-loop"] and arg(c, "--checkpoint") == str(run / "student_no_reward" / "best.pt")
+               for c in fake_wpt.calls)
+    rows = json.loads((run / "report.json").read_text())["policies"]
+    assert list(rows) == ["expert", "baseline", "teacher", "student", "baseline (routes 0)", "student (routes 0)",
+                          "student_no_query", "student_no_reward"]
+    assert rows["student_no_query"]["ms_per_step"] == 10.0 and rows["student_no_query"]["l2_m"] == 1.0
+    # smoke has 3 routes and the fake results hold route 0 only: 100 / 3 on all of them, 100 on route 0 alone
+    assert rows["student"]["routes"] == 3 and rows["student"]["driving_score"] == pytest.approx(100 / 3)
+    assert rows["student (routes 0)"]["routes"] == 1 and rows["student (routes 0)"]["driving_score"] == 100.0
+
+
+def test_an_ablation_name_that_cannot_name_a_stage_is_refused() -> None:
+    from wpt_core.config import ConfigError
+
+    with pytest.raises(ConfigError, match="ablation name 'No-Query'"):
+        load_pipeline_config("smoke", ["ablations.students={No-Query: [student.loss.query=0]}"])

@@ -67,7 +67,7 @@ def make_run(tmp_path: Path) -> dict:
 
 
 def test_table_values_equal_the_inputs(tmp_path: Path) -> None:
-    rows = gather_rows(make_run(tmp_path))
+    rows = gather_rows(make_run(tmp_path), PipelineConfig())
     student = rows["student"]
     assert student["driving_score"] == pytest.approx((100.0 * 1.0 + 80.0 * 0.5) / 2)
     assert student["route_completion"] == pytest.approx(90.0)

@@ -28,16 +28,17 @@ def run(args: argparse.Namespace) -> int:
     from wpt_core.paths import run_dir
     from wpt_core.pipeline.pipeline_config import check_files, load_pipeline_config, profile_path
     from wpt_core.pipeline.runner import format_seconds, pending_stages, run_stages
-    from wpt_core.pipeline.stages import STAGES
+    from wpt_core.pipeline.stages import pipeline_stages
     from wpt_core.pipeline.state import PipelineState
 
     config = load_pipeline_config(args.profile, args.overrides)
     out = run_dir("pipeline", args.run or args.profile)
     state = PipelineState.open(out, config, args.resume)
+    stages = pipeline_stages(config)
     only = [name.strip() for name in args.only.split(",") if name.strip()]
-    check_files(config, pending_stages(STAGES, state, only or None), profile_path(args.profile))
+    check_files(config, pending_stages(stages, state, only or None), profile_path(args.profile))
     save_config(config, out / "pipeline_config.yaml")
-    walls = run_stages(STAGES, state, args.profile, config, out, args.workers, only or None)
+    walls = run_stages(stages, state, args.profile, config, out, args.workers, only or None)
     print(f"pipeline {out}: {len(walls)} stage(s) run in {format_seconds(sum(walls.values()))}; "
           f"report: {out / 'report.md'}")
     return 0

@@ -6,6 +6,7 @@ user gives. Route subsets use the leaderboard's `--routes-subset` syntax ("0-18"
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Sequence
@@ -15,7 +16,10 @@ from wpt_core.paths import repo_configs_dir
 
 PIPELINES_DIR = "pipelines"
 LEARNED = ("baseline", "teacher", "student")
-POLICIES = ("expert",) + LEARNED   # the report's rows, in this order
+POLICIES = ("expert",) + LEARNED   # the report's rows, in this order (then the ablation students)
+ABLATION_PREFIX = "student_"
+ABLATION_OPEN_LOOP = "open_loop_ablations"   # the stage with the ablation students' open-loop JSONs
+ABLATION_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,16 @@ class PolicyEvalStage:
 
 
 @dataclass(frozen=True)
+class AblationStages:
+    """Students trained exactly like `student` plus their own `--set`s (name → overrides, e.g. `no_query:
+    [student.loss.query=0]`), stage and policy `student_<name>`; evaluated closed loop on `routes_subset` (empty =
+    `policy_eval.routes_subset`) at the student's planning rate, open loop like every policy."""
+
+    students: Dict[str, List[str]] = field(default_factory=dict)
+    routes_subset: str = ""
+
+
+@dataclass(frozen=True)
 class ReportStage:
     """The rollout video: the student on route `video_route` of the policy benchmark, at most `video_frames`
     frames, every `video_stride`-th recorded step; the world-model table on `world_model_samples` evenly spaced
@@ -83,8 +97,19 @@ class PipelineConfig:
     training: TrainingStages = field(default_factory=TrainingStages)
     expert_eval: ExpertEvalStage = field(default_factory=ExpertEvalStage)
     policy_eval: PolicyEvalStage = field(default_factory=PolicyEvalStage)
+    ablations: AblationStages = field(default_factory=AblationStages)
     report: ReportStage = field(default_factory=ReportStage)
     seed: int = 0
+
+
+def ablation_policies(config: PipelineConfig) -> List[str]:
+    """The ablation students' policy (and stage) names, in the profile's order."""
+    return [f"{ABLATION_PREFIX}{name}" for name in config.ablations.students]
+
+
+def learned_policies(config: PipelineConfig) -> List[str]:
+    """Every policy a run trains: baseline, teacher, student, then the ablation students."""
+    return [*LEARNED, *ablation_policies(config)]
 
 
 def profile_names() -> List[str]:
@@ -110,6 +135,10 @@ def load_pipeline_config(name: str, overrides: List[str]) -> PipelineConfig:
     if config.collect.source == "clips" and not config.collect.data:
         raise ConfigError(f"{path}: collect.source is 'clips' but collect.data is empty; give the clips' folder "
                           "with --set collect.data=DIR")
+    bad = [name for name in config.ablations.students if not ABLATION_NAME.match(name)]
+    if bad:
+        raise ConfigError(f"{path}: ablation name {bad[0]!r} must be lower-case words joined by '_' (it names "
+                          "a stage and a folder)")
     return config
 
 
@@ -137,7 +166,7 @@ def required_files(config: PipelineConfig) -> Dict[str, List[Path]]:
     files = {"collect": [config_file(config.collect.routes)] if config.collect.source == "embedded" else [],
              "expert_eval": [bundle(config.expert_eval.benchmark), config_file(config.expert_eval.agent_config)],
              "video": policy_files}
-    files.update({f"eval_{name}": policy_files for name in LEARNED})
+    files.update({f"eval_{name}": policy_files for name in learned_policies(config)})
     return files
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Set
 
 from wpt_core.evaluation.abilities import ABILITIES
 from wpt_core.evaluation.merge import merge_results
 from wpt_core.evaluation.report import RoutesFile, compute_report
 from wpt_core.leaderboard.route_file import read_routes, select_routes
-from wpt_core.pipeline.pipeline_config import LEARNED, POLICIES
+from wpt_core.pipeline.pipeline_config import (ABLATION_OPEN_LOOP, POLICIES, PipelineConfig,
+                                               ablation_policies, learned_policies)
 from wpt_core.pipeline.runner import StageContext, format_seconds
 
 # (key in a row, column header, decimals); percentages in percent, IS 0-1, L2 in metres, ms per batch-1 step
@@ -70,17 +71,43 @@ def _read_json(path: Optional[str]) -> Optional[Dict[str, Any]]:
     return json.loads(Path(path).read_text()) if path and Path(path).is_file() else None
 
 
-def gather_rows(outputs: Mapping[str, Mapping[str, str]]) -> Dict[str, Dict[str, Any]]:
-    """Every policy's row from the finished stages' outputs."""
+def _route_ids(routes_xml: str, subset: str) -> Set[str]:
+    return {str(r.id) for r in select_routes(read_routes(routes_xml), subset)}
+
+
+def comparison_subsets(config: PipelineConfig) -> List[str]:
+    """The route subsets some policy drives other than the main one (the teacher's, the ablations'): baseline and
+    student are also scored on each, so every policy has a row on the same routes to be compared with."""
+    main = config.policy_eval.routes_subset
+    own = [config.policy_eval.teacher_routes_subset] + ([config.ablations.routes_subset]
+                                                        if config.ablations.students else [])
+    return sorted({s for s in own if s and s != main})
+
+
+def gather_rows(outputs: Mapping[str, Mapping[str, str]], config: PipelineConfig) -> Dict[str, Dict[str, Any]]:
+    """Every policy's row from the finished stages' outputs; ablation students take the student's ms per step
+    (the same architecture)."""
     latency = _read_json(outputs.get("latency", {}).get("latency"))
     ms = latency_ms(latency) if latency else {}
-    rows = {}
-    for policy in POLICIES:
+    ablations = ablation_policies(config)
+    ms.update({p: ms["student"] for p in ablations if "student" in ms})
+    open_loops = {**outputs.get("open_loop", {}), **outputs.get(ABLATION_OPEN_LOOP, {})}
+
+    def row(policy: str, subset: Optional[str] = None) -> Dict[str, Any]:
         stage = outputs.get("expert_eval" if policy == "expert" else f"eval_{policy}")
-        closed = closed_loop(Path(stage["results"]), stage["routes"], stage["routes_subset"],
+        closed = closed_loop(Path(stage["results"]), stage["routes"],
+                             stage["routes_subset"] if subset is None else subset,
                              Path(stage["save_path"])) if stage else None
-        ol = _read_json(outputs.get("open_loop", {}).get(policy))
-        rows[policy] = policy_row(closed, open_loop_row(ol) if ol else {}, ms.get(policy))
+        ol = _read_json(open_loops.get(policy))
+        return policy_row(closed, open_loop_row(ol) if ol else {}, ms.get(policy))
+
+    rows = {policy: row(policy) for policy in POLICIES}
+    for subset in comparison_subsets(config):
+        for policy in ("baseline", "student"):
+            stage = outputs.get(f"eval_{policy}")
+            if stage and _route_ids(stage["routes"], subset) <= _route_ids(stage["routes"], stage["routes_subset"]):
+                rows[f"{policy} (routes {subset})"] = row(policy, subset)
+    rows.update({policy: row(policy) for policy in ablations})
     return rows
 
 
@@ -93,7 +120,8 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     header = ["policy", "routes", *(title for _, title, _ in COLUMNS)]
     lines = [f"# WPT pipeline report: profile `{report['profile']}`, run `{report['run']}`", "",
              f"Closed loop on `{report['benchmark']}`, seed {report['seed']}; routes per policy in the table "
-             "(teacher on its own subset when the profile says so). L2 and collision rate: open loop on the "
+             "(teacher and ablation students on their own subset when the profile says so, with baseline and student "
+             "scored on the same routes in the rows named after it). L2 and collision rate: open loop on the "
              "world model's validation routes, mean over 1/2/3 s (ST-P3 / VAD convention). ms/step: median batch-1 "
              "inference on one CPU thread (`wpt bench latency`; the baseline shares the student's architecture).", "",
              "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -118,8 +146,9 @@ def render_markdown(report: Mapping[str, Any]) -> str:
 def write_report(ctx: StageContext) -> Dict[str, str]:
     from wpt_core.pipeline.plots import ability_bars, training_curves
 
-    rows = gather_rows(ctx.outputs)
-    runs = {kind: Path(ctx.outputs[kind]["run"]) for kind in ("world_model", *LEARNED) if kind in ctx.outputs}
+    rows = gather_rows(ctx.outputs, ctx.config)
+    runs = {kind: Path(ctx.outputs[kind]["run"]) for kind in ("world_model", *learned_policies(ctx.config))
+            if kind in ctx.outputs}
     plots: List[str] = [str(p) for p in training_curves(runs, ctx.run_dir)]
     if any(row.get("ability_mean") is not None for row in rows.values()):
         plots.append(str(ability_bars(rows, ctx.run_dir / "abilities.png")))

@@ -7,13 +7,14 @@ rebuilt only when missing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Sequence
 
 from wpt_core.config import ConfigError
 from wpt_core.leaderboard.benchmark import load_benchmark
 from wpt_core.pipeline.invoke import wpt
 from wpt_core.pipeline.agent_configs import agent_config_for
-from wpt_core.pipeline.pipeline_config import LEARNED, config_file, repo_file
+from wpt_core.pipeline.pipeline_config import (ABLATION_OPEN_LOOP, ABLATION_PREFIX, LEARNED, PipelineConfig,
+                                               ablation_policies, config_file, repo_file)
 from wpt_core.pipeline.report_md import write_report
 from wpt_core.pipeline.runner import Stage, StageContext
 from wpt_core.pipeline.video import record_student_video
@@ -56,10 +57,12 @@ def cache(ctx: StageContext) -> Dict[str, str]:
     return {"cache": str(out)}
 
 
-def _train(ctx: StageContext, kind: str, inputs: List[str]) -> Dict[str, str]:
-    out = ctx.run_dir / kind
+def _train(ctx: StageContext, kind: str, inputs: List[str], name: str = "",
+           overrides: Sequence[str] = ()) -> Dict[str, str]:
+    """`wpt train <kind>` into `<run>/<name or kind>`, with the profile's overrides and then `overrides`."""
+    out = ctx.run_dir / (name or kind)
     argv = ["train", kind.replace("_", "-"), *inputs, "--cache", ctx.output("cache", "cache"), "--out", str(out),
-            *_training_args(ctx)]
+            *_training_args(ctx), *_sets(list(overrides))]
     if (out / LAST).is_file():
         argv.append("--resume")
     wpt(argv)
@@ -93,6 +96,14 @@ def baseline(ctx: StageContext) -> Dict[str, str]:
     return _train(ctx, "baseline", ["--world-model", ctx.output("world_model", "checkpoint")])
 
 
+def ablation_student(policy: str) -> Stage:
+    """The student again, with one ablation's overrides on top of the profile's."""
+    def run(ctx: StageContext) -> Dict[str, str]:
+        overrides = ctx.config.ablations.students[policy[len(ABLATION_PREFIX):]]
+        return _train(ctx, "student", ["--teacher", ctx.output("teacher", "checkpoint")], policy, overrides)
+    return Stage(policy, run)
+
+
 def _closed_loop(ctx: StageContext, policy: str, agent: str, agent_config: Path, benchmark_name: str,
                  subset: str) -> Dict[str, str]:
     benchmark = load_benchmark(benchmark_name)
@@ -117,25 +128,36 @@ def expert_eval(ctx: StageContext) -> Dict[str, str]:
                         stage.routes_subset)
 
 
+def eval_subset(config: PipelineConfig, policy: str) -> str:
+    """The closed-loop routes of a learned policy: the teacher's and the ablations' own subsets when set."""
+    stage = config.policy_eval
+    if policy == "teacher" and stage.teacher_routes_subset:
+        return stage.teacher_routes_subset
+    if policy in ablation_policies(config) and config.ablations.routes_subset:
+        return config.ablations.routes_subset
+    return stage.routes_subset
+
+
 def policy_eval(policy: str) -> Stage:
     def run(ctx: StageContext) -> Dict[str, str]:
         stage = ctx.config.policy_eval
-        subset = stage.teacher_routes_subset if policy == "teacher" and stage.teacher_routes_subset \
-            else stage.routes_subset
         return _closed_loop(ctx, policy, str(repo_file(stage.agent)), agent_config_for(ctx, policy),
-                            stage.benchmark, subset)
+                            stage.benchmark, eval_subset(ctx.config, policy))
     return Stage(f"eval_{policy}", run)
 
 
-def open_loop(ctx: StageContext) -> Dict[str, str]:
-    outputs = {}
-    for policy in LEARNED:
-        out = ctx.run_dir / "open_loop" / f"{policy}.json"
-        if not out.is_file():
-            wpt(["eval", "open-loop", "--checkpoint", ctx.output(policy, "checkpoint"),
-                 "--cache", ctx.output("cache", "cache"), "--json", str(out)])
-        outputs[policy] = str(out)
-    return outputs
+def open_loop_of(name: str, policies: Sequence[str]) -> Stage:
+    """`wpt eval open-loop` of `policies` on the cache's validation routes, one JSON each."""
+    def run(ctx: StageContext) -> Dict[str, str]:
+        outputs = {}
+        for policy in policies:
+            out = ctx.run_dir / "open_loop" / f"{policy}.json"
+            if not out.is_file():
+                wpt(["eval", "open-loop", "--checkpoint", ctx.output(policy, "checkpoint"),
+                     "--cache", ctx.output("cache", "cache"), "--json", str(out)])
+            outputs[policy] = str(out)
+        return outputs
+    return Stage(name, run)
 
 
 def latency(ctx: StageContext) -> Dict[str, str]:
@@ -147,9 +169,16 @@ def latency(ctx: StageContext) -> Dict[str, str]:
     return {"latency": str(out)}
 
 
-STAGES = [Stage("collect", collect), Stage("cache", cache), Stage("world_model", world_model),
-          Stage("world_model_eval", world_model_eval),
-          Stage("teacher", teacher), Stage("student", student), Stage("baseline", baseline),
-          Stage("expert_eval", expert_eval), *(policy_eval(p) for p in LEARNED), Stage("open_loop", open_loop),
-          Stage("latency", latency), Stage("video", record_student_video),
-          Stage("report", write_report, recorded=False)]
+def pipeline_stages(config: PipelineConfig) -> List[Stage]:
+    """The stages of a run, in order. The ablation students come last (trained, driven, open loop), so a run
+    that stops early has the main table first."""
+    ablations = ablation_policies(config)
+    main = [Stage("collect", collect), Stage("cache", cache), Stage("world_model", world_model),
+            Stage("world_model_eval", world_model_eval),
+            Stage("teacher", teacher), Stage("student", student), Stage("baseline", baseline),
+            Stage("expert_eval", expert_eval), *(policy_eval(p) for p in LEARNED),
+            open_loop_of("open_loop", LEARNED),
+            Stage("latency", latency), Stage("video", record_student_video)]
+    extra = [*(ablation_student(p) for p in ablations), *(policy_eval(p) for p in ablations),
+             open_loop_of(ABLATION_OPEN_LOOP, ablations)] if ablations else []
+    return [*main, *extra, Stage("report", write_report, recorded=False)]
