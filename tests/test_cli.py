@@ -158,7 +158,7 @@ def bad_input_case(name, tmp):
     if name == "unknown town":
         path = write(tmp / "atlantis.xml", ROUTE_XML.format(town="Atlantis", middle=""))
         return ["eval", *agent, "--routes", path, *run], "atlantis.xml", \
-            "route 0: unknown town 'Atlantis' (known: EmbeddedArterial, EmbeddedGrid, EmbeddedHighway, EmbeddedRand"
+            "route 0: unknown town 'Atlantis' (known: EmbeddedArterial, EmbeddedGrid, EmbeddedHighway, EmbeddedMotorway, EmbeddedRand"
     if name == "waypoint off the network":
         middle = '<position x="420.0" y="-200.0" z="0.0"/>'    # 28 m from the nearest driving lane
         path = write(tmp / "offroad.xml", ROUTE_XML.format(town="EmbeddedGrid", middle=middle))

@@ -17,6 +17,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     gen.add_argument("--types", default="", help="scenario types, comma separated (default: all with a site)")
     gen.add_argument("--min-length", type=float, default=200.0, help="route length lower bound (m)")
     gen.add_argument("--max-length", type=float, default=600.0, help="route length upper bound (m)")
+    gen.add_argument("--exclude-sites", default="", help="route XML whose scenario sites (town, type, trigger "
+                     "within 15 m) are not reused, e.g. the training routes when making evaluation routes")
     gen.set_defaults(func=run_generate)
     check = sub.add_parser("check", help="parse a route file and resolve every route's lanes on its town")
     check.add_argument("xml")
@@ -33,11 +35,12 @@ def _split(text: str) -> list:
 
 
 def run_generate(args: argparse.Namespace) -> int:
+    from wpt_core.leaderboard.route_file import read_routes, write_routes
     from wpt_core.sim.routes.route_generation import generate_route_set
-    from wpt_core.leaderboard.route_file import write_routes
 
+    exclude = read_routes(args.exclude_sites) if args.exclude_sites else []
     routes = generate_route_set(_split(args.town), args.n, args.seed, _split(args.types) or None,
-                                length_range_m=(args.min_length, args.max_length))
+                                length_range_m=(args.min_length, args.max_length), exclude=exclude)
     write_routes(routes, args.out)
     per_type = collections.Counter(r.scenarios[0].type for r in routes)
     print(f"wrote {len(routes)} routes to {args.out}: " + ", ".join(f"{k} {v}" for k, v in sorted(per_type.items())))

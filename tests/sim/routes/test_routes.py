@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from wpt_core.paths import repo_configs_dir
-from wpt_core.sim.routes.route_generation import GENERATED_TYPES, HIGHWAY_TYPES, generate_route_set
+from wpt_core.sim.routes.route_generation import GENERATED_TYPES, HIGHWAY_TYPES, generate_route_set, scenario_sites
 from wpt_core.leaderboard.route_file import RouteFileError, RouteSpec, ScenarioSpec, read_routes, write_routes
 from wpt_core.sim.routes.route_plan import route_lanes, route_town
 from wpt_core.sim.scenarios.registry import SCENARIO_TYPES
@@ -42,14 +42,6 @@ FLOWS = {"EnterActorFlow", "EnterActorFlowV2", "MergerIntoSlowTraffic", "MergerI
 RAMP_MERGES = {"EnterActorFlow", "EnterActorFlowV2", "MergerIntoSlowTraffic", "MergerIntoSlowTrafficV2"}
 TURNING = {"BlockedIntersection", "T_Junction", "VehicleTurningRoute", "VehicleTurningRoutePedestrian",
            "CrossingBicycleFlow", "InterurbanActorFlow", "InterurbanAdvancedActorFlow"}   # turns whose name hides it
-# Types added after embedded_train/eval.xml were last generated: the integrator regenerates the files (with
-# every type) at the end of the scenario work; then this set is emptied.
-NOT_YET_SHIPPED = {"SignalizedJunctionLeftTurnEnterFlow", "NonSignalizedJunctionLeftTurnEnterFlow",
-                   "SignalizedJunctionRightTurn", "NonSignalizedJunctionRightTurn", "BlockedIntersection",
-                   "T_Junction", "SequentialLaneChange", "VehicleTurningRoute", "VehicleTurningRoutePedestrian",
-                   "ControlLoss", "VehicleOpensDoorTwoWays", "ParkingExit", "CrossingBicycleFlow", "HighwayCutIn",
-                   "HazardAtSideLane", "HazardAtSideLaneTwoWays", "ParkingCrossingPedestrian",
-                   "OppositeVehicleTakingPriority", "VanillaNonSignalizedTurn"} | FLOWS
 
 
 def wrap(a: float) -> float:
@@ -104,7 +96,7 @@ def test_unknown_town_and_missing_file_name_the_file(tmp_path):
     spec = _sample_route()
     spec.town, spec.source = "Atlantis", str(tmp_path / "x.xml")
     with pytest.raises(RouteFileError, match=r"x\.xml: route 7: unknown town 'Atlantis' \(known: EmbeddedArterial, "
-                                             r"EmbeddedGrid, EmbeddedHighway, EmbeddedRand\): looked for"):
+                                             r"EmbeddedGrid, EmbeddedHighway, EmbeddedMotorway, EmbeddedRand\): looked for"):
         route_town(spec)
     with pytest.raises(RouteFileError, match="missing.xml"):
         read_routes(tmp_path / "missing.xml")
@@ -275,16 +267,34 @@ def _shipped(name: str):
 
 def test_shipped_train_and_eval_files():
     train, train_types = _shipped("embedded_train.xml")
-    assert len(train) >= 120 and {r.town for r in train} == {"EmbeddedGrid", "EmbeddedArterial"}
-    assert set(train_types) <= set(GENERATED_TYPES) and set(GENERATED_TYPES) - set(train_types) <= NOT_YET_SHIPPED
+    assert {r.town for r in train} == {"EmbeddedGrid", "EmbeddedArterial", "EmbeddedHighway"}
+    assert set(train_types) == set(GENERATED_TYPES) and min(train_types.values()) >= 4
     for spec in train[::7]:
         _check_route(route_town(spec), spec)
     evals, eval_types = _shipped("embedded_eval.xml")
-    assert len(evals) >= 44 and "EmbeddedRand" in {r.town for r in evals}
-    assert set(eval_types) <= set(GENERATED_TYPES) and set(GENERATED_TYPES) - set(eval_types) <= NOT_YET_SHIPPED
-    assert min(eval_types.values()) >= 2
+    # Rand and Motorway are evaluation-only towns; no evaluation scenario sits at a training route's site
+    assert {r.town for r in evals} == {"EmbeddedGrid", "EmbeddedArterial", "EmbeddedRand", "EmbeddedMotorway"}
+    assert set(eval_types) == set(GENERATED_TYPES) and min(eval_types.values()) >= 3
+    assert [r.scenarios[0].type for r in evals[:len(GENERATED_TYPES)]] == GENERATED_TYPES   # ids 0-44: one per type
+    sites = scenario_sites(train)
     for spec in evals:
+        s = spec.scenarios[0]
+        assert all(math.dist(xy, s.trigger[:2]) >= 15.0 for xy in sites.get((spec.town, s.type), [])), spec.id
+    for spec in evals[::3]:
         _check_route(route_town(spec), spec)
+
+
+def test_generation_keeps_away_from_excluded_sites():
+    first = generate_route_set(["EmbeddedGrid"], 6, seed=5, types=["HardBreakRoute", "PedestrianCrossing"])
+    again = generate_route_set(["EmbeddedGrid"], 6, seed=5, types=["HardBreakRoute", "PedestrianCrossing"])
+    assert [r.scenarios[0].trigger for r in again] == [r.scenarios[0].trigger for r in first]   # the same sites
+    away = generate_route_set(["EmbeddedGrid"], 6, seed=5, types=["HardBreakRoute", "PedestrianCrossing"],
+                              exclude=first)
+    for route in away:
+        s = route.scenarios[0]
+        near = [r for r in first if r.scenarios[0].type == s.type
+                and math.dist(r.scenarios[0].trigger[:2], s.trigger[:2]) < 15.0]
+        assert not near, route.id
 
 
 def test_shipped_smoke_file():

@@ -1,5 +1,7 @@
-"""EmbeddedHighway: a divided 3-lane motorway with an on- and an off-ramp per direction, pedestrian-free,
-joined to ordinary streets at both ends (the layout `highway_layout` documents, checked on the shipped net)."""
+"""The motorway towns: a divided motorway (EmbeddedHighway: 3 lanes, 120 km/h, 200 m auxiliary lanes;
+EmbeddedMotorway, evaluation only: 2 lanes, 100 km/h, 175 m) with an on- and an off-ramp per direction,
+pedestrian-free, joined to ordinary streets at both ends (the layout `highway_layout` documents, checked on the
+shipped nets)."""
 from __future__ import annotations
 
 import pytest
@@ -13,21 +15,27 @@ WESTBOUND = ["WB0WB1", "WB1WB2", "WB2WB3", "WB3WB4", "WB4WB5"]
 RAMPS = ["EB2S1", "S2EB3", "WB2N1", "N2WB3"]
 
 
-@pytest.fixture(scope="module")
-def town() -> Town:
-    return Town.load("EmbeddedHighway")
+DESIGNS = {"EmbeddedHighway": (3, 120, 200.0), "EmbeddedMotorway": (2, 100, 175.0)}   # lanes, km/h, aux lane m
 
 
-def test_motorway_has_three_lanes_each_way_plus_the_ramp_lanes(town):
+@pytest.fixture(scope="module", params=sorted(DESIGNS))
+def town(request) -> Town:
+    return Town.load(request.param)
+
+
+def test_motorway_lanes_each_way_plus_the_ramp_lanes(town):
+    n, _, aux_m = DESIGNS[town.name]
     for edges in (EASTBOUND, WESTBOUND):
-        assert [len(town.edges[e]) for e in edges] == [3, 4, 3, 4, 3]   # + deceleration / acceleration lane
-        assert town.opposite_edge(edges[0]) is None                     # divided: no two-way road
+        assert [len(town.edges[e]) for e in edges] == [n, n + 1, n, n + 1, n]   # + deceleration / acceleration lane
+        assert town.opposite_edge(edges[0]) is None                             # divided: no two-way road
+        for aux in (edges[1], edges[3]):    # the auxiliary lanes' length, less the ramp junctions' few metres
+            assert aux_m - 20.0 < town.edge_length_m(aux) <= aux_m
     assert all(len(town.edges[e]) == 1 for e in RAMPS)
 
 
 def test_speed_limits(town):
     speeds = {round(town.lanes[lid].speed_mps * 3.6) for e in EASTBOUND + WESTBOUND for lid in town.edges[e]}
-    assert speeds == {120}
+    assert speeds == {DESIGNS[town.name][1]}
     assert {round(town.lanes[town.edges[e][0]].speed_mps * 3.6) for e in RAMPS} == {60}
     assert round(town.lanes[town.edges["B1EB0"][0]].speed_mps * 3.6) == 80        # the link into town
     assert round(town.lanes[town.edges["S1S2"][0]].speed_mps * 3.6) == 70         # interurban road
@@ -71,6 +79,7 @@ def test_highway_types_are_placed_on_the_highway_only():
     for name in ("EmbeddedGrid", "EmbeddedRand", "EmbeddedArterial"):
         assert not set(possible_types(Town.load(name))) & HIGHWAY_TYPES, name
     assert HIGHWAY_TYPES <= set(possible_types(Town.load("EmbeddedHighway")))
+    assert HIGHWAY_TYPES <= set(possible_types(Town.load("EmbeddedMotorway")))
     routes = generate_route_set(["EmbeddedGrid", "EmbeddedArterial", "EmbeddedHighway"], 2 * len(GENERATED_TYPES),
                                 seed=2)
     assert {r.town for r in routes if r.scenarios[0].type in HIGHWAY_TYPES} == {"EmbeddedHighway"}

@@ -47,7 +47,7 @@ def test_build_towns_is_deterministic_and_matches_shipped(tmp_path):
     first = maps.build_towns(tmp_path / "a")
     second = maps.build_towns(tmp_path / "b")
     assert [p.name for p in first] == ["EmbeddedGrid.net.xml", "EmbeddedRand.net.xml", "EmbeddedArterial.net.xml",
-                                       "EmbeddedHighway.net.xml"]
+                                       "EmbeddedHighway.net.xml", "EmbeddedMotorway.net.xml"]
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes()
         assert "generated on" not in a.read_text()

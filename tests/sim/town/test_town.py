@@ -14,7 +14,7 @@ from wpt_core.sim.town.frames import (carla_centre_to_sumo_front, sumo_angle_to_
 from wpt_core.sim.town.town import Town, TownError, shipped_towns
 from wpt_core.types import RoadOption
 
-TOWNS = ["EmbeddedGrid", "EmbeddedRand", "EmbeddedArterial", "EmbeddedHighway"]
+TOWNS = ["EmbeddedGrid", "EmbeddedRand", "EmbeddedArterial", "EmbeddedHighway", "EmbeddedMotorway"]
 
 
 def right_normal(d: np.ndarray) -> np.ndarray:

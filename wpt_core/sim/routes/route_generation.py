@@ -74,6 +74,7 @@ types that are possible.
 """
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
@@ -213,6 +214,7 @@ END_MARGIN_M = 5.0                 # start / end this far inside their lanes
 MIN_RUN_UP_M = 10.0               # route start → trigger at least
 MIN_EXIT_M = 30.0                  # junction types: the route goes on this far past the junction
 ATTEMPTS_PER_ROUTE = 400
+SAME_SITE_M = 15.0                 # an excluded site: the same town and type with a trigger this close
 
 
 @dataclass
@@ -350,9 +352,27 @@ def possible_types(town: Town, types: Optional[Sequence[str]] = None) -> List[st
     return [t for t in requested if SCENARIO_RULES[t].anchors(town)]
 
 
+Sites = Dict[Tuple[str, str], List[Tuple[float, float]]]
+
+
+def scenario_sites(routes: Sequence[RouteSpec]) -> Sites:
+    """(town, scenario type) → the trigger points of `routes`: the sites another route file must not reuse."""
+    sites: Sites = {}
+    for route in routes:
+        for s in route.scenarios:
+            sites.setdefault((route.town, s.type), []).append((s.trigger[0], s.trigger[1]))
+    return sites
+
+
+def _reuses_site(spec: RouteSpec, sites: Sites) -> bool:
+    s = spec.scenarios[0]
+    return any(math.dist(xy, s.trigger[:2]) < SAME_SITE_M for xy in sites.get((spec.town, s.type), ()))
+
+
 def _generate(town: Town, kinds: Sequence[str], ids: Sequence[int], seed: int, counts: Dict[str, int],
-              length_range_m: Tuple[float, float]) -> List[RouteSpec]:
-    """One route per entry of `kinds` (route ids `ids`); `counts` numbers the scenario names across calls."""
+              length_range_m: Tuple[float, float], exclude: Sites) -> List[RouteSpec]:
+    """One route per entry of `kinds` (route ids `ids`), none at an `exclude` site; `counts` numbers the
+    scenario names across calls."""
     rng = random.Random(f"{town.name}:{seed}")
     pred = _predecessors(town)
     anchors = {t: SCENARIO_RULES[t].anchors(town) for t in sorted(set(kinds))}
@@ -368,11 +388,12 @@ def _generate(town: Town, kinds: Sequence[str], ids: Sequence[int], seed: int, c
             if plan is None:
                 continue
             spec = _to_spec(town, plan, str(route_id), kind, counts.get(kind, 0) + 1, rng)
-            if route_lanes(town, spec) == plan.lanes:
+            if route_lanes(town, spec) == plan.lanes and not _reuses_site(spec, exclude):
                 break
             spec = None
         if spec is None:
-            raise RuntimeError(f"{town.name}: could not place a {kind} route in {ATTEMPTS_PER_ROUTE} attempts")
+            raise RuntimeError(f"{town.name}: could not place a {kind} route in {ATTEMPTS_PER_ROUTE} attempts"
+                               + (" away from the excluded sites" if exclude.get((town.name, kind)) else ""))
         used[kind] = used.get(kind, 0) + attempt + 1
         counts[kind] = counts.get(kind, 0) + 1
         routes.append(spec)
@@ -380,9 +401,11 @@ def _generate(town: Town, kinds: Sequence[str], ids: Sequence[int], seed: int, c
 
 
 def generate_route_set(towns: Sequence[Town | str], n: int, seed: int, types: Optional[Sequence[str]] = None, *,
-                       length_range_m: Tuple[float, float] = (200.0, 600.0)) -> List[RouteSpec]:
+                       length_range_m: Tuple[float, float] = (200.0, 600.0),
+                       exclude: Sequence[RouteSpec] = ()) -> List[RouteSpec]:
     """`n` routes over several towns: types round-robin over those possible on any town, each occurrence
-    of a type on the next town that supports it; ids 0…n-1, scenario names numbered per type."""
+    of a type on the next town that supports it; ids 0…n-1, scenario names numbered per type. No route's
+    scenario is at a site of `exclude` (the training routes, when making evaluation routes)."""
     loaded = [Town.load(t) if isinstance(t, str) else t for t in towns]
     per_town = {town.name: set(possible_types(town, types)) for town in loaded}
     kinds = [t for t in (list(types) if types else GENERATED_TYPES) if any(t in p for p in per_town.values())]
@@ -399,5 +422,6 @@ def generate_route_set(towns: Sequence[Town | str], n: int, seed: int, types: Op
     routes: List[RouteSpec] = []
     for town in loaded:
         jobs = assignment[town.name]
-        routes += _generate(town, [k for _, k in jobs], [i for i, _ in jobs], seed, counts, length_range_m)
+        routes += _generate(town, [k for _, k in jobs], [i for i, _ in jobs], seed, counts, length_range_m,
+                            scenario_sites(exclude))
     return sorted(routes, key=lambda r: int(r.id))

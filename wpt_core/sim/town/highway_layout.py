@@ -1,14 +1,17 @@
-"""The plain network of `EmbeddedHighway`: a 2 km divided motorway with ramps between two small town blocks.
+"""The plain network of the motorway towns: a 2 km divided motorway with ramps between two small town blocks.
 
 netgenerate has no motorway layout, so this town's plain nodes, edges and ramp connections are written
 here (SUMO frame: x east, y north; right-hand traffic). Layout, west to east:
 
 - a town block at each end (1-lane two-way streets, 50 km/h) whose middle junction (B1 west, C1 east,
   signalised) is where the motorway begins and ends;
-- the motorway: two one-way carriageways, 3 lanes each, 120 km/h, 12 m apart, with an 80 km/h link at
-  each end; per direction an off-ramp (a 200 m deceleration lane added on the right, then a 1-lane ramp
-  leaving it) followed by an on-ramp (a 1-lane ramp joining as a 200 m acceleration lane on the right,
-  which then ends into the rightmost lane);
+- the motorway: two one-way carriageways, 12 m apart, with an 80 km/h link at each end; per direction an
+  off-ramp (a deceleration lane added on the right, then a 1-lane ramp leaving it) followed by an on-ramp
+  (a 1-lane ramp joining as an acceleration lane on the right, which then ends into the rightmost lane);
+  lanes, speed, the auxiliary lanes' length and where the ramps are come from a `HighwayDesign`:
+  `EmbeddedHighway` (training) has 3 lanes at 120 km/h and 200 m auxiliary lanes, `EmbeddedMotorway`
+  (evaluation only, as EmbeddedRand: the highway types' routes are then held out) 2 lanes at 100 km/h,
+  175 m auxiliary lanes and ramps 50 m further from the middle;
 - crosswalks at the end junctions over the streets only (netconvert would also cross the motorway arm);
 - two interurban roads (1 lane each way, 70 km/h) parallel to the motorway, 220 m north and south, on
   which the ramps end at unsignalised T junctions where the interurban road has the right of way.
@@ -22,13 +25,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Dict, List, Sequence, Tuple
 
-MOTORWAY_MPS = 33.33       # 120 km/h
 MOTORWAY_LINK_MPS = 22.22  # 80 km/h: the motorway's first and last stretch, into the town junctions
 RAMP_MPS = 16.67           # 60 km/h
 INTERURBAN_MPS = 19.44     # 70 km/h
 STREET_MPS = 13.89         # 50 km/h
-MOTORWAY_LANES = 3
 CENTRE_X = 1000.0          # the point symmetry's centre (x, 0)
+MEDIAN_Y = -6.0            # the eastbound carriageway's median edge; its lanes lie to its right (south)
+LANE_SPREAD_M = 3.25       # lane width netconvert gives the motorway lanes (for where a ramp leaves the edge)
+RAMP_TO_ROAD_M = 150.0     # along x, from where a ramp leaves / joins the motorway to its interurban end
 NO_PEDESTRIANS = "pedestrian bicycle"
 
 XY = Tuple[float, float]
@@ -48,11 +52,31 @@ class PlainEdge:
     motorway: bool = False   # no pedestrians; lanes spread to the right of the carriageway's median edge
 
 
-# eastbound carriageway: median edge at y = -6, lanes to its right (south)
-EASTBOUND_NODES: Dict[str, XY] = {"EB0": (250.0, -6.0), "EB1": (700.0, -6.0), "EB2": (900.0, -6.0),
-                                  "EB3": (1300.0, -6.0), "EB4": (1500.0, -6.0), "EB5": (1750.0, -6.0),
-                                  "S1": (1050.0, -220.0), "S2": (1150.0, -220.0)}
+
+
+@dataclass(frozen=True)
+class HighwayDesign:
+    """What differs between the motorway towns; the off-ramp leaves at `off_ramp_x`, the on-ramp joins at
+    `on_ramp_x` (eastbound; the westbound half is the same turned by 180°)."""
+
+    motorway_lanes: int = 3
+    motorway_mps: float = 33.33     # 120 km/h
+    aux_lane_m: float = 200.0       # deceleration / acceleration lane
+    off_ramp_x: float = 900.0
+    on_ramp_x: float = 1300.0
+
+
+HIGHWAY = HighwayDesign()
+MOTORWAY = HighwayDesign(motorway_lanes=2, motorway_mps=27.78, aux_lane_m=175.0, off_ramp_x=850.0, on_ramp_x=1350.0)
 RAMP_POINTS = 16            # samples of a ramp's curve (≤ 7° heading change between them)
+
+
+def _eastbound_nodes(d: HighwayDesign) -> Dict[str, XY]:
+    xs = {"EB0": 250.0, "EB1": d.off_ramp_x - d.aux_lane_m, "EB2": d.off_ramp_x, "EB3": d.on_ramp_x,
+          "EB4": d.on_ramp_x + d.aux_lane_m, "EB5": 1750.0}
+    nodes = {n: (x, MEDIAN_Y) for n, x in xs.items()}
+    nodes.update({"S1": (d.off_ramp_x + RAMP_TO_ROAD_M, -220.0), "S2": (d.on_ramp_x - RAMP_TO_ROAD_M, -220.0)})
+    return nodes
 
 
 def _bezier(p0: XY, p1: XY, p2: XY, p3: XY, n: int) -> Tuple[XY, ...]:
@@ -66,10 +90,17 @@ def _bezier(p0: XY, p1: XY, p2: XY, p3: XY, n: int) -> Tuple[XY, ...]:
     return tuple(out)
 
 
-# the off-ramp curves from the motorway's right edge down to the interurban road, meeting it at a right
-# angle; the on-ramp is its mirror image about x = 1100 (between S1 and S2), driven the other way
-OFF_RAMP_SHAPE = _bezier((915.0, -19.0), (1000.0, -24.0), (1050.0, -90.0), (1050.0, -200.0), RAMP_POINTS)
-ON_RAMP_SHAPE = tuple((2200.0 - x, y) for x, y in reversed(OFF_RAMP_SHAPE))
+def _ramp_shapes(d: HighwayDesign) -> Tuple[Tuple[XY, ...], Tuple[XY, ...]]:
+    """The off-ramp curves from the motorway's right edge (beside the deceleration lane) down to the
+    interurban road, meeting it at a right angle; the on-ramp is its mirror image about the point between
+    the ramps' road ends, driven the other way."""
+    edge_y = MEDIAN_Y - (d.motorway_lanes + 1) * LANE_SPREAD_M
+    road_x = d.off_ramp_x + RAMP_TO_ROAD_M
+    off = _bezier((d.off_ramp_x + 15.0, edge_y), (d.off_ramp_x + 100.0, edge_y - 5.0), (road_x, -90.0),
+                  (road_x, -200.0), RAMP_POINTS)
+    mirror_x = d.off_ramp_x + d.on_ramp_x
+    return off, tuple((mirror_x - x, y) for x, y in reversed(off))
+
 TOWN_NODES: Dict[str, Tuple[XY, str]] = {   # id → (position, junction type)
     "A0": ((-200.0, -220.0), "priority"), "A1": ((-200.0, 0.0), "priority_stop"),
     "A2": ((-200.0, 220.0), "priority"), "B0": ((0.0, -220.0), "priority_stop"),
@@ -92,20 +123,21 @@ def _turned_id(node: str) -> str:
     return {"A": "D", "B": "C", "C": "B", "D": "A"}[node[0]] + str(2 - int(node[1:]))
 
 
-def _eastbound_edges() -> List[PlainEdge]:
-    def motorway(a: str, b: str, lanes: int = MOTORWAY_LANES, speed: float = MOTORWAY_MPS) -> PlainEdge:
+def _eastbound_edges(d: HighwayDesign) -> List[PlainEdge]:
+    def motorway(a: str, b: str, lanes: int = d.motorway_lanes, speed: float = d.motorway_mps) -> PlainEdge:
         return PlainEdge(a + b, a, b, lanes, speed, 4, motorway=True)
+    off_shape, on_shape = _ramp_shapes(d)
     return [motorway("B1", "EB0", speed=MOTORWAY_LINK_MPS), motorway("EB0", "EB1"),
-            motorway("EB1", "EB2", MOTORWAY_LANES + 1), motorway("EB2", "EB3"),
-            motorway("EB3", "EB4", MOTORWAY_LANES + 1), motorway("EB4", "EB5"),
+            motorway("EB1", "EB2", d.motorway_lanes + 1), motorway("EB2", "EB3"),
+            motorway("EB3", "EB4", d.motorway_lanes + 1), motorway("EB4", "EB5"),
             motorway("EB5", "C1", speed=MOTORWAY_LINK_MPS),
-            PlainEdge("EB2S1", "EB2", "S1", 1, RAMP_MPS, 2, OFF_RAMP_SHAPE, motorway=True),
-            PlainEdge("S2EB3", "S2", "EB3", 1, RAMP_MPS, 2, ON_RAMP_SHAPE, motorway=True)]
+            PlainEdge("EB2S1", "EB2", "S1", 1, RAMP_MPS, 2, off_shape, motorway=True),
+            PlainEdge("S2EB3", "S2", "EB3", 1, RAMP_MPS, 2, on_shape, motorway=True)]
 
 
-def _eastbound_connections() -> List[Tuple[str, int, str, int]]:
+def _eastbound_connections(d: HighwayDesign) -> List[Tuple[str, int, str, int]]:
     """(from edge, lane, to edge, lane) at the four ramp nodes; SUMO lane 0 is the rightmost."""
-    n = MOTORWAY_LANES
+    n = d.motorway_lanes
     out = [("EB0EB1", 0, "EB1EB2", 0)]                                  # into the deceleration lane
     out += [("EB0EB1", i, "EB1EB2", i + 1) for i in range(n)]
     out += [("EB1EB2", 0, "EB2S1", 0)]                                  # the off-ramp leaves lane 0 only
@@ -126,14 +158,15 @@ def _two_way(a: str, b: str, speed: float, priority: int) -> List[PlainEdge]:
     return [PlainEdge(a + b, a, b, 1, speed, priority), PlainEdge(b + a, b, a, 1, speed, priority)]
 
 
-def _west_half() -> Tuple[Dict[str, Tuple[XY, str]], List[PlainEdge], List[Tuple[str, int, str, int]]]:
+def _west_half(d: HighwayDesign) -> Tuple[Dict[str, Tuple[XY, str]], List[PlainEdge],
+                                          List[Tuple[str, int, str, int]]]:
     nodes = dict(TOWN_NODES)
-    nodes.update({nid: (xy, "priority") for nid, xy in EASTBOUND_NODES.items()})
-    edges = _eastbound_edges()
+    nodes.update({nid: (xy, "priority") for nid, xy in _eastbound_nodes(d).items()})
+    edges = _eastbound_edges(d)
     for a, b in STREETS:
         edges += _two_way(a, b, STREET_MPS, 1)
     edges += _two_way("B0", "S1", INTERURBAN_MPS, 3) + _two_way("S1", "S2", INTERURBAN_MPS, 3)
-    return nodes, edges, _eastbound_connections()
+    return nodes, edges, _eastbound_connections(d)
 
 
 def _turn_edge(edge: PlainEdge) -> PlainEdge:
@@ -142,9 +175,9 @@ def _turn_edge(edge: PlainEdge) -> PlainEdge:
                      tuple(_turned(p) for p in edge.shape), edge.motorway)
 
 
-def _whole_town() -> Tuple[Dict[str, Tuple[XY, str]], List[PlainEdge], List[Tuple[str, int, str, int]],
-                           List[Tuple[str, str, str]]]:
-    west_nodes, west_edges, west_conns = _west_half()
+def _whole_town(d: HighwayDesign) -> Tuple[Dict[str, Tuple[XY, str]], List[PlainEdge],
+                                          List[Tuple[str, int, str, int]], List[Tuple[str, str, str]]]:
+    west_nodes, west_edges, west_conns = _west_half(d)
     nodes = dict(west_nodes)
     nodes.update({_turned_id(n): (_turned(xy), kind) for n, (xy, kind) in west_nodes.items()})
     turned = {e.id: _turn_edge(e) for e in west_edges}
@@ -158,15 +191,15 @@ def _whole_town() -> Tuple[Dict[str, Tuple[XY, str]], List[PlainEdge], List[Tupl
     return nodes, edges, conns, crossings
 
 
-def plain_network() -> Tuple[ET.ElementTree, ET.ElementTree, ET.ElementTree]:
+def plain_network(design: HighwayDesign) -> Tuple[ET.ElementTree, ET.ElementTree, ET.ElementTree]:
     """(nodes, edges, connections and crossings) plain XML trees of the whole town."""
-    nodes, edges, conns, crossings = _whole_town()
+    nodes, edges, conns, crossings = _whole_town(design)
     return _nodes_xml(nodes), _edges_xml(edges), _connections_xml(conns, crossings)
 
 
-def no_sidewalk_edges() -> List[str]:
+def no_sidewalk_edges(design: HighwayDesign) -> List[str]:
     """The motorway's and the ramps' edges, which netconvert must not give sidewalks."""
-    return sorted(e.id for e in _whole_town()[1] if e.motorway)
+    return sorted(e.id for e in _whole_town(design)[1] if e.motorway)
 
 
 def _nodes_xml(nodes: Dict[str, Tuple[XY, str]]) -> ET.ElementTree:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 from wpt_core.errors import InputError
-from wpt_core.sim.town.highway_layout import no_sidewalk_edges, plain_network as highway_plain_network
+from wpt_core.sim.town.highway_layout import HIGHWAY, MOTORWAY, HighwayDesign, no_sidewalk_edges, plain_network
 from wpt_core.sim.town.xodr_signals import stop_junction_types, stop_sign_approaches
 
 LANE_WIDTH_M = 3.5
@@ -86,9 +86,11 @@ def netgenerate_layout(*options: str) -> Layout:
     return make
 
 
-def written_layout(network: Callable[[], PlainNetwork]) -> Layout:
-    """A layout written in Python (no seed: it is fixed)."""
-    return lambda tmp, seed: network()
+def highway_recipe(name: str, design: HighwayDesign) -> TownRecipe:
+    """A motorway town of `highway_layout` (written in Python, so no seed), without sidewalks on its
+    motorway and ramps."""
+    return TownRecipe(name, lambda tmp, seed: plain_network(design),
+                      netconvert_options=("--sidewalks.guess.exclude", ",".join(no_sidewalk_edges(design))))
 
 
 def _degree(edges: Dict[str, Set[str]], node: str) -> int:
@@ -168,8 +170,8 @@ RECIPES: List[TownRecipe] = [
     TownRecipe("EmbeddedArterial", netgenerate_layout("--grid", "--grid.x-number", "5", "--grid.y-number", "5",
                                                       "--grid.x-length", "190", "--grid.y-length", "150"),
                _arterial_nodes, _arterial_edge),
-    TownRecipe("EmbeddedHighway", written_layout(highway_plain_network),
-               netconvert_options=("--sidewalks.guess.exclude", ",".join(no_sidewalk_edges()))),
+    highway_recipe("EmbeddedHighway", HIGHWAY),
+    highway_recipe("EmbeddedMotorway", MOTORWAY),
 ]
 
 
