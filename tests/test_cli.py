@@ -236,3 +236,16 @@ def test_a_bug_keeps_its_traceback_while_input_errors_become_one_line(monkeypatc
     monkeypatch.setattr(report, "run", bad_file)
     assert main(["report", "any.json"]) == 2
     assert capsys.readouterr().err == "wpt report: any.json: not what was expected, and more\n"
+
+
+def test_ctrl_c_gives_one_line_and_the_shells_interrupted_status(monkeypatch, capsys):
+    import wpt_core.commands.routes as routes_command
+    from wpt_core.cli import main
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(routes_command, "run_check", interrupted)
+    assert main(["routes", "check", "any.xml"]) == 128 + 2   # 128 + SIGINT
+    line, = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("wpt routes: interrupted") and "--resume" in line

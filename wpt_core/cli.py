@@ -16,6 +16,7 @@ import wpt_core.commands
 from wpt_core.errors import InputError
 
 INPUT_ERROR_EXIT = 2
+INTERRUPTED_EXIT = 130   # 128 + SIGINT, what a shell reports for a Ctrl-C'd command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     except InputError as exc:
         print(f"wpt {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
         return INPUT_ERROR_EXIT
+    except KeyboardInterrupt:   # Ctrl-C: finished work is on disk (results, clips, checkpoints); no traceback
+        print(f"wpt {args.command}: interrupted; what finished is saved: run the command again (with --resume "
+              "where it has one) to continue", file=sys.stderr)
+        return INTERRUPTED_EXIT
 
 
 if __name__ == "__main__":
