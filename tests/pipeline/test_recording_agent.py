@@ -95,3 +95,27 @@ def test_recording_keeps_camera_lidar_route_and_the_drivers_plan_in_the_ego_fram
         assert np.allclose(frame["route"][0], [0.0, 0.0], atol=1e-3) and np.allclose(frame["route"][-1], [50.0, 0.0],
                                                                                       atol=1e-3)
         assert np.allclose(frame["lidar"], [[3.0, -1.0]])
+
+
+def test_a_recorded_frame_holds_the_lidar_of_its_tick_and_the_one_before(tmp_path: Path) -> None:
+    """The leaderboard's LiDAR gives half a turn per tick: ticks 3 and 4 (stride 4) together are a full turn."""
+    from wpt_core.pipeline.recording_agent import RecordingAgent
+
+    (tmp_path / "stub_turn_agent.py").write_text(STUB_AGENT)   # own name: the loader refuses a clash
+    config = tmp_path / "recording.yaml"
+    config.write_text(yaml.safe_dump({"agent": str(tmp_path / "stub_turn_agent.py"), "agent_config": "",
+                                      "frames": str(tmp_path / "f"), "stride": 4}))
+    agent = RecordingAgent("localhost", 2000)
+    agent.set_global_plan([], [])
+    agent.setup(str(config))
+    agent.sensors()
+    for step in range(9):   # the points of tick k lie at x = k
+        agent.run_step({"LIDAR": (step, np.array([[float(step), 2.0 * (step % 2) - 1.0, 0.0, 1.0]], np.float32))},
+                       0.05 * (step + 1))
+    with np.load(tmp_path / "f" / "000000.npz") as frame:
+        assert frame["lidar"][:, 0].tolist() == [0.0]              # nothing before the first tick
+    with np.load(tmp_path / "f" / "000004.npz") as frame:
+        assert frame["lidar"][:, 0].tolist() == [3.0, 4.0]         # ticks 3 and 4: both sides (y = +1 and -1)
+        assert sorted(frame["lidar"][:, 1].tolist()) == [-1.0, 1.0]
+    with np.load(tmp_path / "f" / "000008.npz") as frame:
+        assert frame["lidar"][:, 0].tolist() == [7.0, 8.0]

@@ -2,8 +2,9 @@
 
 `wpt eval --agent wpt_core.pipeline.recording_agent --agent-config REC.yaml` where REC.yaml names the wrapped
 `agent` (file or module), its `agent_config`, the `frames` folder and the `stride`. Every `stride`-th step one
-`NNNNNN.npz` is written: `front` (the front camera, RGB uint8), `lidar` (the tick's LiDAR points, x/y in the
-ego frame, x forward / y right, metres), `route` (the next 50 m of the route in the ego frame) and `trajectory`
+`NNNNNN.npz` is written: `front` (the front camera, RGB uint8), `lidar` (the LiDAR points of that tick and the
+one before, x/y in the ego frame, x forward / y right, metres: the leaderboard's LiDAR turns half a sweep per
+tick, so two ticks are the full turn the policy's features join), `route` (the next 50 m of the route in the ego frame) and `trajectory`
 (the plan in the ego frame) when the wrapped agent shows it: its `visual_state()` → {"trajectory", "bev"} if it
 has one, else the world-frame `last_plan_world` of its `driver` (wpt_core.deploy). Controls pass unchanged.
 """
@@ -50,6 +51,7 @@ class RecordingAgent(AutonomousAgent):
         self.frames.mkdir(parents=True, exist_ok=True)
         self.stride = int(config.get("stride", 1))
         self.step = 0
+        self.previous_lidar = np.zeros((0, 2), np.float16)   # the tick before a recorded one
         self.inner = instantiate_agent(load_agent_class(config["agent"]))
         self.inner.set_global_plan(self._dense_gps, self._dense_world)
         self.inner.setup("+".join([str(config["agent_config"]), *parts[1:]]))
@@ -74,6 +76,8 @@ class RecordingAgent(AutonomousAgent):
         control = self.inner.run_step(input_data, timestamp)
         if self.step % self.stride == 0:
             self._record(input_data)
+        elif (self.step + 1) % self.stride == 0:   # read only before a recorded tick: the frame is lazy
+            self.previous_lidar = self._lidar_xy(input_data)
         self.step += 1
         return control
 
@@ -81,10 +85,9 @@ class RecordingAgent(AutonomousAgent):
         arrays: Dict[str, np.ndarray] = {}
         if self.camera in input_data:
             arrays["front"] = np.ascontiguousarray(np.asarray(input_data[self.camera][1])[..., 2::-1], np.uint8)
-        if self.lidar in input_data:
-            points = np.asarray(input_data[self.lidar][1], dtype=np.float32)
-            if points.ndim == 2 and points.shape[1] >= 2:
-                arrays["lidar"] = points[:, :2].astype(np.float16)
+        current = self._lidar_xy(input_data)
+        arrays["lidar"] = np.concatenate([self.previous_lidar, current])
+        self.previous_lidar = current
         pose = self._pose(input_data)
         if pose is not None:
             arrays["route"] = route_ahead(self.route_xy, *pose)
@@ -97,6 +100,14 @@ class RecordingAgent(AutonomousAgent):
             if state.get(key) is not None:
                 arrays[key] = np.asarray(state[key])
         np.savez_compressed(self.frames / f"{self.step:06d}.npz", **arrays)
+
+    def _lidar_xy(self, input_data: Dict[str, Tuple[int, Any]]) -> np.ndarray:
+        """The tick's LiDAR points as (N, 2) float16 x/y; none when there is no usable LiDAR."""
+        if self.lidar in input_data:
+            points = np.asarray(input_data[self.lidar][1], dtype=np.float32)
+            if points.ndim == 2 and points.shape[1] >= 2:
+                return points[:, :2].astype(np.float16)
+        return np.zeros((0, 2), np.float16)
 
     def _pose(self, input_data: Dict[str, Tuple[int, Any]]) -> Optional[Tuple[Tuple[float, float], float]]:
         """Ego position and yaw from GNSS and compass, the way a sensor agent localises (None if unusable)."""
