@@ -518,6 +518,17 @@ def test_hazard_at_side_lane_slow_cyclists_at_the_lane_edge(make_run):
         assert 1.0 < bike.speed_mps < 4.0                                  # riding slowly (10 km/h)
 
 
+def test_cyclists_on_a_route_into_a_motorway_link_are_mirrored_into_sumo(make_run):
+    """The street A1B1 runs into the motorway link B1EB0, closed to bicycles: SUMO refuses a bicycle on that
+    route, so the cyclists' mirrors must still be added (as car-class vehicles of their size)."""
+    run = make_run("EmbeddedHighway", ["A1B1", "B1EB0", "EB0EB1"], "HazardAtSideLane", 20.0,
+                   {"distance": {"value": "50"}})
+    scene = run.until(lambda sc: run.ego_s() > 45.0)
+    bikes = [a for a in run.scenario_actors(scene) if a.kind.value == "bicycle"]
+    assert len(bikes) == 2 and all(b.speed_mps > 1.0 for b in bikes)
+    assert {b.id for b in bikes} <= set(run.world._ls.vehicle.getIDList())   # NPCs see them
+
+
 def test_parking_crossing_pedestrian_steps_out_between_parked_cars(make_run):
     run = make_run("EmbeddedArterial", ["A1B1", "B1C1"], "ParkingCrossingPedestrian", 20.0,
                    {"distance": {"value": "40"}})

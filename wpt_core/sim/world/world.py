@@ -284,16 +284,27 @@ class World:
         return aid
 
     def _mirror(self, a: Actor, moving: bool) -> None:
-        """A SUMO vehicle the size of `a` at its pose; a static one is placed once and held at speed 0."""
+        """A SUMO vehicle the size of `a` at its pose; a static one is placed once and held at speed 0.
+
+        It is added on the ego's route, which SUMO refuses for a bicycle when the route enters edges closed
+        to bicycles (a motorway link): such a mirror is a car-class vehicle of the bicycle's size instead —
+        SUMO only has to route it, its pose is pushed every tick."""
         kind = ActorKind.BICYCLE if a.kind == ActorKind.BICYCLE else ActorKind.VEHICLE
-        t = ActorType(f"wpt.mirror.{a.length_m:.2f}x{a.width_m:.2f}x{a.height_m:.2f}.{kind.value}", kind,
-                      a.length_m, a.width_m, a.height_m)
-        self._ls.vehicle.add(a.id, f"{EGO_ID}_route", typeID=self._sumo_type(t))
+        try:
+            self._ls.vehicle.add(a.id, f"{EGO_ID}_route", typeID=self._mirror_type(a, kind))
+        except self._ls.TraCIException:
+            if kind != ActorKind.BICYCLE:
+                raise
+            self._ls.vehicle.add(a.id, f"{EGO_ID}_route", typeID=self._mirror_type(a, ActorKind.VEHICLE))
         self._push(a.id, a.x_m, a.y_m, a.yaw_deg, a.length_m)
         if not moving:
             self._ls.vehicle.setSpeed(a.id, 0.0)
             self._ls.vehicle.setLaneChangeMode(a.id, 0)
         self._mirrored[a.id] = moving
+
+    def _mirror_type(self, a: Actor, kind: ActorKind) -> str:
+        return self._sumo_type(ActorType(f"wpt.mirror.{a.length_m:.2f}x{a.width_m:.2f}x{a.height_m:.2f}.{kind.value}",
+                                         kind, a.length_m, a.width_m, a.height_m))
 
     def move_scripted(self, actor_id: str, x: float, y: float, yaw_deg: float, speed_mps: float) -> None:
         """New pose (box centre) of a scripted actor; mirrored into SUMO on the next tick. A walker the ego
