@@ -46,6 +46,15 @@ def test_unknown_override_and_wrong_type_rejected():
         load_config(Cfg, None, ["enabled=3"])
 
 
+def test_an_integer_given_for_a_string_is_that_string_but_a_boolean_is_not():
+    """`--set routes_subset=3` reaches the config as the YAML integer 3: a route id, meant as "3"."""
+    assert load_config(Cfg, None, ["name=3"]).name == "3" and load_config(Cfg, None, ["note=0"]).note == "0"
+    with pytest.raises(ConfigError, match="name: expected a string"):
+        load_config(Cfg, None, ["name=true"])
+    with pytest.raises(ConfigError, match="name: expected a string"):
+        load_config(Cfg, None, ["name=0.5"])
+
+
 def test_missing_and_malformed_files(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(Cfg, tmp_path / "missing.yaml")

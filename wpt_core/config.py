@@ -61,6 +61,8 @@ def _convert(value: Any, annotation: Any, where: str) -> Any:
     if annotation is str:
         if isinstance(value, str):
             return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)   # YAML reads `--set expert_eval.routes_subset=3` (or a route id) as an integer
         raise ConfigError(f"{where}: expected a string, got {value!r}")
     return value
 
