@@ -15,9 +15,11 @@ import numpy as np
 from wpt_core.control.vehicle_controller import ControllerConfig, ControlTarget, VehicleController
 from wpt_core.expert.corridor_check import CorridorCheckConfig
 from wpt_core.expert.yielding import YieldingConfig, YieldingPlanner
-from wpt_core.expert.hazards import HazardConfig, assess, pedestrian_beside
+from wpt_core.expert.hazards import HazardConfig, Hazards, assess, pedestrian_beside
 from wpt_core.expert.junction_rules import JunctionConfig, JunctionRules
+from wpt_core.expert.lane_changes import LaneChangeConfig, LaneChanges, spread_lane_changes
 from wpt_core.expert.lateral_plan import LateralPlan, blend_from_ego
+from wpt_core.expert.merging import MergeConfig, Merger
 from wpt_core.expert.overtake import OvertakeConfig, OvertakePlanner
 from wpt_core.expert.path_frame import PathFrame
 from wpt_core.expert.prediction import ActorPredictor, PredictionConfig
@@ -55,6 +57,8 @@ class ExpertConfig:
     overtake: OvertakeConfig = field(default_factory=OvertakeConfig)
     yielding: YieldingConfig = field(default_factory=YieldingConfig)
     corridor: CorridorCheckConfig = field(default_factory=CorridorCheckConfig)
+    lane_changes: LaneChangeConfig = field(default_factory=LaneChangeConfig)
+    merge: MergeConfig = field(default_factory=MergeConfig)
     controller: ControllerConfig = field(default_factory=_expert_controller)
 
 
@@ -78,24 +82,28 @@ class Expert:
         self.junction = JunctionRules(config.junction)
         self.overtake = OvertakePlanner(config.overtake, config.corridor)
         self.yielding = YieldingPlanner(config.yielding, config.corridor)
+        self.merger = Merger(config.merge)
         self._route: Optional[DenseRoute] = None
         self._localiser: Optional[RouteLocaliser] = None
+        self._changes: Optional[LaneChanges] = None
         self._stopped_since: Optional[float] = None
 
     def reset(self) -> None:
         """Forget the route and all manoeuvre state (a new route)."""
-        self._route, self._localiser, self._stopped_since = None, None, None
+        self._route, self._localiser, self._changes, self._stopped_since = None, None, None, None
         self.controller.reset()
         self.predictor.reset()
         self.junction.reset()
         self.overtake.reset()
         self.yielding.reset()
+        self.merger.reset()
 
     def run_step(self, scene: Scene, route: DenseRoute) -> ExpertOutput:
         c = self.config
         if route is not self._route:
             self.reset()
-            self._route, self._localiser = route, RouteLocaliser(route)
+            self._changes = spread_lane_changes(route, c.lane_changes)
+            self._route, self._localiser = route, RouteLocaliser(self._changes.route)
         ego = scene.ego
         v = max(ego.speed_mps, 0.0)
         n_traj = max(1, int(round(c.trajectory_horizon_s / c.trajectory_dt_s)))
@@ -106,7 +114,7 @@ class Expert:
         localiser = self._localiser
         localiser.update((ego.x_m, ego.y_m))
         ahead = min(c.path_ahead_min_m + c.path_ahead_per_mps * v, c.path_ahead_max_m)
-        frame = PathFrame.from_localiser(localiser, c.path_behind_m, ahead)
+        frame = PathFrame.from_localiser(localiser, c.path_behind_m, ahead, self._changes.lane_shift_m)
         tracks = self.predictor.predict(scene, frame)
         dt_pred = c.prediction.dt_s
 
@@ -124,15 +132,27 @@ class Expert:
             # blend that grows with speed would otherwise push the shift past the obstacle's corner
             blend = min(blend, max(plan.full_m - frame.route_s0, c.blend_floor_m))
         offsets = blend_from_ego(base, frame.s, localiser.lateral_m, blend)
-        path_xy = frame.to_world(frame.s, offsets)
 
         if v >= c.controller.stopped_speed_mps or self._stopped_since is None:
             self._stopped_since = scene.time_s
         impatient = scene.time_s - self._stopped_since >= c.hazards.patience_s
-        leaders, stops = assess(tracks, frame, offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards,
-                                impatient)
-        stops += junction_stops
-        cap = c.speed.speed_limit_mps * cap_factor
+        cruise = c.speed.speed_limit_mps
+
+        def hazards_on(path_offsets: np.ndarray, changing_lanes: bool = False) -> Hazards:
+            return assess(tracks, frame, path_offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards,
+                          impatient, changing_lanes)
+
+        change = self._changes.pending(frame.route_s0, frame.length_m, c.merge.settle_m) if plan is None else None
+        if change is not None:
+            merge = self.merger.decide(change, frame, localiser.lateral_m, v, 0.5 * ego.length_m, cruise,
+                                       c.hazards.merge_speed_max_mps, hazards_on,
+                                       lambda target: blend_from_ego(target, frame.s, localiser.lateral_m, blend))
+            offsets, hazards, cruise, lane_reason = merge.offsets, merge.hazards, merge.cruise_mps, merge.reason
+        else:
+            hazards, lane_reason = hazards_on(offsets), ""
+        leaders, stops = hazards.leaders, hazards.stops + junction_stops   # merges: the merger's alone
+        path_xy = frame.to_world(frame.s, offsets)
+        cap = cruise * cap_factor
         vlim = limit_profile(frame.s, path_xy, frame.in_junction, cap, c.speed)
         speed_plan = plan_speed(v, frame.s, vlim, leaders, stops, c.trajectory_horizon_s, c.speed)
 
@@ -148,6 +168,8 @@ class Expert:
         control = self.controller.control(ControlTarget((float(aim[0]), float(aim[1])), target), v)
 
         reason = speed_plan.reason
+        if lane_reason:
+            reason = f"{lane_reason}; {reason}"
         if plan is not None:
             reason = f"{plan.reason}; {reason}"
         elif self.overtake.waiting_reason:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import List, Tuple
+from typing import List
 
 import numpy as np
 
@@ -36,6 +36,10 @@ class HazardConfig:
     patience_s: float = 10.0           # standing this long makes the ego accept tighter gaps ...
     impatient_buffer_factor: float = 0.4   # ... in vehicle flows (time buffer × this)
     static_gap_m: float = 7.0          # stand back from obstacles (room to pull out around them)
+    merge_headway_s: float = 0.3       # a flow car behind the merging ego keeps at least this headway ...
+    merge_follower_decel_mps2: float = 3.0   # ... and brakes at most this hard to the ego's speed
+    merge_min_gap_m: float = 1.5
+    merge_speed_max_mps: float = 17.0  # merging, the ego speeds up to the flow's speed, at most this
 
 
 @dataclass
@@ -64,14 +68,22 @@ def time_to_travel(dist_m: float, v0: float, accel: float, vmax: float) -> float
     return (vmax - v0) / accel + (dist_m - d_acc) / vmax
 
 
+@dataclass
+class Hazards:
+    leaders: List[Leader]
+    stops: List[StopPoint]
+    merges: List[StopPoint]    # gaps not (yet) acceptable in the lane the path changes into
+    flow_mps: float            # the speed of the traffic in that lane (0: none)
+
+
 def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego: EgoState, times: np.ndarray,
-           cruise_mps: float, config: HazardConfig, impatient: bool = False) -> Tuple[List[Leader], List[StopPoint]]:
-    """Leaders and stop points for the path `frame` shifted by `offsets` (M,).
+           cruise_mps: float, config: HazardConfig, impatient: bool = False, changing_lanes: bool = False) -> Hazards:
+    """What constrains the ego on the path `frame` shifted by `offsets` (M,).
 
     `impatient` (the ego has stood for long) shrinks the vehicles' time buffer: gap acceptance in a
-    dense flow, otherwise the ego would wait for ever."""
-    leaders: List[Leader] = []
-    stops: List[StopPoint] = []
+    dense flow, otherwise the ego would wait for ever. `changing_lanes`: a lane change under way, the
+    cars beside the ego were accepted when it began."""
+    out = Hazards([], [], [], 0.0)
     ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
     v = max(ego.speed_mps, 0.0)
     for tr in tracks:
@@ -94,31 +106,53 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
             if tr.s0 > 0.0:
                 speed = max(tr.v_lon, 0.0) if tr.is_vru else tr.v_lon
                 gap = tr.s0 - tr.e_lon - ego_hl
-                leaders.append(Leader(gap, speed, tr.accel, f"leader {label}",
-                                      config.static_gap_m if tr.is_static else None))
+                out.leaders.append(Leader(gap, speed, tr.accel, f"leader {label}",
+                                          config.static_gap_m if tr.is_static else None))
             continue
         k_in = int(np.argmax(inside))
+        idx = _first_crossing(tr, inside)
         if tr.parallel:
-            # same direction drifting in = a cut-in (follow it); oncoming drifting in = the give-way planner's job
-            if not tr.oncoming and times[k_in] <= config.cutin_horizon_s and tr.s0 - tr.e_lon > ego_hl:
-                leaders.append(Leader(tr.s0 - tr.e_lon - ego_hl, tr.v_lon, tr.accel, f"cut-in {label}"))
+            if tr.oncoming:
+                continue    # oncoming drifting in: the give-way planner's job
+            # not drifting, yet in the corridor later: the path changes into its lane
+            lane_change = tr.v_lat == 0.0 and _joins_path(tr, idx, times)
+            if lane_change:
+                out.flow_mps = max(out.flow_mps, tr.actor.speed_mps)
+            if times[k_in] <= config.cutin_horizon_s and tr.s0 - tr.e_lon > ego_hl:
+                # ahead and coming in (a cut-in, or the car the ego merges behind): follow it
+                out.leaders.append(Leader(tr.s0 - tr.e_lon - ego_hl, tr.v_lon, tr.accel, f"cut-in {label}"))
+            elif lane_change:
+                stop = _merge_stop(tr, idx, times, ego_hl, v, cruise_mps, config, impatient, changing_lanes)
+                if stop is not None:
+                    out.merges.append(StopPoint(stop, f"merge behind {label}"))
             continue
-        stop = _crossing_stop(tr, inside, times, ego_hl, v, cruise_mps, config, impatient)
+        stop = _crossing_stop(tr, idx, times, ego_hl, v, cruise_mps, config, impatient)
         if stop is not None:
-            stops.append(StopPoint(stop, f"yield {label}"))
-    return leaders, stops
+            out.stops.append(StopPoint(stop, f"yield {label}"))
+    return out
 
 
-def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl: float, v: float,
-                   cruise_mps: float, config: HazardConfig, impatient: bool) -> float | None:
-    """Distance to stop at if the actor's corridor occupancy overlaps the ego's; None if no conflict."""
+def _first_crossing(tr: ActorTrack, inside: np.ndarray) -> np.ndarray:
+    """Prediction indices of the actor's first stay in the corridor (a later "re-entry" is a projection artefact)."""
     idx = np.nonzero(inside)[0]
     gaps = np.nonzero(np.diff(idx) > 1)[0]
-    if len(gaps):
-        idx = idx[: gaps[0] + 1]   # the first crossing only (a later "re-entry" is a projection artefact)
+    return idx[: gaps[0] + 1] if len(gaps) else idx
+
+
+def _stays_to_horizon(tr: ActorTrack, idx: np.ndarray) -> bool:
+    return int(idx[-1]) == int(np.nonzero(tr.valid_k)[0][-1])
+
+
+def _joins_path(tr: ActorTrack, idx: np.ndarray, times: np.ndarray) -> bool:
+    """It enters the corridor and drives on along it to the horizon (a lane the path changes into)."""
+    return _stays_to_horizon(tr, idx) and _merges_along(tr, idx, times)
+
+
+def _crossing_stop(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, ego_hl: float, v: float,
+                   cruise_mps: float, config: HazardConfig, impatient: bool) -> float | None:
+    """Distance to stop at if the actor's corridor occupancy (`idx`) overlaps the ego's; None if no conflict."""
     t_in = float(times[idx[0]])
-    last_valid = int(np.nonzero(tr.valid_k)[0][-1])
-    t_out = math.inf if idx[-1] == last_valid else float(times[idx[-1]])
+    t_out = math.inf if _stays_to_horizon(tr, idx) else float(times[idx[-1]])
     s_lo = float(np.min(tr.s_k[idx]) - tr.e_lon)
     s_hi = float(np.max(tr.s_k[idx]) + tr.e_lon)
     if math.isinf(t_out) and not tr.is_vru and _merges_along(tr, idx, times):
@@ -139,6 +173,52 @@ def _crossing_stop(tr: ActorTrack, inside: np.ndarray, times: np.ndarray, ego_hl
     if s_lo < ego_hl and not tr.is_vru:
         return None         # already in the conflict zone: clear it rather than stop inside it
     return max(0.0, s_lo - ego_hl - (config.vru_stop_margin_m if tr.is_vru else config.stop_margin_m))
+
+
+def _merge_stop(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, ego_hl: float, v: float, cruise_mps: float,
+                config: HazardConfig, impatient: bool, changing_lanes: bool) -> float | None:
+    """A vehicle in the lane the path changes into (an acceleration lane's end).
+
+    Gap acceptance, not a crossing: with the flow's lane unrolled onto the path, the ego may enter where,
+    at its arrival at the merge point, the car is ahead of it, or behind it with room to brake to the
+    ego's speed (its headway plus the braking distance for the speed difference). A time window at the
+    merge point alone would need a gap of several seconds from a standstill and ignore the car closing
+    in from behind afterwards; a flow of ordinary headways would hold the ego at the merge for ever.
+
+    A merge point at the ego already: before the change begins it is the car beside or just behind the
+    ego, checked from where the ego is now; once it is `changing_lanes`, that car was accepted."""
+    s_lo = float(tr.s_k[idx[0]]) - tr.e_lon
+    if s_lo < ego_hl and changing_lanes:
+        return None
+    travel = max(s_lo - ego_hl, 0.0)
+    v_car = max(tr.actor.speed_mps, 0.0)
+    cruise_mps = max(cruise_mps, v, min(v_car, config.merge_speed_max_mps))   # it merges at the flow's speed
+    t_ego = time_to_travel(travel, v, config.go_accel_mps2, cruise_mps)
+    v_ego = min(cruise_mps, math.sqrt(v * v + 2.0 * config.go_accel_mps2 * travel))
+    s_car = _unrolled_position(tr, idx, times, t_ego)
+    headway = config.merge_headway_s * (config.impatient_buffer_factor if impatient else 1.0)
+    room = v_car * headway + max(v_car - v_ego, 0.0) ** 2 / (2.0 * config.merge_follower_decel_mps2)
+    ego_front = ego_hl + travel
+    behind = (ego_front - 2.0 * ego_hl) - (s_car + tr.e_lon) >= room + config.merge_min_gap_m
+    ahead = s_car - tr.e_lon >= ego_front + config.merge_min_gap_m
+    if behind or ahead:
+        return None
+    return max(0.0, s_lo - ego_hl - config.stop_margin_m)
+
+
+def _unrolled_position(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, t: float) -> float:
+    """The car's centre along the path at time t, counting its way to the merge point as path before it."""
+    k_in = int(idx[0])
+    t_in, s_in = float(times[k_in]), float(tr.s_k[k_in])
+    speed = max(tr.actor.speed_mps, 0.0)
+    if t <= t_in:
+        return s_in - speed * (t_in - t)
+    valid = np.nonzero(tr.valid_k & ~np.isnan(tr.s_k))[0]
+    valid = valid[valid >= k_in]
+    k_last = int(valid[-1])
+    if t >= float(times[k_last]):
+        return float(tr.s_k[k_last]) + speed * (t - float(times[k_last]))
+    return float(np.interp(t, times[valid], tr.s_k[valid]))
 
 
 def _merges_along(tr: ActorTrack, idx: np.ndarray, times: np.ndarray) -> bool:

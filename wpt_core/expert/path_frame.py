@@ -26,16 +26,20 @@ class PathFrame:
     in_junction: np.ndarray   # (M,) bool
     route_s0: float           # route arc length of s = 0
     route_end_s: float        # s of the route's last point (the path is extended straight beyond it)
+    lane_shift_m: np.ndarray  # (M,) how far (+ right) the centreline has moved sideways out of its lane (lane changes)
 
     @classmethod
-    def from_localiser(cls, localiser: RouteLocaliser, behind_m: float, ahead_m: float) -> "PathFrame":
-        """Cut the route around the tracked progress; pad past the route end so trajectories never run out."""
+    def from_localiser(cls, localiser: RouteLocaliser, behind_m: float, ahead_m: float,
+                       lane_shift_m: np.ndarray | None = None) -> "PathFrame":
+        """Cut the route around the tracked progress; pad past the route end so trajectories never run out.
+        `lane_shift_m` (per route point, `spread_lane_changes`): the route's sideways moves into other lanes."""
         route, sl = localiser.route, localiser.window(behind_m, ahead_m)
         xy = route.xy_m[sl].astype(np.float64)
         s = localiser.s_m[sl] - localiser.progress_m
         yaw = np.unwrap(np.radians(route.yaw_deg[sl].astype(np.float64)))
         width = route.lane_width_m[sl].astype(np.float64)
         junction = route.in_junction[sl].astype(bool)
+        shift = lane_shift_m[sl].astype(np.float64) if lane_shift_m is not None else np.zeros(len(s))
         route_end_s = localiser.length_m - localiser.progress_m
         missing = ahead_m - s[-1]
         if missing > 0.0:
@@ -47,7 +51,8 @@ class PathFrame:
             yaw = np.concatenate([yaw, np.full(n, yaw[-1])])
             width = np.concatenate([width, np.full(n, width[-1])])
             junction = np.concatenate([junction, np.zeros(n, dtype=bool)])
-        return cls(xy, s, yaw, width, junction, localiser.progress_m, route_end_s)
+            shift = np.concatenate([shift, np.full(n, shift[-1])])
+        return cls(xy, s, yaw, width, junction, localiser.progress_m, route_end_s, shift)
 
     @property
     def length_m(self) -> float:

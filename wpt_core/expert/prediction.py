@@ -131,7 +131,10 @@ class ActorPredictor:
         side = np.where(parallel & (deviation < math.radians(c.lateral_deadband_deg)), 0.0, sin_d)
         lat_dist = travel(speed, braking, np.minimum(self.times, c.lateral_horizon_s))
         s_k = np.where(parallel[:, None], s0[:, None] + dist * cos_d[:, None], np.nan)
-        d_k = np.where(parallel[:, None], d0[:, None] + lat_dist * side[:, None], np.nan)
+        # along the road = in their lane: where the path itself changes lanes, their offset from it changes
+        lane_shift = (frame.interp(np.nan_to_num(s_k, nan=0.0), frame.lane_shift_m)
+                      - frame.interp(s0, frame.lane_shift_m)[:, None])
+        d_k = np.where(parallel[:, None], d0[:, None] + lat_dist * side[:, None] - lane_shift, np.nan)
         e_lat_k = np.repeat(e_lat[:, None], len(self.times), axis=1)
         self._project_crossing(~parallel, arr, dist, s_k, d_k, frame)
         crossing = np.nonzero(~parallel)[0]
