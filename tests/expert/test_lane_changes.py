@@ -49,6 +49,10 @@ def test_turns_curves_and_small_wiggles_are_not_lane_changes():
     assert spread_lane_changes(straight_route(300), LaneChangeConfig()).changes == ()
     wiggle = stepped_route(offset_m=-0.6)                                       # < half a lane: not a change
     assert spread_lane_changes(wiggle, LaneChangeConfig()).changes == ()
+    # a lane's width to the right is a diverge into a lane that begins there (an off-ramp): kept as it is
+    diverge = stepped_route(offset_m=3.5)
+    out = spread_lane_changes(diverge, LaneChangeConfig())
+    assert out.changes == () and np.array_equal(out.route.xy_m, diverge.xy_m)
     # a steady curve (radius 150 m) is followed, not flattened
     th = np.arange(0.0, 200.0) / 150.0
     xy = np.stack([150.0 * np.sin(th), 150.0 * (1.0 - np.cos(th))], axis=1)
@@ -62,9 +66,9 @@ def test_the_spread_starts_after_the_last_turn_before_the_change():
     turn = left_turn_route(straight_m=40.0, radius_m=12.0, exit_m=160.0)   # ends heading -y at x = 52
     xy = turn.xy_m.copy()
     exit_start = int(np.nonzero(turn.in_junction)[0][-1]) + 1
-    # a 3.5 m step sideways (towards +x, the exit's right... here simply +x) 40 m into the exit road
+    # a 3.5 m step to the exit road's left (towards -x), 40 m into it
     along = -(xy[exit_start:, 1] - xy[exit_start, 1])
-    xy[exit_start:, 0] += np.interp(along, [0.0, 40.0, 48.0, 1e9], [0.0, 0.0, 3.5, 3.5])
+    xy[exit_start:, 0] += np.interp(along, [0.0, 40.0, 48.0, 1e9], [0.0, 0.0, -3.5, -3.5])
     yaw = np.degrees(np.arctan2(np.gradient(xy[:, 1]), np.gradient(xy[:, 0])))
     route = DenseRoute(xy, yaw, turn.commands, turn.in_junction, turn.lane_width_m)
     out = spread_lane_changes(route, LaneChangeConfig(spread_m=80.0))

@@ -137,7 +137,9 @@ def _steps(route: DenseRoute, s: np.ndarray, yaw: np.ndarray, road: np.ndarray,
         direction = np.array([math.cos(heading), math.sin(heading)])
         offset = float((route.xy_m[b] - route.xy_m[a] - (s[b] - s[a]) * direction) @ normal)
         width = float(route.lane_width_m[b])
-        if not config.min_step_lanes * width <= abs(offset) <= config.max_step_lanes * width:
+        if offset > 0.0 or not config.min_step_lanes * width <= abs(offset) <= config.max_step_lanes * width:
+            # a step to the right is a diverge (an off-ramp's deceleration lane, which begins at the
+            # step): spread before the step, the path would leave the road (right-hand traffic)
             previous_end = b
             continue
         start = int(np.searchsorted(s, s[b] - config.spread_m))
