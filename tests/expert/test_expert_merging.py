@@ -70,3 +70,14 @@ def test_keeps_its_lane_and_waits_at_the_lane_end_while_no_gap_is_acceptable():
     assert x.max() < 200.0 - 2.45                                   # its front stays before the lane end
     assert np.abs(y).max() < 1.0                                    # never pulled out into the flow
     assert log.speed[-1] < 0.1
+
+
+def test_merges_from_a_standstill_at_the_lane_end_into_a_dense_flow():
+    """Standing at the acceleration lane's end, 12 m/s cars 26 m apart (2.2 s headways; their drivers brake
+    up to 4.5 m/s², and only once the ego's centre is in their lane). A standing start needs the car behind
+    to brake from 12 m/s: the expert must wait for a gap whose follower, seen from where it reacts, has the
+    room — pulling out into the first gap that would fit a moving merge ends in a collision."""
+    flow = Flow(12.0, 26.0, 230.0, max_decel=4.5)
+    log = simulate(Expert(), ROUTE, ego_at(196.0, 0.0), 40.0, collision_free(flow))
+    x, y = np.array(log.x), np.array(log.y)
+    assert abs(y[-1] - LANE_Y) < 0.3 and x[-1] > 260.0               # merged and on its way

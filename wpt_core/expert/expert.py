@@ -114,7 +114,9 @@ class Expert:
         localiser = self._localiser
         localiser.update((ego.x_m, ego.y_m))
         ahead = min(c.path_ahead_min_m + c.path_ahead_per_mps * v, c.path_ahead_max_m)
-        frame = PathFrame.from_localiser(localiser, c.path_behind_m, ahead, self._changes.lane_shift_m)
+        change = self._changes.pending(localiser.progress_m, ahead, c.merge.settle_m)
+        behind = max(c.path_behind_m, c.merge.look_behind_m) if change is not None else c.path_behind_m
+        frame = PathFrame.from_localiser(localiser, behind, ahead, self._changes.lane_shift_m)
         tracks = self.predictor.predict(scene, frame)
         dt_pred = c.prediction.dt_s
 
@@ -133,7 +135,7 @@ class Expert:
             blend = min(blend, max(plan.full_m - frame.route_s0, c.blend_floor_m))
         offsets = blend_from_ego(base, frame.s, localiser.lateral_m, blend)
 
-        if v >= c.controller.stopped_speed_mps or self._stopped_since is None:
+        if v >= c.hazards.waiting_speed_mps or self._stopped_since is None:
             self._stopped_since = scene.time_s
         impatient = scene.time_s - self._stopped_since >= c.hazards.patience_s
         cruise = c.speed.speed_limit_mps
@@ -142,8 +144,7 @@ class Expert:
             return assess(tracks, frame, path_offsets, ego, self.predictor.times, c.speed.speed_limit_mps, c.hazards,
                           impatient, changing_lanes)
 
-        change = self._changes.pending(frame.route_s0, frame.length_m, c.merge.settle_m) if plan is None else None
-        if change is not None:
+        if change is not None and plan is None:
             merge = self.merger.decide(change, frame, localiser.lateral_m, v, 0.5 * ego.length_m, cruise,
                                        c.hazards.merge_speed_max_mps, hazards_on,
                                        lambda target: blend_from_ego(target, frame.s, localiser.lateral_m, blend))

@@ -33,11 +33,13 @@ class HazardConfig:
     go_accel_mps2: float = 1.8         # the ego's assumed acceleration when estimating its arrival
     vru_touch_margin_m: float = 0.5    # a pedestrian this close beside a (nearly) standing ego holds it still:
     vru_touch_speed_mps: float = 1.0   # ... it may be walking into the ego's side, where the corridor does not look
-    patience_s: float = 10.0           # standing this long makes the ego accept tighter gaps ...
+    patience_s: float = 10.0           # standing (below `waiting_speed_mps`) this long makes the ego accept
+    waiting_speed_mps: float = 1.0     # tighter gaps ... (creeping forward is still waiting)
     impatient_buffer_factor: float = 0.4   # ... in vehicle flows (time buffer × this)
     static_gap_m: float = 7.0          # stand back from obstacles (room to pull out around them)
     merge_headway_s: float = 0.3       # a flow car behind the merging ego keeps at least this headway ...
-    merge_follower_decel_mps2: float = 3.0   # ... and brakes at most this hard to the ego's speed
+    merge_follower_decel_mps2: float = 3.0   # ... and brakes at most this hard to the ego's speed (while the
+    merge_impatient_decel_mps2: float = 4.5  # ego waits patiently; this hard once impatient or changing lanes)
     merge_min_gap_m: float = 1.5
     merge_speed_max_mps: float = 17.0  # merging, the ego speeds up to the flow's speed, at most this
 
@@ -102,7 +104,11 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
         if not inside.any():
             continue
         label = f"{tr.actor.kind.value}:{tr.actor.id}"
-        if inside[0]:
+        # changing lanes, the corridor ahead is already in the next lane, where a car passing beside the
+        # ego is now; clear of the ego's body it is the car to merge behind (or not), not one to brake for
+        beside = (changing_lanes and tr.parallel and tr.v_lat == 0.0 and tr.s0 - tr.e_lon < ego_hl
+                  and abs(tr.d0 - float(offsets[np.searchsorted(frame.s, 0.0)])) - tr.e_lat - ego_hw >= margin)
+        if inside[0] and not beside:
             if tr.s0 > 0.0:
                 speed = max(tr.v_lon, 0.0) if tr.is_vru else tr.v_lon
                 gap = tr.s0 - tr.e_lon - ego_hl
@@ -115,18 +121,26 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
             if tr.oncoming:
                 continue    # oncoming drifting in: the give-way planner's job
             # not drifting, yet in the corridor later: the path changes into its lane
-            lane_change = tr.v_lat == 0.0 and _joins_path(tr, idx, times)
+            lane_change = tr.v_lat == 0.0 and _joins_path(tr, idx, times, frame.length_m)
+            cut_in = times[k_in] <= config.cutin_horizon_s and tr.s0 - tr.e_lon > ego_hl
             if lane_change:
                 out.flow_mps = max(out.flow_mps, tr.actor.speed_mps)
-            if times[k_in] <= config.cutin_horizon_s and tr.s0 - tr.e_lon > ego_hl:
-                # ahead and coming in (a cut-in, or the car the ego merges behind): follow it
-                out.leaders.append(Leader(tr.s0 - tr.e_lon - ego_hl, tr.v_lon, tr.accel, f"cut-in {label}"))
+                merge_s, seen_s = _merge_point(tr, frame, offsets, ego_hw, config.lat_margin_m)
+                # the car the ego merges behind is in its way only once one of them reaches the merge point
+                # (before, it pulls away beside the ego), and then with the merge's short gap, not 4 m
+                cut_in &= merge_s <= ego_hl or tr.s0 - tr.e_lon > merge_s
+            if cut_in:   # ahead and coming in (a cut-in, or the car the ego merges behind): follow it
+                out.leaders.append(Leader(tr.s0 - tr.e_lon - ego_hl, tr.v_lon, tr.accel, f"cut-in {label}",
+                                          config.merge_min_gap_m if lane_change else None))
             elif lane_change:
-                stop = _merge_stop(tr, idx, times, ego_hl, v, cruise_mps, config, impatient, changing_lanes)
-                if stop is not None:
-                    out.merges.append(StopPoint(stop, f"merge behind {label}"))
+                gap = _merge_gap(tr, merge_s, seen_s, ego_hl, v, cruise_mps, config, impatient, changing_lanes)
+                if gap == "let pass":
+                    out.stops.append(StopPoint(max(0.0, merge_s - ego_hl), f"let {label} pass"))
+                elif gap == "closed":
+                    out.merges.append(StopPoint(max(0.0, merge_s - ego_hl - config.stop_margin_m),
+                                                f"merge behind {label}"))
             continue
-        stop = _crossing_stop(tr, idx, times, ego_hl, v, cruise_mps, config, impatient)
+        stop = _crossing_stop(tr, idx, times, frame.length_m, ego_hl, v, cruise_mps, config, impatient)
         if stop is not None:
             out.stops.append(StopPoint(stop, f"yield {label}"))
     return out
@@ -139,20 +153,26 @@ def _first_crossing(tr: ActorTrack, inside: np.ndarray) -> np.ndarray:
     return idx[: gaps[0] + 1] if len(gaps) else idx
 
 
-def _stays_to_horizon(tr: ActorTrack, idx: np.ndarray) -> bool:
-    return int(idx[-1]) == int(np.nonzero(tr.valid_k)[0][-1])
+def _stays_to_horizon(tr: ActorTrack, idx: np.ndarray, path_length_m: float) -> bool:
+    """The stay lasts to the prediction horizon, or ends only because the actor drives off the path's far
+    end (a car passing beside the ego along a short path leaves it that way; it has not left the lane)."""
+    last = int(idx[-1])
+    if last == int(np.nonzero(tr.valid_k)[0][-1]):
+        return True
+    following = float(tr.s_k[last + 1])
+    return not math.isnan(following) and following - tr.e_lon >= path_length_m
 
 
-def _joins_path(tr: ActorTrack, idx: np.ndarray, times: np.ndarray) -> bool:
+def _joins_path(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, path_length_m: float) -> bool:
     """It enters the corridor and drives on along it to the horizon (a lane the path changes into)."""
-    return _stays_to_horizon(tr, idx) and _merges_along(tr, idx, times)
+    return _stays_to_horizon(tr, idx, path_length_m) and _merges_along(tr, idx, times)
 
 
-def _crossing_stop(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, ego_hl: float, v: float,
-                   cruise_mps: float, config: HazardConfig, impatient: bool) -> float | None:
+def _crossing_stop(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, path_length_m: float, ego_hl: float,
+                   v: float, cruise_mps: float, config: HazardConfig, impatient: bool) -> float | None:
     """Distance to stop at if the actor's corridor occupancy (`idx`) overlaps the ego's; None if no conflict."""
     t_in = float(times[idx[0]])
-    t_out = math.inf if _stays_to_horizon(tr, idx) else float(times[idx[-1]])
+    t_out = math.inf if _stays_to_horizon(tr, idx, path_length_m) else float(times[idx[-1]])
     s_lo = float(np.min(tr.s_k[idx]) - tr.e_lon)
     s_hi = float(np.max(tr.s_k[idx]) + tr.e_lon)
     if math.isinf(t_out) and not tr.is_vru and _merges_along(tr, idx, times):
@@ -175,50 +195,59 @@ def _crossing_stop(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, ego_hl: f
     return max(0.0, s_lo - ego_hl - (config.vru_stop_margin_m if tr.is_vru else config.stop_margin_m))
 
 
-def _merge_stop(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, ego_hl: float, v: float, cruise_mps: float,
-                config: HazardConfig, impatient: bool, changing_lanes: bool) -> float | None:
-    """A vehicle in the lane the path changes into (an acceleration lane's end).
+def _merge_gap(tr: ActorTrack, merge_s: float, seen_s: float, ego_hl: float, v: float, cruise_mps: float,
+               config: HazardConfig, impatient: bool, changing_lanes: bool) -> str:
+    """Whether a vehicle in the lane the path changes into (an acceleration lane's end) leaves the ego room:
+    "open", "closed", or "let pass" — changing lanes into the gap behind it, the ego would reach the merge
+    point a moment before it has passed (the speed plan does not know the gap's timing), but holding its
+    speed it lets the car by first: a stop at the merge point until then, not a reason to give the gap up.
 
-    Gap acceptance, not a crossing: with the flow's lane unrolled onto the path, the ego may enter where,
-    at its arrival at the merge point, the car is ahead of it, or behind it with room to brake to the
-    ego's speed (its headway plus the braking distance for the speed difference). A time window at the
-    merge point alone would need a gap of several seconds from a standstill and ignore the car closing
-    in from behind afterwards; a flow of ordinary headways would hold the ego at the merge for ever.
+    Gap acceptance, not a crossing: the ego may change lanes if, when its front reaches the car's lane,
+    the car is ahead of it, or if, when the ego is visibly in that lane (the follower reacts then, not
+    before), the car is behind with room to brake to the ego's speed (its headway plus the braking distance
+    for the speed difference, the ego accelerating meanwhile). The car drives on at its speed along its
+    lane. A time window at the lane end alone would need a gap of several seconds from a standstill and
+    ignore the car closing in from behind afterwards: a flow of ordinary headways would hold the ego for ever.
 
     A merge point at the ego already: before the change begins it is the car beside or just behind the
     ego, checked from where the ego is now; once it is `changing_lanes`, that car was accepted."""
-    s_lo = float(tr.s_k[idx[0]]) - tr.e_lon
-    if s_lo < ego_hl and changing_lanes:
-        return None
-    travel = max(s_lo - ego_hl, 0.0)
+    if merge_s < ego_hl and changing_lanes:
+        return "open"
     v_car = max(tr.actor.speed_mps, 0.0)
     cruise_mps = max(cruise_mps, v, min(v_car, config.merge_speed_max_mps))   # it merges at the flow's speed
-    t_ego = time_to_travel(travel, v, config.go_accel_mps2, cruise_mps)
-    v_ego = min(cruise_mps, math.sqrt(v * v + 2.0 * config.go_accel_mps2 * travel))
-    s_car = _unrolled_position(tr, idx, times, t_ego)
-    headway = config.merge_headway_s * (config.impatient_buffer_factor if impatient else 1.0)
-    room = v_car * headway + max(v_car - v_ego, 0.0) ** 2 / (2.0 * config.merge_follower_decel_mps2)
-    ego_front = ego_hl + travel
-    behind = (ego_front - 2.0 * ego_hl) - (s_car + tr.e_lon) >= room + config.merge_min_gap_m
-    ahead = s_car - tr.e_lon >= ego_front + config.merge_min_gap_m
+    accel = config.go_accel_mps2
+
+    def ego_at(front_s: float) -> tuple[float, float]:
+        travel = max(front_s - ego_hl, 0.0)
+        return (time_to_travel(travel, v, accel, cruise_mps),
+                min(cruise_mps, math.sqrt(v * v + 2.0 * accel * travel)))
+
+    tolerant = impatient or changing_lanes
+    t_merge, _ = ego_at(merge_s)
+    ahead = tr.s0 + v_car * t_merge - tr.e_lon >= merge_s + config.merge_min_gap_m
+    t_seen, v_seen = ego_at(seen_s + ego_hl)     # its centre at seen_s
+    decel = config.merge_impatient_decel_mps2 if tolerant else config.merge_follower_decel_mps2
+    headway = config.merge_headway_s * (config.impatient_buffer_factor if tolerant else 1.0)
+    room = v_car * headway + max(v_car - v_seen, 0.0) ** 2 / (2.0 * (decel + accel))
+    behind = seen_s - ego_hl - (tr.s0 + v_car * t_seen + tr.e_lon) >= room + config.merge_min_gap_m
     if behind or ahead:
-        return None
-    return max(0.0, s_lo - ego_hl - config.stop_margin_m)
+        return "open"
+    t_holding = max(merge_s - ego_hl, 0.0) / max(v, 0.1)
+    if changing_lanes and tr.s0 + v_car * t_holding - tr.e_lon >= merge_s + config.merge_min_gap_m:
+        return "let pass"
+    return "closed"
 
 
-def _unrolled_position(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, t: float) -> float:
-    """The car's centre along the path at time t, counting its way to the merge point as path before it."""
-    k_in = int(idx[0])
-    t_in, s_in = float(times[k_in]), float(tr.s_k[k_in])
-    speed = max(tr.actor.speed_mps, 0.0)
-    if t <= t_in:
-        return s_in - speed * (t_in - t)
-    valid = np.nonzero(tr.valid_k & ~np.isnan(tr.s_k))[0]
-    valid = valid[valid >= k_in]
-    k_last = int(valid[-1])
-    if t >= float(times[k_last]):
-        return float(tr.s_k[k_last]) + speed * (t - float(times[k_last]))
-    return float(np.interp(t, times[valid], tr.s_k[valid]))
+def _merge_point(tr: ActorTrack, frame: PathFrame, offsets: np.ndarray, ego_hw: float,
+                 margin_m: float) -> tuple[float, float]:
+    """Where along the path the ego's front first overlaps the car's lane, and where the ego is visibly in
+    it (its centre within half a lane of the lane's centre); the path's end where it never gets there."""
+    lane_d = tr.d0 - (frame.lane_shift_m - frame.interp(tr.s0, frame.lane_shift_m))
+    apart = np.abs(lane_d - offsets)
+    ahead = frame.s >= 0.0
+    overlaps = ahead & (apart - tr.e_lat - ego_hw < margin_m)
+    visible = ahead & (apart < 0.5 * frame.lane_width_m)
+    return tuple(float(frame.s[np.argmax(m)]) if m.any() else frame.length_m for m in (overlaps, visible))
 
 
 def _merges_along(tr: ActorTrack, idx: np.ndarray, times: np.ndarray) -> bool:

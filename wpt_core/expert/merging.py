@@ -27,6 +27,8 @@ class MergeConfig:
     commit_fraction: float = 0.5      # past this share of the way there is no turning back
     hold_speed_factor: float = 0.8    # holding the old lane: this × the flow's speed
     lane_end_margin_m: float = 1.0
+    look_behind_m: float = 80.0       # the path frame reaches this far back while a change is pending: the
+                                      # flow cars closing in from behind must be in it to be judged
     settle_m: float = 150.0           # after the change, on at the flow's speed this far (slowing down at
                                       # once, in front of the car it merged ahead of, would make that one brake)
 
