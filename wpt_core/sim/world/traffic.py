@@ -7,6 +7,7 @@ that have fallen behind or could not be inserted.
 """
 from __future__ import annotations
 
+import math
 from types import ModuleType
 from typing import Dict, List, Optional, Tuple
 
@@ -26,7 +27,9 @@ MIN_RESPAWN_DISTANCE_M = 85.0      # replacements appear beyond LiDAR range (85 
 PENDING_ROUNDS = 3                 # upkeep rounds (seconds) a car may wait for a free spawn point
 EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the route ...
 EGO_CLEAR_BEHIND_M = 5.0           # ... counted from this far behind the ego ...
-EGO_CLEAR_SIDE_M = 8.0             # ... nor within this of it
+EGO_CLEAR_SIDE_M = 8.0             # ... nor within this of it, ...
+EGO_CLEAR_TAIL_M = 30.0            # ... nor this close behind it on a lane heading its way (inserted at speed,
+                                   # 13 m/s needs ~20 m to stop: it would run into the ego before it moves off)
 LOCATE_BEHIND_M = 20.0             # the ego is looked for on the route this far behind its last position ...
 LOCATE_AHEAD_M = 200.0             # ... to this far ahead
 ROUTE_DIRECTION_M = 10.0           # the route's direction at the ego: over the next 10 m
@@ -164,18 +167,30 @@ class BackgroundTraffic:
         d = xy - self._ego_xy
         return (d * d).sum(axis=1) <= (factor * self.radius) ** 2
 
-    def _candidates(self, xy: np.ndarray, near: np.ndarray, ego_xy: np.ndarray, initial: bool) -> np.ndarray:
-        """Indices of spawn points in the region: at the start off the ego's next 30 m, later ahead of the ego
-        beyond the respawn distance (never where `_far` would drop them again)."""
+    def _candidates(self, xy: np.ndarray, near: np.ndarray, ego_xy: np.ndarray, initial: bool,
+                    vehicles: bool) -> np.ndarray:
+        """Indices of spawn points in the region: at the start off the ego's next 30 m (and, for cars, off its
+        tail), later ahead of the ego beyond the respawn distance (never where `_far` would drop them again)."""
         ok = near.copy()
         if initial:
             ahead = (self._route_s >= self._ego_s - EGO_CLEAR_BEHIND_M) & \
                 (self._route_s <= self._ego_s + EGO_CLEAR_ROUTE_M)
             ok &= _min_distance(xy, np.vstack([self._route_xy[ahead], ego_xy[None]])) > EGO_CLEAR_SIDE_M
+            if vehicles:
+                ok &= ~self._on_ego_tail(ego_xy)
         else:
             d = xy - ego_xy
             ok &= ((d * d).sum(axis=1) >= MIN_RESPAWN_DISTANCE_M ** 2) & (d @ self._route_dir >= 0.0)
         return np.flatnonzero(ok)
+
+    def _on_ego_tail(self, ego_xy: np.ndarray) -> np.ndarray:
+        """(N,) bool: car spawn points within `EGO_CLEAR_TAIL_M` behind the ego on lanes heading its way."""
+        d = self._v_xy - ego_xy
+        tail = np.zeros(len(d), dtype=bool)
+        for i in np.flatnonzero(((d * d).sum(axis=1) < EGO_CLEAR_TAIL_M ** 2) & (d @ self._route_dir < 0.0)):
+            yaw = math.radians(self.town.lanes[self._v_lanes[i]].pose_at(float(self._v_s[i]))[2])
+            tail[i] = math.cos(yaw) * self._route_dir[0] + math.sin(yaw) * self._route_dir[1] > 0.5   # within 60°
+        return tail
 
     # --- spawning ----------------------------------------------------------------------------------
 
@@ -228,15 +243,15 @@ class BackgroundTraffic:
 
     def _fill(self, ego_xy: np.ndarray, initial: bool) -> None:
         """Top up both pools: along the route at the start, then near the route ahead of the ego."""
-        for xy, near, target, pool, add in (
+        for xy, near, target, pool, add, vehicles in (
                 (self._v_xy, self._v_near if initial else self._v_ahead, self.n_vehicles, self.vehicles,
-                 self._add_vehicle),
+                 self._add_vehicle, True),
                 (self._p_xy, self._p_near if initial else self._p_ahead, self.n_pedestrians, self.pedestrians,
-                 self._add_pedestrian)):
+                 self._add_pedestrian, False)):
             missing = target - len(pool)
             if missing <= 0:
                 continue
-            for point in self.rng.permutation(self._candidates(xy, near, ego_xy, initial)):
+            for point in self.rng.permutation(self._candidates(xy, near, ego_xy, initial, vehicles)):
                 missing -= add(int(point))
                 if missing == 0:
                     break
