@@ -355,10 +355,11 @@ def test_stalled_background_actors_do_not_stand_forever(town):
 
 
 def test_no_background_car_starts_on_the_ego_tail(town):
-    """Cars are inserted at their lane's speed: one started within 30 m behind the standing ego, heading its
-    way, runs into it before it moves off (13 m/s needs ~20 m to stop). The ego starts 4 m into B1C1; the lane
-    into it, A1B1, has a spawn point 2 m before its end, 26 m behind the ego (the 8 m band around the route's
-    first 30 m does not reach it): not a start point. The oncoming lane's point beside it, heading away, is."""
+    """Cars are inserted at their lane's speed: one started behind the standing ego, heading its way, closer
+    than it needs to stop (13.9 m/s at 4.5 m/s²: 21.4 m, plus 10 m) runs into it before it moves off. The ego
+    starts 4 m into B1C1; the lane into it, A1B1, has a spawn point 2 m before its end, 26 m behind the ego (the
+    8 m band around the route's first 30 m does not reach it): not a start point. The oncoming lane's point
+    beside it, heading away, is."""
     lanes = town.lane_path(EAST_EDGES[1:])
     pose = town.lanes[lanes[0]].pose_at(4.0)
     world = World(town, seed=1, config=WorldConfig(background_vehicles=30, background_pedestrians=0))
@@ -369,7 +370,8 @@ def test_no_background_car_starts_on_the_ego_tail(town):
         starts = set(traffic._candidates(traffic._v_xy, traffic._v_near, ego, initial=True, vehicles=True))
         point = {(lane, float(s)): i for i, (lane, s) in enumerate(zip(traffic._v_lanes, traffic._v_s))}
         tail, away = point[("A1B1_1", 128.0)], point[("B1A1_1", 8.0)]
-        assert np.hypot(*(traffic._v_xy[tail] - ego)) < 30.0 and traffic._v_near[tail]
+        assert town.lanes["A1B1_1"].speed_mps == pytest.approx(13.89)
+        assert np.hypot(*(traffic._v_xy[tail] - ego)) < 13.89 ** 2 / (2 * 4.5) + 10.0 and traffic._v_near[tail]
         assert tail not in starts and away in starts
     finally:
         world.close()

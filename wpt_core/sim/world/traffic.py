@@ -28,8 +28,9 @@ PENDING_ROUNDS = 3                 # upkeep rounds (seconds) a car may wait for 
 EGO_CLEAR_ROUTE_M = 30.0           # no background car on the first 30 m of the route ...
 EGO_CLEAR_BEHIND_M = 5.0           # ... counted from this far behind the ego ...
 EGO_CLEAR_SIDE_M = 8.0             # ... nor within this of it, ...
-EGO_CLEAR_TAIL_M = 30.0            # ... nor this close behind it on a lane heading its way (inserted at speed,
-                                   # 13 m/s needs ~20 m to stop: it would run into the ego before it moves off)
+EGO_CLEAR_TAIL_M = 10.0            # ... nor behind it, on a lane heading its way, within its braking distance at
+TAIL_DECEL_MPS2 = 4.5              # the lane's speed (SUMO's car deceleration) plus this: inserted at speed,
+                                   # it would run into the standing ego before it moves off
 LOCATE_BEHIND_M = 20.0             # the ego is looked for on the route this far behind its last position ...
 LOCATE_AHEAD_M = 200.0             # ... to this far ahead
 ROUTE_DIRECTION_M = 10.0           # the route's direction at the ego: over the next 10 m
@@ -98,6 +99,8 @@ class BackgroundTraffic:
         self._count = 0
         self._v_lanes, self._v_s, self._v_xy = _spawn_points(town, "driving", region)
         self._v_edges = np.array([town.lanes[lane_id].edge_id for lane_id in self._v_lanes], dtype=object)
+        fastest = max((town.lanes[lane_id].speed_mps for lane_id in set(self._v_lanes)), default=0.0)
+        self._tail_reach_m = fastest ** 2 / (2.0 * TAIL_DECEL_MPS2) + EGO_CLEAR_TAIL_M
         self._v_open = np.ones(len(self._v_lanes), dtype=bool)     # False on edges scenarios keep clear
         self._p_lanes, self._p_s, self._p_xy = _spawn_points(town, "sidewalk", region)
         self._route_xy = np.zeros((0, 2))
@@ -184,12 +187,16 @@ class BackgroundTraffic:
         return np.flatnonzero(ok)
 
     def _on_ego_tail(self, ego_xy: np.ndarray) -> np.ndarray:
-        """(N,) bool: car spawn points within `EGO_CLEAR_TAIL_M` behind the ego on lanes heading its way."""
+        """(N,) bool: car spawn points behind the ego on lanes heading its way (within 60°), closer than a car
+        at the lane's speed needs to stop for it."""
         d = self._v_xy - ego_xy
+        dist = np.sqrt((d * d).sum(axis=1))
         tail = np.zeros(len(d), dtype=bool)
-        for i in np.flatnonzero(((d * d).sum(axis=1) < EGO_CLEAR_TAIL_M ** 2) & (d @ self._route_dir < 0.0)):
-            yaw = math.radians(self.town.lanes[self._v_lanes[i]].pose_at(float(self._v_s[i]))[2])
-            tail[i] = math.cos(yaw) * self._route_dir[0] + math.sin(yaw) * self._route_dir[1] > 0.5   # within 60°
+        for i in np.flatnonzero((dist < self._tail_reach_m) & (d @ self._route_dir < 0.0)):
+            lane = self.town.lanes[self._v_lanes[i]]
+            yaw = math.radians(lane.pose_at(float(self._v_s[i]))[2])
+            heading_its_way = math.cos(yaw) * self._route_dir[0] + math.sin(yaw) * self._route_dir[1] > 0.5
+            tail[i] = heading_its_way and dist[i] < lane.speed_mps ** 2 / (2.0 * TAIL_DECEL_MPS2) + EGO_CLEAR_TAIL_M
         return tail
 
     # --- spawning ----------------------------------------------------------------------------------
