@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import List
+from typing import List, Literal
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from wpt_core.expert.path_frame import PathFrame
 from wpt_core.geometry import OrientedBox
 from wpt_core.expert.prediction import ActorTrack
 from wpt_core.types import ActorKind, EgoState
+
+
+MergeGap = Literal["open", "closed", "let pass"]
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,7 @@ def _crossing_stop(tr: ActorTrack, idx: np.ndarray, times: np.ndarray, path_leng
 
 
 def _merge_gap(tr: ActorTrack, merge_s: float, seen_s: float, ego_hl: float, v: float, cruise_mps: float,
-               config: HazardConfig, impatient: bool, changing_lanes: bool) -> str:
+               config: HazardConfig, impatient: bool, changing_lanes: bool) -> MergeGap:
     """Whether a vehicle in the lane the path changes into (an acceleration lane's end) leaves the ego room:
     "open", "closed", or "let pass" — changing lanes into the gap behind it, the ego would reach the merge
     point a moment before it has passed (the speed plan does not know the gap's timing), but holding its
