@@ -91,6 +91,7 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
     out = Hazards([], [], [], 0.0)
     ego_hl, ego_hw = 0.5 * ego.length_m, 0.5 * ego.width_m
     v = max(ego.speed_mps, 0.0)
+    ego_d = float(offsets[np.searchsorted(frame.s, 0.0)])   # the path's offset at the ego
     for tr in tracks:
         if tr.actor.is_emergency and tr.s0 < 0.0:
             continue  # behind us: the give-way planner handles it
@@ -110,7 +111,7 @@ def assess(tracks: List[ActorTrack], frame: PathFrame, offsets: np.ndarray, ego:
         # changing lanes, the corridor ahead is already in the next lane, where a car passing beside the
         # ego is now; clear of the ego's body it is the car to merge behind (or not), not one to brake for
         beside = (changing_lanes and tr.parallel and tr.v_lat == 0.0 and tr.s0 - tr.e_lon < ego_hl
-                  and abs(tr.d0 - float(offsets[np.searchsorted(frame.s, 0.0)])) - tr.e_lat - ego_hw >= margin)
+                  and abs(tr.d0 - ego_d) - tr.e_lat - ego_hw >= margin)
         if inside[0] and not beside:
             if tr.s0 > 0.0:
                 speed = max(tr.v_lon, 0.0) if tr.is_vru else tr.v_lon
