@@ -7,7 +7,8 @@ import textwrap
 
 BLOCKED = ["carla", "leaderboard", "srunner", "libsumo", "sumolib", "traci", "sumo", "torch", "tensorboard"]
 TORCH_AREAS = ("wpt_core.models.", "wpt_core.training.", "wpt_core.evaluation.world_model_eval",
-               "wpt_core.evaluation.open_loop", "wpt_core.evaluation.latency", "wpt_core.deploy.driver")
+               "wpt_core.evaluation.open_loop", "wpt_core.evaluation.reward_rows", "wpt_core.evaluation.latency",
+               "wpt_core.deploy.driver")
 TORCH_FREE = {"wpt_core.models.model_config", "wpt_core.training.profile", "wpt_core.deploy.agent_config",
               "wpt_core.deploy.localisation", "wpt_core.deploy.frame_check", "wpt_core.deploy.history"}
 

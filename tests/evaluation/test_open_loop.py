@@ -15,10 +15,12 @@ from wpt_core.config import to_dict
 from wpt_core.data.cache import build_cache
 from wpt_core.data.dataset import find_clips
 from wpt_core.data.labels import BevConfig
+from wpt_core.evaluation.reward_rows import ROWS
 from wpt_core.evaluation.open_loop import (StartupTotals, StepTotals, collisions, ego_footprint, l2_per_step,
                                            oracle_index, report_seconds)
 from wpt_core.models.startups import last_valid_point
 from wpt_core.models.checkpoint import BUILDERS, build_model, save_checkpoint
+from wpt_core.models.teacher import Teacher
 from wpt_core.training.profile import load_profile
 
 GRID = BevConfig(8.0, 1.0)  # 8 × 8 cells; row r ↔ x = 3.5 − r, column c ↔ y = c − 3.5
@@ -167,6 +169,24 @@ def test_teacher_reports_selected_and_oracle_candidates(toys, learning_clips, ro
     assert report["rows"]["plan"]["l2_per_step"] == pytest.approx([1.0] * 3, abs=1e-4)
     assert report["rows"]["oracle"]["l2_per_step"] == pytest.approx([0.5] * 3, abs=1e-4)
     assert "\noracle " in printed and "\nselected " in printed and "\nplan " not in printed
+
+
+def test_a_real_teacher_reports_its_choice_taken_apart(learning_clips, route3, tiny_profile, tmp_path, capsys):
+    torch.manual_seed(0)
+    teacher = Teacher(tiny_profile.model, tiny_profile.data)
+    k = tiny_profile.data.future_steps
+    teacher.set_vocabulary(torch.stack([torch.stack([torch.linspace(1, k, k) * s, torch.full((k,), lat)], -1)
+                                        for s in (0.0, 1.0, 2.0, 3.0) for lat in (-1.0, 1.0)]))
+    ckpt = tmp_path / "teacher.pt"
+    save_checkpoint(ckpt, "teacher", teacher, to_dict(tiny_profile), step=3, extra={"split": {"val": route3}})
+    report, printed = run_eval(["--checkpoint", str(ckpt), "--data", str(learning_clips), "--max-samples", "16"],
+                               tmp_path, capsys)
+    rows = report["rows"]
+    assert set(rows) == {"plan", "oracle", "expert", "constant_velocity", *ROWS}
+    total = {row: sum(v * n for v, n in zip(r["l2_per_step"], r["valid_steps"])) for row, r in rows.items()}
+    for row in ("plan", *ROWS):  # the oracle is the least L2 over the same valid steps, sample by sample
+        assert total[row] >= total["oracle"] - 1e-2, row
+    assert "\nrules_true " in printed and "\nimitation_only " in printed
 
 
 def test_cache_and_raw_clips_give_the_same_report(toys, learning_clips, route3, tiny_profile, tmp_path, capsys):

@@ -69,6 +69,10 @@ def test_selection_is_the_reward_argmax(teacher, tiny_batch, tiny_profile):
     assert torch.equal(out.selected, out.reward.argmax(dim=1))
     for b in range(4):
         assert torch.equal(out.trajectory[b], out.candidates[b, int(out.selected[b])])
+    assert torch.allclose(out.reward, out.reward_imitation + out.reward_simulation)
+    cells = int(tiny_profile.data.bev.size_m / tiny_profile.data.bev.resolution_m)
+    assert out.world_occupancy.shape == (4, k, cells, cells) and out.world_occupancy.dtype == torch.bool
+    assert out.world_drivable.shape == (4, cells, cells) and out.world_drivable.dtype == torch.bool
 
 
 def test_encoder_and_world_model_are_frozen(teacher, tiny_batch):

@@ -13,9 +13,9 @@ pedestrian cell of the future occupancy label at the same timestamp (current ego
 by `trajectory_valid & occupancy_valid`: a step past the clip end counts for nothing. The recorded trajectory
 itself is scored too (row `expert`: L2 0, its collision rate is the floor this rasterisation gives), and so is
 the trivial reference a learned planner must beat (row `constant_velocity`: straight ahead at the current speed,
-the open-loop "ego status" baseline). A teacher
-adds the oracle-best candidate (least mean L2 to the expert over the valid steps), next to the one its reward
-selected (row `plan`, the executed trajectory of every policy).
+the open-loop "ego status" baseline). A teacher adds the oracle-best candidate (least mean L2 to the expert
+over the valid steps), next to the one its reward selected (row `plan`, the executed trajectory of every
+policy), and the rows of `reward_rows` — its choice taken apart into reward head, rules and world model.
 
 Start-ups (`startups`, `models.startups`): the samples where the ego stands and the expert has driven off by
 its last valid step — the moments a copycat policy ("standing → stay") gets wrong while its average L2 hardly
@@ -25,7 +25,7 @@ step (median and the share beyond START_M) and the L2 there.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -37,9 +37,12 @@ from wpt_core.data.cache import cached_dataset
 from wpt_core.data.data_config import DataConfig
 from wpt_core.data.dataset import LearningDataset, raw_dataset
 from wpt_core.data.labels import BevConfig, cell_centres
+from wpt_core.evaluation.reward_rows import reward_choices
 from wpt_core.models.checkpoint import CheckpointError
+from wpt_core.models.model_config import ModelConfig, RewardRulesConfig
 from wpt_core.models.policy import load_policy, policy_inputs
 from wpt_core.models.startups import START_M, STANDING_MPS, last_valid_point, standing, startup_mask
+from wpt_core.models.teacher import DRIVABLE
 from wpt_core.types import EgoState
 
 SECONDS = (1.0, 2.0, 3.0)
@@ -179,6 +182,13 @@ def validation_set(checkpoint: Path, payload: Dict[str, Any], config: DataConfig
     return cached_dataset(cache_dir, config, val) if cache_dir is not None else raw_dataset(data_dir, config, val)
 
 
+def reward_config(checkpoint: Path, payload: Dict[str, Any]) -> Tuple[RewardRulesConfig, Tuple[float, ...]]:
+    """A teacher checkpoint's rules and reward weights, as its training used them (for `reward_rows`)."""
+    config = payload["config"]
+    rules = from_dict(RewardRulesConfig, config.get("teacher", {}).get("rules", {}), str(checkpoint))
+    return rules, from_dict(ModelConfig, config["model"], str(checkpoint)).teacher.reward.weights
+
+
 def evaluate_open_loop(checkpoint: Path, data_dir: Optional[Path] = None, cache_dir: Optional[Path] = None,
                        batch_size: int = 8, num_workers: int = 1, max_samples: Optional[int] = None,
                        device: str = "cpu") -> Dict[str, Any]:
@@ -212,8 +222,14 @@ def evaluate_open_loop(checkpoint: Path, data_dir: Optional[Path] = None, cache_
                                       f"are {tuple(labels['trajectory'].shape[1:])}")
             add("plan", out.trajectory.float(), labels, valid, startup)
             if out.candidates is not None:
+                rows = torch.arange(len(speed), device=speed.device)
                 best = oracle_index(out.candidates.float(), labels["trajectory"], valid)
-                add("oracle", out.candidates.float()[torch.arange(len(best)), best], labels, valid, startup)
+                add("oracle", out.candidates.float()[rows, best], labels, valid, startup)
+            if out.reward_imitation is not None:
+                drivable = batch["bev"][:, DRIVABLE].to(device).bool()
+                for row, chosen in reward_choices(out, labels["occupancy"].bool(), drivable, speed, config,
+                                                  *reward_config(checkpoint, payload)).items():
+                    add(row, out.candidates.float()[rows, chosen], labels, valid, startup)
             add("expert", labels["trajectory"], labels, valid, startup)
             add("constant_velocity", constant_velocity_plan(speed, config), labels, valid, startup)
     seconds = report_seconds(config)

@@ -25,12 +25,19 @@ POLICY_KINDS = ("teacher", "student", "baseline")
 class PlanOutput:
     """trajectory (B, K, 2): the executed plan, ego frame (x forward, y right) metres at the data config's
     timestamps (1/trajectory_hz … horizon_s). Teacher only: candidates (B, N, K, 2), reward (B, N) (the combined
-    log-form score) and selected (B,) int64 — the reward's argmax, so trajectory = candidates[b, selected[b]]."""
+    log-form score) and selected (B,) int64 — the reward's argmax, so trajectory = candidates[b, selected[b]];
+    the reward's two parts (B, N) (reward = imitation + simulation); and the world the simulation head scored
+    in — future occupancy (B, K, H, W) bool and drivable area (B, H, W) bool as predicted (None without a world
+    model) — so evaluation can tell a poor reward from a poor world model."""
 
     trajectory: torch.Tensor
     candidates: Optional[torch.Tensor] = None
     reward: Optional[torch.Tensor] = None
     selected: Optional[torch.Tensor] = None
+    reward_imitation: Optional[torch.Tensor] = None
+    reward_simulation: Optional[torch.Tensor] = None
+    world_occupancy: Optional[torch.Tensor] = None
+    world_drivable: Optional[torch.Tensor] = None
 
 
 class DrivingPolicy(Protocol):

@@ -49,13 +49,20 @@ class RewardModel(nn.Module):
 def reward_parts(logits: Dict[str, torch.Tensor],
                  weights: Tuple[float, float, float, float]) -> Tuple[torch.Tensor, torch.Tensor]:
     """(imitation part, simulation part) of the combined reward, each (B, N); the reward is their sum."""
-    a1, a2, a3, a4 = weights
     log_im = F.log_softmax(logits["imitation"], dim=1)
     sim = logits["simulation"]
     r = {name: torch.sigmoid(sim[..., i]) for i, name in enumerate(SUB_SCORES)}
     log_nc, log_dac = F.logsigmoid(sim[..., SUB_SCORES.index("nc")]), F.logsigmoid(sim[..., SUB_SCORES.index("dac")])
-    weighted = (5 * r["ttc"] + 5 * r["ep"] + 2 * r["comf"]) / 12
-    return a1 * log_im, a2 * log_nc + a3 * log_dac + a4 * torch.log(weighted.clamp(min=1e-6))
+    return weights[0] * log_im, simulation_part(log_nc, log_dac, r, weights)
+
+
+def simulation_part(log_nc: torch.Tensor, log_dac: torch.Tensor, scores: Dict[str, torch.Tensor],
+                    weights: Tuple[float, float, float, float]) -> torch.Tensor:
+    """a2·log NC + a3·log DAC + a4·log((5 TTC + 5 EP + 2 Comf)/12), each (B, N): the same formula for the
+    simulation head's probabilities and for the rules' exact sub-scores (evaluation compares the two)."""
+    _, a2, a3, a4 = weights
+    weighted = (5 * scores["ttc"] + 5 * scores["ep"] + 2 * scores["comf"]) / 12
+    return a2 * log_nc + a3 * log_dac + a4 * torch.log(weighted.clamp(min=1e-6))
 
 
 def soft_imitation_target(candidates: torch.Tensor, expert: torch.Tensor, valid: torch.Tensor,

@@ -17,17 +17,20 @@ The encoder and the world model stay frozen: requires_grad False and eval mode w
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
 import torch
 from torch import nn
 
 from wpt_core.data.data_config import DataConfig
+from wpt_core.data.labels import BEV_CHANNELS
 from wpt_core.models.model_config import ModelConfig
 from wpt_core.models.plan_decoder import POSITION_SCALE_M, BevTokens, EgoEmbedding, PlanDecoder
 from wpt_core.models.policy import PlanOutput
 from wpt_core.models.reward_model import RewardModel, reward_parts
 from wpt_core.models.world_system import WorldModelSystem
+
+DRIVABLE = BEV_CHANNELS.index("drivable")
 
 
 def future_indices(steps: int, chosen: int) -> List[int]:
@@ -106,4 +109,16 @@ class Teacher(nn.Module):
         out = self(batch)
         selected = out["reward"].argmax(dim=1)
         trajectory = out["candidates"][torch.arange(len(selected), device=selected.device), selected]
-        return PlanOutput(trajectory=trajectory, candidates=out["candidates"], reward=out["reward"], selected=selected)
+        world = predicted_world(out)
+        return PlanOutput(trajectory=trajectory, candidates=out["candidates"], reward=out["reward"], selected=selected,
+                          reward_imitation=out["reward_imitation"], reward_simulation=out["reward_simulation"],
+                          world_occupancy=None if world is None else world[0],
+                          world_drivable=None if world is None else world[1])
+
+
+def predicted_world(out: Dict[str, Any]) -> Optional[Tuple[torch.Tensor, torch.Tensor]]:
+    """The rules' view of a forward pass: (future occupancy (B, K, H, W) bool — a vehicle or pedestrian
+    predicted in the cell, drivable area (B, H, W) bool from the encoder's semantics); None without a world model."""
+    if out["occupancy"] is None:
+        return None
+    return (out["occupancy"] > 0).any(dim=2), out["bev"].semantics[:, DRIVABLE] > 0

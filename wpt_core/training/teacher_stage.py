@@ -19,21 +19,17 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from wpt_core.config import ConfigError, from_dict
-from wpt_core.data.labels import BEV_CHANNELS
 from wpt_core.models.checkpoint import load_model
 from wpt_core.models.model_config import ModelConfig
 from wpt_core.models.reward_model import soft_imitation_target, trajectory_distance
 from wpt_core.models.reward_rules import SUB_SCORES, sub_scores
-from wpt_core.models.teacher import Teacher
+from wpt_core.models.teacher import DRIVABLE, Teacher, predicted_world
 from wpt_core.models.vocabulary import kmeans_vocabulary
 from wpt_core.models.world_system import WorldModelSystem
 from wpt_core.training.losses import masked_bce
 from wpt_core.training.plan_losses import TermsLoss, endpoint_l2, masked_l1
 from wpt_core.training.profile import OCCUPANCY_SOURCES, Profile
 from wpt_core.training.trainer import to_device
-
-DRIVABLE = BEV_CHANNELS.index("drivable")
-
 
 def load_world_model(path: Path, profile: Profile) -> Tuple[WorldModelSystem, Dict[str, Any]]:
     """The stage-1 system of `path`; the profile's data and encoder/world-model sizes must be the checkpoint's."""
@@ -82,10 +78,9 @@ class TeacherTraining(TermsLoss):
 
     def rule_targets(self, out: Dict[str, Any], batch: Dict[str, Any]) -> torch.Tensor:
         """(B, N, 5) rule sub-scores of the candidates (detached), in SUB_SCORES order."""
-        predicted = self.profile.teacher.occupancy_source == "predicted" and out["occupancy"] is not None
-        if predicted:
-            occupancy = (out["occupancy"] > 0).any(dim=2)
-            drivable = out["bev"].semantics[:, DRIVABLE] > 0
+        predicted = predicted_world(out) if self.profile.teacher.occupancy_source == "predicted" else None
+        if predicted is not None:
+            occupancy, drivable = predicted
         else:
             occupancy = batch["occupancy"].bool().any(dim=2)
             drivable = batch["bev"][:, DRIVABLE].bool()
