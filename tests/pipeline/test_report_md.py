@@ -60,9 +60,14 @@ def make_run(tmp_path: Path) -> dict:
             writer = csv.writer(f)
             writer.writerow(["step", "loss", "lr"])
             writer.writerows([(s, v, 0.001) for s, v in rows])
+    teacher_open_loop = tmp_path / "open_loop_teacher.json"
+    teacher_open_loop.write_text(json.dumps({"rows": {
+        "plan": {"l2_mean_to_avg": 2.5, "collision_mean_to_avg": 0.04},
+        "rules_true": {"l2_mean_to_avg": 0.75, "collision_mean_to_avg": 0.0005}}}))
     return {"eval_student": {"results": str(results), "save_path": str(tmp_path / "no_metric_dir"),
                              "routes": str(routes), "routes_subset": ""},
-            "open_loop": {"student": str(open_loop)}, "latency": {"latency": str(latency)},
+            "open_loop": {"student": str(open_loop), "teacher": str(teacher_open_loop)},
+            "latency": {"latency": str(latency)},
             "student": {"checkpoint": str(train_run / "best.pt"), "run": str(train_run)}}
 
 
@@ -107,4 +112,8 @@ def test_write_report_files_and_plots(tmp_path: Path) -> None:
     for path in report["plots"]:
         with Image.open(path) as image:
             assert image.format == "PNG" and image.width > 100
-    assert "![abilities](abilities.png)" in Path(written["report_md"]).read_text()
+    markdown = Path(written["report_md"]).read_text()
+    assert "![abilities](abilities.png)" in markdown
+    assert report["teacher_choice"]["rules_true"] == {"l2_m": 0.75, "collision_rate": pytest.approx(0.05)}
+    assert "| selected (executed) | 2.500 | 4.00 |" in markdown
+    assert "| imitation head + exact rules on the true future | 0.750 | 0.05 |" in markdown

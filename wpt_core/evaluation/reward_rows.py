@@ -25,7 +25,9 @@ from wpt_core.models.policy import PlanOutput
 from wpt_core.models.reward_model import simulation_part
 from wpt_core.models.reward_rules import sub_scores
 
-ROWS = ("imitation_only", "simulation_only", "rules_predicted", "rules_true")
+ROWS = {"imitation_only": "imitation head alone", "simulation_only": "simulation head alone",
+        "rules_predicted": "imitation head + exact rules on the predicted future",
+        "rules_true": "imitation head + exact rules on the true future"}
 LOG_FLOOR = 1e-6
 
 

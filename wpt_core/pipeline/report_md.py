@@ -35,9 +35,10 @@ def closed_loop(results: Path, routes_xml: str, subset: str, metric_dir: Path) -
                           RoutesFile(f"{routes_xml} (routes {subset or 'all'})", types))
 
 
-def open_loop_row(report: Mapping[str, Any]) -> Dict[str, Optional[float]]:
-    """L2 (m) and collision rate (%) of the plan, averaged over 1/2/3 s in the ST-P3 / VAD convention."""
-    plan = report["rows"]["plan"]
+def open_loop_row(report: Mapping[str, Any], row: str = "plan") -> Dict[str, Optional[float]]:
+    """L2 (m) and collision rate (%) of a row (the executed plan by default), averaged over 1/2/3 s in the
+    ST-P3 / VAD convention."""
+    plan = report["rows"][row]
     collision = plan.get("collision_mean_to_avg")
     return {"l2_m": plan.get("l2_mean_to_avg"), "collision_rate": None if collision is None else 100.0 * collision}
 
@@ -136,11 +137,33 @@ def render_markdown(report: Mapping[str, Any]) -> str:
 
         lines += ["", "## World model (validation routes)", "", "```", format_world_model_report(report["world_model"]),
                   "```"]
+    if report.get("teacher_choice"):
+        lines += teacher_choice_lines(report["teacher_choice"])
     if report["plots"]:
         lines += ["", "## Plots", ""] + [f"![{Path(p).stem}]({Path(p).name})" for p in report["plots"]]
     if report.get("video"):
         lines += ["", "## Rollout", "", f"![student rollout]({Path(report['video']).name})"]
     return "\n".join(lines) + "\n"
+
+
+def teacher_choice(outputs: Mapping[str, Mapping[str, str]]) -> Dict[str, Dict[str, Optional[float]]]:
+    """Every open-loop row of the teacher (its plan, the oracle, its choice taken apart, the references)."""
+    report = _read_json(outputs.get("open_loop", {}).get("teacher"))
+    return {row: open_loop_row(report, row) for row in report["rows"]} if report else {}
+
+
+def teacher_choice_lines(rows: Mapping[str, Mapping[str, Optional[float]]]) -> List[str]:
+    """The section that says whether the teacher's candidates, its reward heads or its world model fall short."""
+    from wpt_core.evaluation.reward_rows import ROWS  # torch: only when there is a teacher
+
+    labels = {"plan": "selected (executed)", "oracle": "oracle-best candidate", **ROWS,
+              "constant_velocity": "straight ahead at the current speed", "expert": "expert (logged)"}
+    lines = ["", "## The teacher's choice taken apart (open loop, validation routes)", "",
+             "The candidate each part of the reward would pick; rules on the true future = a perfect world model "
+             "(`wpt_core/evaluation/reward_rows.py`).", "", "| row | L2 m | Collision % |", "|---|---|---|"]
+    lines += [f"| {labels.get(row, row)} | {_cell(v['l2_m'], 3)} | {_cell(v['collision_rate'], 2)} |"
+              for row, v in rows.items()]
+    return lines
 
 
 def write_report(ctx: StageContext) -> Dict[str, str]:
@@ -155,6 +178,7 @@ def write_report(ctx: StageContext) -> Dict[str, str]:
     report = {"profile": ctx.profile, "training_profile": ctx.config.training.profile, "run": ctx.run_dir.name,
               "benchmark": ctx.config.policy_eval.benchmark, "seed": ctx.config.seed, "policies": rows,
               "world_model": _read_json(ctx.outputs.get("world_model_eval", {}).get("report")),
+              "teacher_choice": teacher_choice(ctx.outputs),
               "stage_wall_s": dict(ctx.wall_s), "plots": plots,
               "video": ctx.outputs.get("video", {}).get("video")}
     json_path, md_path = ctx.run_dir / "report.json", ctx.run_dir / "report.md"
