@@ -20,7 +20,7 @@ CONFIGS = sorted(SHIPPED.glob("*.yaml"))
 
 
 def test_the_standard_policies_are_shipped():
-    assert {p.stem for p in CONFIGS} >= {"teacher"}
+    assert {p.stem for p in CONFIGS} >= {"student", "teacher"}
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=[p.stem for p in CONFIGS])
